@@ -1,0 +1,123 @@
+// bench: executions per second of the runtime on small bodies, and the cost of a bare fiber switch.
+// Prints one line per case: case=<name> executions=<n> seconds=<s> exec_per_s=<r> (median of runs).
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "sim/fiber.hpp"
+#include "sim/random_strategy.hpp"
+#include "sim/runner.hpp"
+#include "sim/sim.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void bank_locked_2t() {
+  sim::Shared<int> balance{100, "balance"};
+  sim::Mutex m{"m"};
+  auto withdraw = [&] {
+    sim::LockGuard guard(m);
+    if (balance.load() >= 80) balance.store(balance.load() - 80);
+  };
+  sim::Thread alice(withdraw, "alice"), bob(withdraw, "bob");
+  alice.join();
+  bob.join();
+  sim::check(balance.load() >= 0, "balance went negative");
+}
+
+void bank_race_2t() {
+  sim::Shared<int> balance{100, "balance"};
+  auto withdraw = [&] {
+    if (balance.load() >= 80) balance.store(balance.load() - 80);
+  };
+  sim::Thread alice(withdraw, "alice"), bob(withdraw, "bob");
+  alice.join();
+  bob.join();
+  sim::check(balance.load() >= 0, "balance went negative");
+}
+
+void counter_locked_4x10() {
+  sim::Shared<int> counter{0, "counter"};
+  sim::Mutex m{"m"};
+  auto work = [&] {
+    for (int i = 0; i < 10; ++i) {
+      sim::LockGuard guard(m);
+      counter.store(counter.load() + 1);
+    }
+  };
+  sim::Thread a(work, "a"), b(work, "b"), c(work, "c"), d(work, "d");
+  a.join();
+  b.join();
+  c.join();
+  d.join();
+  sim::check(counter.load() == 40, "lost update");
+}
+
+struct Result {
+  std::uint64_t executions;
+  double seconds;
+};
+
+Result run_case(void (*body)(), std::uint64_t executions, sim::OnFailure on_failure) {
+  sim::Runner runner(sim::RunOptions{.iterations = executions, .on_failure = on_failure});
+  sim::RandomStrategy strategy(1);
+  const auto start = Clock::now();
+  sim::Report report = runner.run(body, strategy);
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return {report.executions, seconds};
+}
+
+void print_case(const char* name, void (*body)(), std::uint64_t executions, sim::OnFailure on_failure, int repeats) {
+  std::vector<Result> results;
+  for (int i = 0; i < repeats; ++i) results.push_back(run_case(body, executions, on_failure));
+  std::sort(results.begin(), results.end(), [](const Result& a, const Result& b) { return a.seconds < b.seconds; });
+  const Result& median = results[results.size() / 2];
+  fmt::print("case={} executions={} seconds={:.4f} exec_per_s={:.0f}\n", name, median.executions, median.seconds,
+             static_cast<double>(median.executions) / median.seconds);
+}
+
+// Two fibers handing control back and forth: the hardware floor every figure above is built on.
+struct PingPong {
+  sim::Fiber home;
+  sim::Fiber* other = nullptr;
+  std::uint64_t rounds = 0;
+};
+
+void pong(void* arg) {
+  auto* p = static_cast<PingPong*>(arg);
+  for (;;) sim::Fiber::switch_to(*p->other, p->home);
+}
+
+double switch_ns(std::uint64_t rounds) {
+  PingPong p;
+  sim::Fiber fiber(&pong, &p, 64 * 1024);
+  p.other = &fiber;
+  sim::Fiber::switch_to(p.home, fiber);  // start it
+  const auto start = Clock::now();
+  for (std::uint64_t i = 0; i < rounds; ++i) sim::Fiber::switch_to(p.home, fiber);
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return seconds * 1e9 / static_cast<double>(2 * rounds);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // A scale below 1 makes a quick run (CI smoke); figures are meant to be read at 1.
+  const double scale = argc > 1 ? std::atof(argv[1]) : 1.0;
+  const int repeats = 5;
+  auto n = [&](double base) { return static_cast<std::uint64_t>(std::max(1.0, base * scale)); };
+  std::vector<double> switches;
+  for (int i = 0; i < repeats; ++i) switches.push_back(switch_ns(n(2e6)));
+  std::sort(switches.begin(), switches.end());
+  fmt::print("case=switch_ns rounds={} switch_ns={:.2f}\n", n(2e6), switches[switches.size() / 2]);
+  print_case("bank_locked_2t", &bank_locked_2t, n(1e6), sim::OnFailure::Stop, repeats);
+  print_case("bank_race_2t", &bank_race_2t, n(1e6), sim::OnFailure::Continue, repeats);
+  print_case("counter_locked_4x10", &counter_locked_4x10, n(2e5), sim::OnFailure::Stop, repeats);
+  return 0;
+}

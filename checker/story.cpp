@@ -1,0 +1,147 @@
+// Story: renders failures as a numbered history and as one column per task.
+#include "checker/story.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <vector>
+
+namespace checker {
+
+using sim::History;
+using sim::HistoryStep;
+using sim::OpKind;
+
+namespace {
+
+// What one step did, in words: "read balance = 100", "lock m", "spawn alice".
+std::string action(const History& h, const HistoryStep& s) {
+  const std::string object = h.object_name(s.object);
+  switch (s.kind) {
+    case OpKind::Read:
+    case OpKind::AtomicLoad:
+      return fmt::format("{} {} → {}", s.kind == OpKind::Read ? "read" : "load", object, s.value);
+    case OpKind::Write:
+    case OpKind::AtomicStore:
+      return fmt::format("{} {} ← {}", s.kind == OpKind::Write ? "write" : "store", object, s.value);
+    case OpKind::AtomicRmw:
+      return fmt::format("update {} ⇒ {}", object, s.value);
+    case OpKind::Spawn:
+      return "spawn " + h.task_name(s.peer);
+    case OpKind::Join:
+      return "join " + h.task_name(s.peer);
+    case OpKind::TryLock:
+      return fmt::format("try_lock {} ({})", object, s.flag ? "took it" : "busy");
+    case OpKind::Wait:
+      return fmt::format("wait {} (releases the mutex{})", object, s.flag ? "; wakes spuriously" : "");
+    case OpKind::Wake:
+      if (s.flag) return fmt::format("wake from {} (spurious)", object);
+      return s.peer == sim::no_task ? fmt::format("wake from {}", object)
+                                    : fmt::format("wake from {} (notified by {})", object, h.task_name(s.peer));
+    case OpKind::Notify:
+      return s.peer == sim::no_task ? fmt::format("notify_one {} (nobody waits)", object)
+                                    : fmt::format("notify_one {} → {}", object, h.task_name(s.peer));
+    case OpKind::Yield:
+    case OpKind::Finish:
+    case OpKind::Start:
+    case OpKind::Sleep:
+      return std::string(to_string(s.kind));
+    default:
+      return fmt::format("{} {}", to_string(s.kind), object);
+  }
+}
+
+void history_table(std::string& out, const History& h) {
+  std::size_t name_width = 4;
+  std::size_t action_width = 9;
+  std::vector<std::string> actions;
+  for (const HistoryStep& s : h.steps) {
+    name_width = std::max(name_width, h.task_name(s.task).size());
+    actions.push_back(action(h, s));
+    action_width = std::max(action_width, actions.back().size());
+  }
+  action_width = std::min<std::size_t>(action_width, 48);
+  if (h.dropped > 0) out += fmt::format("  ... {} earlier steps not kept ...\n", h.dropped);
+  out += fmt::format("  {:>5}  {:<{}}  {:<{}}  {}\n", "step", "task", name_width, "operation", action_width, "where");
+  for (std::size_t i = 0; i < h.steps.size(); ++i) {
+    const HistoryStep& s = h.steps[i];
+    out += fmt::format("  {:>5}  {:<{}}  {:<{}}  {}{}\n", sim::index(s.step), h.task_name(s.task), name_width,
+                       actions[i], action_width, to_string(s.where), s.preempted ? "   ← preempted" : "");
+  }
+}
+
+// One column per task, like the per-thread tables of JVM tools: read down a column to follow a task.
+void task_columns(std::string& out, const History& h) {
+  const std::size_t n = h.tasks.size();
+  if (n == 0) return;
+  std::vector<std::size_t> width(n, 0);
+  for (std::size_t t = 0; t < n; ++t) width[t] = std::max<std::size_t>(h.tasks[t].name.size(), 4);
+  std::vector<std::string> actions;
+  for (const HistoryStep& s : h.steps) {
+    actions.push_back(action(h, s));
+    std::size_t& w = width[sim::index(s.task)];
+    w = std::min<std::size_t>(std::max(w, actions.back().size()), 30);
+  }
+  auto cell = [](const std::string& text, std::size_t w) {
+    std::string c = text.size() > w ? text.substr(0, w - 1) + "…" : text;
+    return fmt::format("{:<{}}", c, w);
+  };
+  std::string line = fmt::format("  {:>5}", "step");
+  for (std::size_t t = 0; t < n; ++t) line += " | " + cell(h.tasks[t].name, width[t]);
+  while (!line.empty() && line.back() == ' ') line.pop_back();
+  out += line + "\n";
+  for (std::size_t i = 0; i < h.steps.size(); ++i) {
+    const HistoryStep& s = h.steps[i];
+    line = fmt::format("  {:>5}", sim::index(s.step));
+    for (std::size_t t = 0; t < n; ++t) line += " | " + cell(t == sim::index(s.task) ? actions[i] : "", width[t]);
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+}
+
+}  // namespace
+
+std::string story(const sim::Failure& f, const TextOptions& options) {
+  std::string out = fmt::format("{}: {}\n", to_string(f.kind), f.message);
+  for (const std::string& d : f.details) out += "  - " + d + "\n";
+  if (!f.task_name.empty()) out += fmt::format("  where:  {} (task {})\n", to_string(f.where), f.task_name);
+  if (!f.found_by.empty()) out += fmt::format("  found:  execution {} ({})\n", f.execution, f.found_by);
+  out += fmt::format("  token:  {}\n", f.token);
+  if (!options.replay_hint.empty()) {
+    std::string hint = options.replay_hint;
+    if (auto at = hint.find("{token}"); at != std::string::npos) hint.replace(at, 7, f.token);
+    out += fmt::format("  replay: {}\n", hint);
+  }
+  if (f.nondeterministic) out += fmt::format("  warning: this token may not replay: {}\n", f.replay_note);
+  const std::size_t preemptions = static_cast<std::size_t>(
+      std::count_if(f.history.steps.begin(), f.history.steps.end(), [](const HistoryStep& s) { return s.preempted; }));
+  out += fmt::format("\nHistory ({} steps, {} preemption{}):\n", f.history.steps.size() + f.history.dropped,
+                     preemptions, preemptions == 1 ? "" : "s");
+  history_table(out, f.history);
+  out += "\nBy task:\n";
+  task_columns(out, f.history);
+  return out;
+}
+
+std::string summary(const sim::Report& r, const TextOptions& options) {
+  std::string kinds;
+  for (const sim::Failure& f : r.failures) {
+    if (!kinds.empty()) kinds += ", ";
+    kinds += to_string(f.kind);
+  }
+  std::string out = r.ok() ? "interleave: no failure" : fmt::format("interleave: {} failure{} ({})", r.failures.size(), r.failures.size() == 1 ? "" : "s", kinds);
+  out += fmt::format(" in {} execution{}", r.executions, r.executions == 1 ? "" : "s");
+  if (options.timing) out += fmt::format(", {:.3f} s", r.seconds);
+  out += fmt::format(" [{}]", r.strategy);
+  if (r.complete) out += " — search complete";
+  if (r.interrupted) out += " — interrupted";
+  return out + "\n";
+}
+
+std::string render(const sim::Report& r, const TextOptions& options) {
+  std::string out = summary(r, options);
+  for (const sim::Failure& f : r.failures) out += "\n" + story(f, options);
+  return out;
+}
+
+}  // namespace checker

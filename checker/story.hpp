@@ -1,0 +1,22 @@
+// Story: the text a person reads for a report — what failed, the numbered history, the task columns.
+#pragma once
+
+#include <string>
+
+#include "sim/failure.hpp"
+
+namespace checker {
+
+struct TextOptions {
+  bool timing = true;          // include wall time (off for byte-identical output)
+  std::string replay_hint;     // how to replay, with {token} replaced, e.g. a command line
+};
+
+// One failure: headline, where, how it was found, token, numbered history, per-task columns.
+std::string story(const sim::Failure& failure, const TextOptions& options = {});
+// One line for CI logs.
+std::string summary(const sim::Report& report, const TextOptions& options = {});
+// Summary plus the story of every failure.
+std::string render(const sim::Report& report, const TextOptions& options = {});
+
+}  // namespace checker

@@ -1,0 +1,43 @@
+// interleave: the test-side API — explore a body's interleavings, replay a token, print a report.
+//
+//   #include <interleave/interleave.hpp>
+//   sim::Report r = sim::check_random(body, {.iterations = 1000, .seed = 1});
+//   if (const sim::Failure* f = r.find(sim::FailureKind::AssertionFailed))
+//     sim::replay(body, f->token);   // the same failure again, with its story
+//
+// Code under test only needs <sim/sim.hpp> (the primitives).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "checker/story.hpp"
+#include "sim/failure.hpp"
+#include "sim/real_runner.hpp"
+#include "sim/runner.hpp"
+#include "sim/sim.hpp"
+
+namespace sim {
+
+struct CheckOptions {
+  std::uint64_t iterations = 1000;
+  std::uint64_t seed = 1;
+  double time_limit = 0;  // seconds; 0 = none
+  OnFailure on_failure = OnFailure::Stop;
+  ExecutionLimits limits{};
+};
+
+// Explore `body` with the seeded random strategy.
+Report check_random(const std::function<void()>& body, CheckOptions options = {});
+
+// Re-run `body` under the schedule a token encodes; the report holds the failure it shows
+// (with its history), or a ReplayDivergence finding. A malformed token throws
+// std::invalid_argument with a message saying what is wrong with it.
+Report replay(const std::function<void()>& body, std::string_view token, ExecutionLimits limits = {});
+
+// The report as text: summary line, then each failure's story.
+std::string to_text(const Report& report, const checker::TextOptions& options = {});
+
+}  // namespace sim

@@ -1,0 +1,76 @@
+// CondVar: waiting, notification and spurious wake-ups as scheduling choices.
+#include "sim/condvar.hpp"
+
+namespace sim {
+
+void CondVar::bind(Execution& e) {
+  if (binding_.bind(e, ObjectKind::CondVar, name_, created_)) waiters_ = WaitList{};
+}
+
+void CondVar::wait(std::unique_lock<Mutex>& lock, Location where) {
+  Execution* e = Execution::current();
+  if (e == nullptr) {
+    real_.wait(lock);
+    return;
+  }
+  bind(*e);
+  const TaskId me = e->current_task();
+  const ObjectId id = binding_.id();
+  Mutex* m = lock.mutex();
+  if (!e->aborting() && (m == nullptr || !lock.owns_lock() || m->owner_ != me)) {
+    e->fail(FailureKind::LockMisuse,
+            e->task_name(me) + " waits on condvar " + e->object_name(id) + " without holding its mutex", where);
+    return;
+  }
+  e->schedule(Op{id, OpKind::Wait, where});
+  // A wake-up without a notify is allowed by the standard; whether it happens is a choice.
+  const bool spurious = e->explore_spurious_wakeups() && e->choose_value(2) == 1;
+  m->release(*e);
+  e->publish(OpKind::Wait, id, where, {}, no_task, spurious);
+  if (!spurious) {
+    e->set_woken_by(me, no_task);
+    e->enlist(waiters_, me, Waiting{OpKind::Wait, id, no_task, where});
+    e->block(me);
+    e->schedule(Op{id, OpKind::Wake, where});
+    if (e->aborting()) e->delist(waiters_, me);
+  }
+  e->publish(OpKind::Wake, id, where, {}, spurious ? no_task : e->woken_by(me), spurious);
+  m->acquire(*e, where);
+}
+
+void CondVar::notify_one(Location where) {
+  Execution* e = Execution::current();
+  if (e == nullptr) {
+    real_.notify_one();
+    return;
+  }
+  bind(*e);
+  e->schedule(Op{binding_.id(), OpKind::Notify, where});
+  TaskId woken = no_task;
+  if (const std::uint32_t n = e->length(waiters_); n > 0 && !e->aborting()) {
+    woken = e->nth(waiters_, e->choose_value(n));
+    e->delist(waiters_, woken);
+    e->set_woken_by(woken, e->current_task());
+    e->unblock(woken);
+  }
+  e->publish(OpKind::Notify, binding_.id(), where, {}, woken);
+}
+
+void CondVar::notify_all(Location where) {
+  Execution* e = Execution::current();
+  if (e == nullptr) {
+    real_.notify_all();
+    return;
+  }
+  bind(*e);
+  e->schedule(Op{binding_.id(), OpKind::NotifyAll, where});
+  while (waiters_.head != no_task && !e->aborting()) {
+    TaskId woken = waiters_.head;
+    e->delist(waiters_, woken);
+    e->set_woken_by(woken, e->current_task());
+    e->unblock(woken);
+  }
+  e->publish(OpKind::NotifyAll, binding_.id(), where);
+}
+
+}  // namespace sim

@@ -1,0 +1,217 @@
+// Execution: one run of a body under one schedule; the scheduler loop primitives call into.
+//
+// How this works: every task is a fiber. Before each visible operation the running task
+// announces it (`schedule`), the Execution asks the Strategy which runnable task goes next,
+// and switches straight to that task's fiber (no scheduler fiber in between; a choice of the
+// same task costs no switch). A task is Runnable exactly when its announced operation can
+// proceed: primitives keep the tasks waiting on them in intrusive WaitLists and mark them
+// Blocked or Runnable as their state changes, so the strategy only ever sees enabled tasks
+// (the model of CHESS, Musuvathi et al., OSDI 2008). Every choice made among two or more
+// tasks, and every data choice, is appended to the Schedule, which is the replay token.
+//
+// A fatal finding stops the execution: the tasks still suspended are resumed one by one and
+// unwound with a private exception caught only at a fiber's entry, then the failing task
+// unwinds too. The Execution object is reused: fibers, stacks and task slots are pooled.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/body.hpp"
+#include "sim/failure.hpp"
+#include "sim/op.hpp"
+#include "sim/schedule.hpp"
+
+namespace sim {
+
+class Fiber;
+class Observer;
+class Strategy;
+
+struct ExecutionLimits {
+  std::uint32_t max_steps = 100000;        // per execution; more is a StepLimit failure
+  std::uint32_t max_tasks = 10000;         // tasks alive in one execution
+  std::size_t stack_size = 256 * 1024;     // per task fiber
+  enum class Spurious : std::uint8_t { Explore, Never } spurious_wakeups = Spurious::Explore;
+};
+
+enum class TaskState : std::uint8_t { Runnable, Blocked, Finished };
+
+// Tasks waiting on one object, linked through their task slots (no allocation).
+struct WaitList {
+  TaskId head = no_task;
+};
+
+// What a blocked task waits for, for deadlock stories.
+struct Waiting {
+  OpKind kind = OpKind::Yield;
+  ObjectId object = no_object;
+  TaskId holder = no_task;  // who holds it, if anyone (a mutex owner, the task being joined)
+  Location where;
+};
+
+namespace detail {
+struct Worker;
+// The private exception that unwinds a task when its execution stops; caught only at fiber entry.
+struct Abort {};
+}  // namespace detail
+
+class Execution {
+ public:
+  explicit Execution(ExecutionLimits limits = {});
+  ~Execution();
+  Execution(const Execution&) = delete;
+  Execution& operator=(const Execution&) = delete;
+
+  // Run `body` as the task "main" until every task finished or a fatal finding stopped it.
+  // Returns the fatal finding, if any (without token or history: the Runner adds those).
+  std::optional<Failure> run(const std::function<void()>& body, Strategy& strategy,
+                             std::span<Observer* const> observers);
+
+  // The execution running on this OS thread, or null outside a simulation.
+  static Execution* current() { return current_; }
+
+  // --- what observers and reports may ask ---
+  std::uint64_t epoch() const { return epoch_; }
+  TaskId current_task() const { return current_task_; }
+  std::uint32_t steps() const { return steps_; }
+  const Schedule& schedule_so_far() const { return schedule_; }
+  std::size_t task_count() const { return task_count_; }
+  const std::string& task_name(TaskId t) const;
+  const TaskInfo& task_info(TaskId t) const;
+  std::size_t object_count() const { return object_count_; }
+  ObjectInfo object_info(ObjectId o) const;
+  std::string object_name(ObjectId o) const;
+
+  // --- what primitives call, always from the running task ---
+  // `name` must live as long as the object (primitives pass their own member); it is copied
+  // only when observers watch, so unobserved exploration does not pay for names.
+  ObjectId add_object(ObjectKind kind, const std::string& name, Location created);
+  // Scheduling point before a visible operation. Returns when the current task is chosen to
+  // run (it may be chosen at once). If the task is Blocked, it returns once woken and chosen.
+  void schedule(const Op& op) {
+    if (aborting_) [[unlikely]] {
+      abort_point(op.kind);
+      return;
+    }
+    pending_[index(current_task_)] = op;
+    if (++steps_ > limits_.max_steps) [[unlikely]] step_limit();
+    reschedule();
+  }
+  std::uint32_t choose_value(std::uint32_t bound);
+  bool explore_spurious_wakeups() const {
+    return limits_.spurious_wakeups == ExecutionLimits::Spurious::Explore;
+  }
+  bool aborting() const { return aborting_; }
+  bool observed() const { return !observers_.empty(); }
+  // Observers see events numbered 1, 2, ... in the order they happened.
+  void publish(Event event);
+  void publish(OpKind kind, ObjectId object, Location where, ValueRef value = {},
+               TaskId peer = no_task, bool flag = false) {
+    if (!observers_.empty()) publish(Event{StepIndex{0}, current_task_, {object, kind, where}, value, peer, flag});
+  }
+
+  // Task states and wait lists.
+  // A task in a WaitList is interested in an object; `why` is kept for deadlock stories.
+  void enlist(WaitList& list, TaskId t, const Waiting& why);
+  void delist(WaitList& list, TaskId t);
+  void block(TaskId t) {
+    if (states_[index(t)] == TaskState::Runnable) set_state(t, TaskState::Blocked);
+  }
+  void unblock(TaskId t) {
+    if (states_[index(t)] == TaskState::Blocked) set_state(t, TaskState::Runnable);
+  }
+  TaskState state(TaskId t) const { return states_[index(t)]; }
+  // Block every task in the list, now waiting for `holder`; or make them all runnable.
+  void block_all(const WaitList& list, TaskId holder);
+  void unblock_all(const WaitList& list);
+  std::uint32_t length(const WaitList& list) const;
+  TaskId nth(const WaitList& list, std::uint32_t n) const;
+  // Which task last made `t` runnable through a notify (for Wake events); no_task if none.
+  TaskId woken_by(TaskId t) const;
+  void set_woken_by(TaskId t, TaskId by);
+
+  // Threads.
+  TaskId spawn(std::string_view name, Location where);
+  Body& body_of(TaskId t);
+  void join(TaskId t, Location where);
+  bool finished(TaskId t) const { return state(t) == TaskState::Finished; }
+
+  // Fatal findings. `fail` stops the current task by unwinding it; `fail_later` (for
+  // destructors, which must not throw) stops every other task now and lets the current
+  // one go on until its next visible operation or its end.
+  // `fail` returns only when called while the task is already unwinding (from a destructor).
+  void fail(FailureKind kind, std::string message, Location where,
+            std::vector<std::string> details = {});
+  void fail_later(FailureKind kind, std::string message, Location where);
+
+ private:
+  friend struct detail::Worker;
+  struct Task;
+
+  void set_state(TaskId t, TaskState s) {
+    states_[index(t)] = s;
+    runnable_stale_ = true;
+  }
+  void reschedule();
+  TaskId pick();
+  void switch_to(TaskId next);
+  void abort_point(OpKind kind);
+  void step_limit();
+  void record(FailureKind kind, std::string message, Location where, std::vector<std::string> details);
+  void stop_others(Fiber& mine);
+  void deadlock(Fiber& mine);
+  std::string describe_wait(TaskId t) const;
+  void task_main(detail::Worker& worker);
+  void finish_current();
+  void uncaught(std::string message);
+  detail::Worker& idle_worker();
+  TaskId new_task(std::string_view name, TaskId parent, Location where);
+  Task& task(TaskId t);
+  const Task& task(TaskId t) const;
+
+  static thread_local Execution* current_;
+
+  ExecutionLimits limits_;
+  std::unique_ptr<Fiber> home_;
+  std::vector<std::unique_ptr<detail::Worker>> workers_;
+  std::vector<detail::Worker*> idle_;
+  std::vector<std::unique_ptr<Task>> tasks_;  // slots reused across executions
+  // Hot per-task fields kept flat, so a scheduling point scans contiguous memory.
+  std::vector<TaskState> states_;
+  std::vector<TaskId> links_;  // the next task in the same WaitList
+  std::size_t task_count_ = 0;
+  struct ObjectSlot {
+    ObjectKind kind = ObjectKind::Shared;
+    Location created;
+    const std::string* live = nullptr;
+    std::string copy;
+    bool copied = false;
+  };
+  std::vector<ObjectSlot> objects_;           // slots reused across executions
+  std::size_t object_count_ = 0;
+  std::vector<TaskId> runnable_;  // rebuilt only after a task changes state
+  bool runnable_stale_ = true;
+  std::size_t unfinished_ = 0;
+
+  const std::function<void()>* root_ = nullptr;
+  Strategy* strategy_ = nullptr;
+  std::span<Observer* const> observers_;
+  Schedule schedule_;
+  std::vector<Op> pending_;  // the operation each task announced last
+  Fiber* return_to_ = nullptr;  // where a task unwound by stop_others() goes when it ends
+  std::uint64_t epoch_ = 0;
+  std::uint32_t steps_ = 0;
+  std::uint32_t events_ = 0;
+  TaskId current_task_ = no_task;
+  bool aborting_ = false;
+  std::optional<Failure> failure_;
+};
+
+}  // namespace sim

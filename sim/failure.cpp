@@ -1,0 +1,35 @@
+// Failure kinds, and finding failures in a Report.
+#include "sim/failure.hpp"
+
+namespace sim {
+
+std::string_view to_string(FailureKind kind) {
+  switch (kind) {
+    case FailureKind::AssertionFailed: return "AssertionFailed";
+    case FailureKind::Deadlock: return "Deadlock";
+    case FailureKind::DataRace: return "DataRace";
+    case FailureKind::PotentialDeadlock: return "PotentialDeadlock";
+    case FailureKind::UncaughtException: return "UncaughtException";
+    case FailureKind::StepLimit: return "StepLimit";
+    case FailureKind::TaskLimit: return "TaskLimit";
+    case FailureKind::LockMisuse: return "LockMisuse";
+    case FailureKind::ThreadMisuse: return "ThreadMisuse";
+    case FailureKind::ReplayDivergence: return "ReplayDivergence";
+  }
+  return "?";
+}
+
+bool is_fatal(FailureKind kind) {
+  return kind != FailureKind::DataRace && kind != FailureKind::PotentialDeadlock;
+}
+
+bool Failure::same_place(const Failure& other) const { return kind == other.kind && where == other.where; }
+
+const Failure* Report::find(FailureKind kind) const {
+  for (const Failure& f : failures) {
+    if (f.kind == kind) return &f;
+  }
+  return nullptr;
+}
+
+}  // namespace sim

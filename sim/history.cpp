@@ -1,0 +1,65 @@
+// HistoryRecorder: copies each event into a History, keeping a bounded tail.
+#include "sim/history.hpp"
+
+#include "sim/execution.hpp"
+
+namespace sim {
+
+const std::string& History::task_name(TaskId t) const {
+  static const std::string unknown = "?";
+  return index(t) < tasks.size() ? tasks[index(t)].name : unknown;
+}
+
+std::string History::object_name(ObjectId o) const {
+  if (o == no_object || index(o) >= objects.size()) return "?";
+  const ObjectInfo& info = objects[index(o)];
+  if (!info.name.empty()) return info.name;
+  return std::string(to_string(info.kind)) + "#" + std::to_string(index(o));
+}
+
+void HistoryRecorder::on_begin(const Execution&) {
+  history_ = History{};
+  last_task_ = no_task;
+}
+
+void HistoryRecorder::on_event(const Execution& exec, const Event& e) {
+  // Objects are alive at their first event; copy what is new now.
+  while (history_.objects.size() < exec.object_count()) {
+    history_.objects.push_back(exec.object_info(ObjectId{static_cast<std::uint32_t>(history_.objects.size())}));
+  }
+  HistoryStep& s = history_.steps.emplace_back();
+  s.step = e.step;
+  s.task = e.task;
+  s.kind = e.op.kind;
+  s.object = e.op.object;
+  s.where = e.op.where;
+  if (e.value.present()) s.value = e.value.text();
+  s.peer = e.peer;
+  s.flag = e.flag;
+  // A preemption: the task that ran last could have gone on, but another was chosen.
+  s.preempted = last_task_ != no_task && last_task_ != e.task && exec.state(last_task_) == TaskState::Runnable;
+  last_task_ = e.task;
+  if (history_.steps.size() >= 2 * max_steps_) {
+    history_.steps.erase(history_.steps.begin(), history_.steps.begin() + static_cast<std::ptrdiff_t>(max_steps_));
+    history_.dropped += max_steps_;
+  }
+}
+
+void HistoryRecorder::on_end(const Execution& exec, const Failure*) {
+  if (history_.steps.size() > max_steps_) {
+    const std::size_t extra = history_.steps.size() - max_steps_;
+    history_.steps.erase(history_.steps.begin(), history_.steps.begin() + static_cast<std::ptrdiff_t>(extra));
+    history_.dropped += extra;
+  }
+  copy_names(exec);
+}
+
+void HistoryRecorder::copy_names(const Execution& exec) {
+  history_.tasks.clear();
+  for (std::uint32_t i = 0; i < exec.task_count(); ++i) history_.tasks.push_back(exec.task_info(TaskId{i}));
+  while (history_.objects.size() < exec.object_count()) {
+    history_.objects.push_back(exec.object_info(ObjectId{static_cast<std::uint32_t>(history_.objects.size())}));
+  }
+}
+
+}  // namespace sim

@@ -1,0 +1,47 @@
+// Operations and events: what a task is about to do, and what it did.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "sim/ids.hpp"
+
+namespace sim {
+
+enum class OpKind : std::uint8_t {
+  Spawn, Start, Yield, Read, Write, AtomicLoad, AtomicStore, AtomicRmw,
+  Lock, TryLock, Unlock, Wait, Wake, Notify, NotifyAll, Join, Sleep, Finish,
+};
+std::string_view to_string(OpKind kind);
+
+enum class ObjectKind : std::uint8_t { Thread, Mutex, CondVar, Shared, Atomic };
+std::string_view to_string(ObjectKind kind);
+
+struct Op {
+  ObjectId object = no_object;
+  OpKind kind = OpKind::Yield;
+  Location where;
+};
+
+// A value read or written, formatted only if an observer asks for its text.
+struct ValueRef {
+  const void* ptr = nullptr;
+  void (*format)(const void* ptr, std::string& out) = nullptr;
+
+  bool present() const { return ptr != nullptr; }
+  std::string text() const;
+};
+
+// A completed visible operation, published to observers in step order.
+struct Event {
+  StepIndex step{0};
+  TaskId task = no_task;
+  Op op;
+  ValueRef value;
+  // The other task involved, if any: the child of a Spawn, the task joined, the notifier of a Wake.
+  TaskId peer = no_task;
+  // For TryLock: whether it succeeded; for Wait/Wake: whether the wake-up was spurious.
+  bool flag = false;
+};
+
+}  // namespace sim

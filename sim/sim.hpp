@@ -1,0 +1,9 @@
+// The primitives code under test uses: each is the std one outside a simulation.
+#pragma once
+
+#include "sim/atomic.hpp"
+#include "sim/check.hpp"
+#include "sim/condvar.hpp"
+#include "sim/mutex.hpp"
+#include "sim/shared.hpp"
+#include "sim/thread.hpp"
