@@ -108,14 +108,21 @@ double switch_ns(std::uint64_t rounds) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // A scale below 1 makes a quick run (CI smoke); figures are meant to be read at 1.
+  // bench [SCALE [CASE]]: a scale below 1 makes a quick run (CI smoke; figures are meant to be
+  // read at 1); CASE runs one case only (for profiling).
   const double scale = argc > 1 ? std::atof(argv[1]) : 1.0;
-  const int repeats = 5;
+  const std::string only = argc > 2 ? argv[2] : "";
+  const int repeats = only.empty() ? 5 : 1;
+  auto print_case = [&](const char* name, void (*body)(), std::uint64_t executions, sim::OnFailure on_failure, int r) {
+    if (only.empty() || only == name) ::print_case(name, body, executions, on_failure, r);
+  };
   auto n = [&](double base) { return static_cast<std::uint64_t>(std::max(1.0, base * scale)); };
-  std::vector<double> switches;
-  for (int i = 0; i < repeats; ++i) switches.push_back(switch_ns(n(2e6)));
-  std::sort(switches.begin(), switches.end());
-  fmt::print("case=switch_ns rounds={} switch_ns={:.2f}\n", n(2e6), switches[switches.size() / 2]);
+  if (only.empty() || only == "switch_ns") {
+    std::vector<double> switches;
+    for (int i = 0; i < repeats; ++i) switches.push_back(switch_ns(n(2e6)));
+    std::sort(switches.begin(), switches.end());
+    fmt::print("case=switch_ns rounds={} switch_ns={:.2f}\n", n(2e6), switches[switches.size() / 2]);
+  }
   print_case("bank_locked_2t", &bank_locked_2t, n(1e6), sim::OnFailure::Stop, repeats);
   print_case("bank_race_2t", &bank_race_2t, n(1e6), sim::OnFailure::Continue, repeats);
   print_case("counter_locked_4x10", &counter_locked_4x10, n(2e5), sim::OnFailure::Stop, repeats);

@@ -65,8 +65,13 @@ void history_table(std::string& out, const History& h) {
   out += fmt::format("  {:>5}  {:<{}}  {:<{}}  {}\n", "step", "task", name_width, "operation", action_width, "where");
   for (std::size_t i = 0; i < h.steps.size(); ++i) {
     const HistoryStep& s = h.steps[i];
-    out += fmt::format("  {:>5}  {:<{}}  {:<{}}  {}{}\n", sim::index(s.step), h.task_name(s.task), name_width,
-                       actions[i], action_width, to_string(s.where), s.preempted ? "   ← preempted" : "");
+    std::string where = s.kind == OpKind::Finish ? std::string() : to_string(s.where);
+    std::string note;
+    if (s.preempted && i > 0) note = "   ← preempts " + h.task_name(h.steps[i - 1].task);
+    std::string line = fmt::format("  {:>5}  {:<{}}  {:<{}}  {}{}", sim::index(s.step), h.task_name(s.task), name_width,
+                                   actions[i], action_width, where, note);
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
   }
 }
 

@@ -2,6 +2,7 @@
 #include "sim/execution.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -14,10 +15,10 @@
 
 namespace sim {
 
-thread_local Execution* Execution::current_ = nullptr;
-
 namespace {
-std::atomic<std::uint64_t> g_next_epoch{1};
+// Epochs are unique in the process without a shared counter: a thread number in the high bits.
+std::atomic<std::uint64_t> g_next_thread{1};
+thread_local std::uint64_t t_epoch = g_next_thread.fetch_add(1, std::memory_order_relaxed) << 40;
 }  // namespace
 
 [[noreturn]] void internal_error(const char* what) {
@@ -28,12 +29,12 @@ std::atomic<std::uint64_t> g_next_epoch{1};
 Execution::Execution(ExecutionLimits limits) : limits_(limits), home_(std::make_unique<Fiber>()) {}
 
 Execution::~Execution() {
-  // Let every parked worker's entry return, so no suspended fiber has to be unwound.
-  for (auto& w : workers_) {
-    if (!w->fiber.started()) continue;
-    w->quit = true;
-    w->fiber.exit_to(*home_);
-    Fiber::switch_to(*home_, w->fiber);
+  // Let every parked task fiber's entry return, so no suspended frame is left behind.
+  for (auto& t : tasks_) {
+    if (!t->fiber.started()) continue;
+    t->quit = true;
+    t->fiber.exit_to(*home_);
+    Fiber::switch_to(*home_, t->fiber);
   }
 }
 
@@ -58,7 +59,11 @@ std::optional<Failure> Execution::run(const std::function<void()>& body, Strateg
                                       std::span<Observer* const> observers) {
   if (current_ != nullptr) internal_error("a simulation cannot start inside another simulation");
   current_ = this;
-  epoch_ = g_next_epoch.fetch_add(1, std::memory_order_relaxed);
+  epoch_ = ++t_epoch;
+  for (std::uint32_t i = 0; i < task_count_; ++i) states_[i] = TaskState::Finished;
+  std::fill(runnable_bits_.begin(), runnable_bits_.end(), 0);
+  runnable_count_ = 0;
+  listed_at_ = runnable_changes_ - 1;
   task_count_ = 0;
   object_count_ = 0;
   unfinished_ = 0;
@@ -66,7 +71,7 @@ std::optional<Failure> Execution::run(const std::function<void()>& body, Strateg
   events_ = 0;
   schedule_.choices.clear();
   aborting_ = false;
-  runnable_stale_ = true;
+  preempting_ = false;
   failure_.reset();
   strategy_ = &strategy;
   observers_ = observers;
@@ -76,7 +81,7 @@ std::optional<Failure> Execution::run(const std::function<void()>& body, Strateg
   TaskId main = new_task("main", no_task, Location{});
   task(main).body.emplace([this] { (*root_)(); });
   current_task_ = main;
-  Fiber::switch_to(*home_, task(main).worker->fiber);
+  Fiber::switch_to(*home_, task(main).fiber);
   // Every task has finished (or was unwound) when control comes back here.
   for (Observer* o : observers_) o->on_end(*this, failure_ ? &*failure_ : nullptr);
   current_ = nullptr;
@@ -87,50 +92,44 @@ std::optional<Failure> Execution::run(const std::function<void()>& body, Strateg
 TaskId Execution::new_task(std::string_view name, TaskId parent, Location where) {
   const std::uint32_t n = static_cast<std::uint32_t>(task_count_);
   if (n == tasks_.size()) {
-    tasks_.push_back(std::make_unique<Task>());
+    tasks_.push_back(std::make_unique<Task>(*this, limits_.stack_size));
     pending_.emplace_back();
     states_.push_back(TaskState::Finished);
-    links_.push_back(no_task);
+    next_.push_back(no_task);
+    prev_.push_back(no_task);
+    waiting_.emplace_back();
+    fibers_.push_back(&tasks_.back()->fiber);
+    runnable_.push_back(no_task);
+    if (runnable_bits_.size() * 64 < tasks_.size()) runnable_bits_.push_back(0);
   }
   Task& t = *tasks_[n];
+  // Slots are reused with the same names execution after execution: copy only on change.
   if (name.empty()) {
-    t.info.name = "task" + std::to_string(n);
-  } else {
+    if (!t.default_name) t.info.name = "thread" + std::to_string(n);
+    t.default_name = true;
+  } else if (t.default_name || t.info.name != name) {
     t.info.name.assign(name);
+    t.default_name = false;
   }
   t.info.parent = parent;
   t.info.spawned_at = where;
   set_state(TaskId{n}, TaskState::Runnable);
   t.started = false;
-  t.waiting = Waiting{};
   t.joiners = WaitList{};
-  links_[n] = no_task;
+  next_[n] = prev_[n] = no_task;
   t.woken_by = no_task;
-  t.worker = &idle_worker();
-  t.worker->task = TaskId{n};
   pending_[n] = Op{};
   ++task_count_;
   ++unfinished_;
   return TaskId{n};
 }
 
-detail::Worker& Execution::idle_worker() {
-  if (!idle_.empty()) {
-    detail::Worker* w = idle_.back();
-    idle_.pop_back();
-    return *w;
-  }
-  workers_.push_back(std::make_unique<detail::Worker>(*this, limits_.stack_size));
-  return *workers_.back();
+void Execution::Task::entry(void* self) {
+  auto* slot = static_cast<Task*>(self);
+  while (!slot->quit) slot->exec.task_main(*slot);
 }
 
-void detail::Worker::entry(void* self) {
-  auto* worker = static_cast<Worker*>(self);
-  while (!worker->quit) worker->exec.task_main(*worker);
-}
-
-void Execution::task_main(detail::Worker& worker) {
-  Task& t = task(worker.task);
+void Execution::task_main(Task& t) {
   t.started = true;
   std::string thrown;
   try {
@@ -149,67 +148,54 @@ void Execution::task_main(detail::Worker& worker) {
 
 void Execution::finish_current() {
   Task& t = task(current_task_);
-  detail::Worker& worker = *t.worker;
-  Fiber& mine = worker.fiber;
+  Fiber& mine = t.fiber;
   set_state(current_task_, TaskState::Finished);
-  t.worker = nullptr;
-  idle_.push_back(&worker);
   --unfinished_;
   if (aborting_) {
-    // Unwound by stop_others(): hand control back to the task that is stopping everyone.
+    // Unwound on behalf of a task that is stopping the ones above it: go back to it.
     if (return_to_ != nullptr) {
       Fiber::switch_to(mine, *return_to_);
       return;
     }
-  } else {
-    publish(OpKind::Finish, no_object, pending_[index(current_task_)].where);
-    unblock_all(t.joiners);
-    t.joiners = WaitList{};
+    stop_next(mine);
+    return;
   }
-  if (unfinished_ > 0 && !aborting_) {
-    TaskId next = pick();
-    if (next != no_task) {
-      current_task_ = next;
-      Fiber::switch_to(mine, task(next).worker->fiber);
-      return;
-    }
-    deadlock(mine);
+  publish(OpKind::Finish, no_object, pending_[index(current_task_)].where);
+  unblock_all(t.joiners);
+  t.joiners = WaitList{};
+  if (unfinished_ == 0) {
+    Fiber::switch_to(mine, *home_);
+    return;
   }
-  Fiber::switch_to(mine, *home_);
-}
-
-void Execution::reschedule() {
-  TaskId next = pick();
-  if (next == no_task) {
-    deadlock(task(current_task_).worker->fiber);
-  } else if (next != current_task_) {
-    switch_to(next);
+  const TaskId next = pick();
+  if (next != no_task) {
+    current_task_ = next;
+    Fiber::switch_to(mine, task(next).fiber);
+    return;
   }
-  if (aborting_) [[unlikely]] abort_point(OpKind::Yield);
+  record_deadlock();
+  stop_next(mine);
 }
 
 TaskId Execution::pick() {
-  if (runnable_stale_) {
-    runnable_.clear();
-    for (std::uint32_t i = 0; i < task_count_; ++i) {
-      if (states_[i] == TaskState::Runnable) runnable_.push_back(TaskId{i});
+  const std::uint32_t n = runnable_count_;
+  if (n == 0) return no_task;
+  if (listed_at_ != runnable_changes_) {
+    std::uint32_t k = 0;
+    for (std::size_t w = 0; k < n; ++w) {
+      for (std::uint64_t bits = runnable_bits_[w]; bits != 0; bits &= bits - 1) {
+        runnable_[k++] = TaskId{static_cast<std::uint32_t>(w * 64 + std::countr_zero(bits))};
+      }
     }
-    runnable_stale_ = false;
+    listed_at_ = runnable_changes_;
   }
-  if (runnable_.empty()) return no_task;
-  if (runnable_.size() == 1) return runnable_.front();
-  TaskId chosen = strategy_->next_task(runnable_, current_task_);
+  if (n == 1) return runnable_[0];
+  TaskId chosen = strategy_->next_task(std::span<const TaskId>(runnable_.data(), n), current_task_);
   if (index(chosen) >= task_count_ || states_[index(chosen)] != TaskState::Runnable) {
     internal_error("the strategy chose a task that cannot run");
   }
   schedule_.choices.push_back(Choice{Choice::Kind::Task, index(chosen)});
   return chosen;
-}
-
-void Execution::switch_to(TaskId next) {
-  Fiber& from = task(current_task_).worker->fiber;
-  current_task_ = next;
-  Fiber::switch_to(from, task(next).worker->fiber);
 }
 
 std::uint32_t Execution::choose_value(std::uint32_t bound) {
@@ -222,11 +208,17 @@ std::uint32_t Execution::choose_value(std::uint32_t bound) {
 
 void Execution::publish(Event event) {
   event.step = StepIndex{++events_};
+  event.preempted = preempting_;
+  preempting_ = false;
   for (Observer* o : observers_) o->on_event(*this, event);
 }
 
 ObjectId Execution::add_object(ObjectKind kind, const std::string& name, Location created) {
-  if (object_count_ == objects_.size()) objects_.emplace_back();
+  if (object_count_ == objects_.size()) {
+    objects_.emplace_back();
+    holders_.push_back(no_task);
+  }
+  holders_[object_count_] = no_task;
   ObjectSlot& slot = objects_[object_count_];
   slot.kind = kind;
   slot.created = created;
@@ -237,13 +229,15 @@ ObjectId Execution::add_object(ObjectKind kind, const std::string& name, Locatio
 }
 
 TaskId Execution::spawn(std::string_view name, Location where) {
-  schedule(Op{no_object, OpKind::Spawn, where});
+  // Not a scheduling point: creating a task commutes with everything the others do, so
+  // running them before or after it reaches the same states.
   if (aborting_) return no_task;
   if (task_count_ >= limits_.max_tasks) {
     fail(FailureKind::TaskLimit,
          "more than " + std::to_string(limits_.max_tasks) + " tasks in one execution (raise max_tasks)", where);
     return no_task;
   }
+  pending_[index(current_task_)] = Op{no_object, OpKind::Spawn, where};
   TaskId child = new_task(name, current_task_, where);
   publish(OpKind::Spawn, no_object, where, {}, child);
   return child;
@@ -256,12 +250,13 @@ void Execution::join(TaskId t, Location where) {
     fail(FailureKind::ThreadMisuse, task_name(t) + " joins itself, which would wait forever", where);
     return;
   }
-  Task& target = task(t);
+  // Joining a finished task commutes with the others' operations: a scheduling point is only
+  // needed when the joiner has to wait.
   if (state(t) != TaskState::Finished && !aborting_) {
-    enlist(target.joiners, current_task_, Waiting{OpKind::Join, no_object, t, where});
+    enlist(task(t).joiners, current_task_, Waiting{OpKind::Join, no_object, t, where});
     block(current_task_);
+    schedule(Op{no_object, OpKind::Join, where});
   }
-  schedule(Op{no_object, OpKind::Join, where});
   publish(OpKind::Join, no_object, where, {}, t);
 }
 

@@ -25,12 +25,12 @@
 
 #include "sim/body.hpp"
 #include "sim/failure.hpp"
+#include "sim/fiber.hpp"
 #include "sim/op.hpp"
 #include "sim/schedule.hpp"
 
 namespace sim {
 
-class Fiber;
 class Observer;
 class Strategy;
 
@@ -43,21 +43,22 @@ struct ExecutionLimits {
 
 enum class TaskState : std::uint8_t { Runnable, Blocked, Finished };
 
-// Tasks waiting on one object, linked through their task slots (no allocation).
+// Tasks waiting on one object, in arrival order, linked through flat per-task arrays in the
+// Execution (no allocation; add and remove are O(1)).
 struct WaitList {
   TaskId head = no_task;
+  TaskId tail = no_task;
 };
 
 // What a blocked task waits for, for deadlock stories.
 struct Waiting {
   OpKind kind = OpKind::Yield;
   ObjectId object = no_object;
-  TaskId holder = no_task;  // who holds it, if anyone (a mutex owner, the task being joined)
+  TaskId holder = no_task;  // the task being joined (a mutex's holder is kept per object)
   Location where;
 };
 
 namespace detail {
-struct Worker;
 // The private exception that unwinds a task when its execution stops; caught only at fiber entry.
 struct Abort {};
 }  // namespace detail
@@ -100,8 +101,11 @@ class Execution {
       abort_point(op.kind);
       return;
     }
-    pending_[index(current_task_)] = op;
+    const std::uint32_t me = index(current_task_);
+    pending_[me] = op;
     if (++steps_ > limits_.max_steps) [[unlikely]] step_limit();
+    // Nobody else can run: no choice, no switch.
+    if (runnable_count_ == 1 && states_[me] == TaskState::Runnable) return;
     reschedule();
   }
   std::uint32_t choose_value(std::uint32_t bound);
@@ -114,13 +118,39 @@ class Execution {
   void publish(Event event);
   void publish(OpKind kind, ObjectId object, Location where, ValueRef value = {},
                TaskId peer = no_task, bool flag = false) {
-    if (!observers_.empty()) publish(Event{StepIndex{0}, current_task_, {object, kind, where}, value, peer, flag});
+    // Steps taken while an execution is being unwound are not part of its story.
+    if (!observers_.empty() && !aborting_) publish(Event{StepIndex{0}, current_task_, {object, kind, where}, value, peer, flag});
   }
 
   // Task states and wait lists.
   // A task in a WaitList is interested in an object; `why` is kept for deadlock stories.
-  void enlist(WaitList& list, TaskId t, const Waiting& why);
-  void delist(WaitList& list, TaskId t);
+  void enlist(WaitList& list, TaskId t, const Waiting& why) {
+    const std::uint32_t i = index(t);
+    waiting_[i] = why;
+    next_[i] = no_task;
+    prev_[i] = list.tail;
+    if (list.tail == no_task) {
+      list.head = t;
+    } else {
+      next_[index(list.tail)] = t;
+    }
+    list.tail = t;
+  }
+  void delist(WaitList& list, TaskId t) {
+    const std::uint32_t i = index(t);
+    if (prev_[i] == no_task) {
+      list.head = next_[i];
+    } else {
+      next_[index(prev_[i])] = next_[i];
+    }
+    if (next_[i] == no_task) {
+      list.tail = prev_[i];
+    } else {
+      prev_[index(next_[i])] = prev_[i];
+    }
+    next_[i] = prev_[i] = no_task;
+  }
+  TaskId next_in(TaskId t) const { return next_[index(t)]; }
   void block(TaskId t) {
     if (states_[index(t)] == TaskState::Runnable) set_state(t, TaskState::Blocked);
   }
@@ -128,9 +158,15 @@ class Execution {
     if (states_[index(t)] == TaskState::Blocked) set_state(t, TaskState::Runnable);
   }
   TaskState state(TaskId t) const { return states_[index(t)]; }
-  // Block every task in the list, now waiting for `holder`; or make them all runnable.
-  void block_all(const WaitList& list, TaskId holder);
-  void unblock_all(const WaitList& list);
+  // Block every task in the list, or make them all runnable.
+  void block_all(const WaitList& list) {
+    for (TaskId at = list.head; at != no_task; at = next_[index(at)]) block(at);
+  }
+  void unblock_all(const WaitList& list) {
+    for (TaskId at = list.head; at != no_task; at = next_[index(at)]) unblock(at);
+  }
+  // Who holds a lock-like object, for deadlock stories.
+  void set_holder(ObjectId o, TaskId t) { holders_[index(o)] = t; }
   std::uint32_t length(const WaitList& list) const;
   TaskId nth(const WaitList& list, std::uint32_t n) const;
   // Which task last made `t` runnable through a notify (for Wake events); no_task if none.
@@ -150,42 +186,70 @@ class Execution {
   void fail(FailureKind kind, std::string message, Location where,
             std::vector<std::string> details = {});
   void fail_later(FailureKind kind, std::string message, Location where);
+  // Unwind every task younger than the current one without ending the execution: a Thread
+  // destroyed by an exception still propagating stops its task before the frames it uses go.
+  void stop_younger();
 
  private:
-  friend struct detail::Worker;
   struct Task;
 
   void set_state(TaskId t, TaskState s) {
-    states_[index(t)] = s;
-    runnable_stale_ = true;
+    const std::uint32_t i = index(t);
+    const bool was = states_[i] == TaskState::Runnable;
+    const bool now = s == TaskState::Runnable;
+    states_[i] = s;
+    if (was != now) {
+      runnable_bits_[i >> 6] ^= std::uint64_t{1} << (i & 63);
+      runnable_count_ = now ? runnable_count_ + 1 : runnable_count_ - 1;
+      ++runnable_changes_;
+    }
   }
-  void reschedule();
+  // Pick the next task and switch to it; inline so the fiber switch happens in the primitive's
+  // own frame (see fiber.hpp on why call depth around a switch matters).
+  [[gnu::always_inline]] void reschedule() {
+    const TaskId next = pick();
+    if (next == no_task) [[unlikely]] {
+      record_deadlock();
+      stop_above(*fibers_[index(current_task_)]);
+    } else if (next != current_task_) {
+      preempting_ = states_[index(current_task_)] == TaskState::Runnable;
+      Fiber& from = *fibers_[index(current_task_)];
+      current_task_ = next;
+      Fiber::switch_to(from, *fibers_[index(next)]);
+    }
+    if (aborting_) [[unlikely]] abort_point(OpKind::Yield);
+  }
   TaskId pick();
-  void switch_to(TaskId next);
   void abort_point(OpKind kind);
   void step_limit();
   void record(FailureKind kind, std::string message, Location where, std::vector<std::string> details);
-  void stop_others(Fiber& mine);
-  void deadlock(Fiber& mine);
+  // Stopping an execution unwinds its tasks youngest first, so a task never outlives the
+  // frames of the task that spawned it (its lambdas usually capture them by reference).
+  // stop_above: unwind every task younger than the current one, then come back to it.
+  // stop_next: the current task is done; run the youngest unfinished task, or go home.
+  void stop_above(Fiber& mine);
+  void stop_next(Fiber& mine);
+  void record_deadlock();
   std::string describe_wait(TaskId t) const;
-  void task_main(detail::Worker& worker);
+  void task_main(Task& task);
   void finish_current();
   void uncaught(std::string message);
-  detail::Worker& idle_worker();
   TaskId new_task(std::string_view name, TaskId parent, Location where);
   Task& task(TaskId t);
   const Task& task(TaskId t) const;
 
-  static thread_local Execution* current_;
+  static constinit inline thread_local Execution* current_ = nullptr;
 
   ExecutionLimits limits_;
   std::unique_ptr<Fiber> home_;
-  std::vector<std::unique_ptr<detail::Worker>> workers_;
-  std::vector<detail::Worker*> idle_;
   std::vector<std::unique_ptr<Task>> tasks_;  // slots reused across executions
   // Hot per-task fields kept flat, so a scheduling point scans contiguous memory.
   std::vector<TaskState> states_;
-  std::vector<TaskId> links_;  // the next task in the same WaitList
+  std::vector<TaskId> next_;  // the next and previous task in the same WaitList
+  std::vector<TaskId> prev_;
+  std::vector<Waiting> waiting_;
+  std::vector<TaskId> holders_;  // per object
+  std::vector<Fiber*> fibers_;  // the fiber running each task
   std::size_t task_count_ = 0;
   struct ObjectSlot {
     ObjectKind kind = ObjectKind::Shared;
@@ -196,8 +260,13 @@ class Execution {
   };
   std::vector<ObjectSlot> objects_;           // slots reused across executions
   std::size_t object_count_ = 0;
-  std::vector<TaskId> runnable_;  // rebuilt only after a task changes state
-  bool runnable_stale_ = true;
+  // Runnable tasks as a bit set kept up to date by set_state, so a scheduling point with one
+  // runnable task costs a count check, and listing them costs one step per runnable task.
+  std::vector<std::uint64_t> runnable_bits_;
+  std::uint32_t runnable_count_ = 0;
+  std::uint32_t runnable_changes_ = 0;  // bumped by set_state; runnable_ is listed as of listed_at_
+  std::uint32_t listed_at_ = ~0u;
+  std::vector<TaskId> runnable_;
   std::size_t unfinished_ = 0;
 
   const std::function<void()>* root_ = nullptr;
@@ -205,12 +274,13 @@ class Execution {
   std::span<Observer* const> observers_;
   Schedule schedule_;
   std::vector<Op> pending_;  // the operation each task announced last
-  Fiber* return_to_ = nullptr;  // where a task unwound by stop_others() goes when it ends
+  Fiber* return_to_ = nullptr;  // where a task unwound by stop_above() goes when it ends
   std::uint64_t epoch_ = 0;
   std::uint32_t steps_ = 0;
   std::uint32_t events_ = 0;
   TaskId current_task_ = no_task;
   bool aborting_ = false;
+  bool preempting_ = false;  // the next event follows a preemption
   std::optional<Failure> failure_;
 };
 

@@ -57,7 +57,7 @@ void Execution::fail(FailureKind kind, std::string message, Location where,
                      std::vector<std::string> details) {
   if (!aborting_) {
     record(kind, std::move(message), where, std::move(details));
-    stop_others(task(current_task_).worker->fiber);
+    stop_above(task(current_task_).fiber);
   }
   if (std::uncaught_exceptions() == 0) throw detail::Abort{};
 }
@@ -65,43 +65,66 @@ void Execution::fail(FailureKind kind, std::string message, Location where,
 void Execution::fail_later(FailureKind kind, std::string message, Location where) {
   if (aborting_) return;
   record(kind, std::move(message), where, {});
-  stop_others(task(current_task_).worker->fiber);
+  stop_above(task(current_task_).fiber);
+}
+
+void Execution::stop_younger() {
+  if (aborting_) return;
+  aborting_ = true;
+  stop_above(task(current_task_).fiber);
+  aborting_ = false;
 }
 
 void Execution::uncaught(std::string message) {
   if (aborting_) return;
+  // The task's own frames are gone; finish_current() stops the others, youngest first.
   record(FailureKind::UncaughtException, task_name(current_task_) + " threw " + message,
          pending_[index(current_task_)].where, {});
-  stop_others(task(current_task_).worker->fiber);
 }
 
-void Execution::stop_others(Fiber& mine) {
+void Execution::stop_above(Fiber& mine) {
   const TaskId self = current_task_;
-  for (std::uint32_t i = 0; i < task_count_; ++i) {
+  for (std::uint32_t i = static_cast<std::uint32_t>(task_count_); i-- > index(self) + 1;) {
+    if (states_[i] == TaskState::Finished) continue;
     Task& u = *tasks_[i];
-    if (TaskId{i} == self || states_[i] == TaskState::Finished) continue;
     if (!u.started) {
       u.body.reset();
       set_state(TaskId{i}, TaskState::Finished);
-      idle_.push_back(u.worker);
-      u.worker = nullptr;
       --unfinished_;
       continue;
     }
     // The task wakes up inside its scheduling point, sees the execution stopping, and unwinds.
     return_to_ = &mine;
     current_task_ = TaskId{i};
-    Fiber::switch_to(mine, u.worker->fiber);
+    Fiber::switch_to(mine, u.fiber);
   }
   current_task_ = self;
   return_to_ = nullptr;
 }
 
+void Execution::stop_next(Fiber& mine) {
+  for (std::uint32_t i = static_cast<std::uint32_t>(task_count_); i-- > 0;) {
+    if (states_[i] == TaskState::Finished) continue;
+    Task& u = *tasks_[i];
+    if (!u.started) {
+      u.body.reset();
+      set_state(TaskId{i}, TaskState::Finished);
+      --unfinished_;
+      continue;
+    }
+    current_task_ = TaskId{i};
+    Fiber::switch_to(mine, u.fiber);
+    return;
+  }
+  Fiber::switch_to(mine, *home_);
+}
+
 std::string Execution::describe_wait(TaskId t) const {
   const Task& x = task(t);
-  const Waiting& w = x.waiting;
+  const Waiting& w = waiting_[index(t)];
   const std::string at = " (at " + to_string(w.where) + ")";
-  const std::string holder = w.holder == no_task ? std::string("nobody") : task_name(w.holder);
+  TaskId who = w.kind == OpKind::Lock ? holders_[index(w.object)] : w.holder;
+  const std::string holder = who == no_task ? std::string("nobody") : task_name(who);
   switch (w.kind) {
     case OpKind::Lock:
       return x.info.name + " waits to lock " + object_name(w.object) + ", held by " + holder + at;
@@ -114,15 +137,14 @@ std::string Execution::describe_wait(TaskId t) const {
   }
 }
 
-void Execution::deadlock(Fiber& mine) {
+void Execution::record_deadlock() {
   std::vector<std::string> details;
   for (std::uint32_t i = 0; i < task_count_; ++i) {
     if (states_[i] == TaskState::Blocked) details.push_back(describe_wait(TaskId{i}));
   }
-  std::string message = "deadlock: " + std::to_string(details.size()) +
-                        (details.size() == 1 ? " task is" : " tasks are") + " blocked and none can run";
+  std::string message = details.size() == 1 ? std::string("the only unfinished task is blocked")
+                                             : std::to_string(details.size()) + " tasks are blocked and none can run";
   record(FailureKind::Deadlock, std::move(message), pending_[index(current_task_)].where, std::move(details));
-  stop_others(mine);
 }
 
 }  // namespace sim

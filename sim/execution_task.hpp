@@ -1,4 +1,4 @@
-// Internal to the Execution: a task slot and the pooled worker fiber that runs it.
+// Internal to the Execution: a task slot, with the fiber that runs whatever task uses the slot.
 #pragma once
 
 #include <exception>
@@ -13,28 +13,21 @@ namespace sim {
 // "std::runtime_error: what()" with the type name demangled.
 std::string describe_exception(const std::exception& e);
 
+// Slot n runs the n-th task of every execution on the same fiber: the fiber parks when its
+// task finishes and picks up the slot's next task in a later execution.
 struct Execution::Task {
-  TaskInfo info;
-  bool started = false;
-  Body body;
-  detail::Worker* worker = nullptr;
-  Waiting waiting;
-  WaitList joiners;
-  TaskId woken_by = no_task;
-};
-
-namespace detail {
-
-// A fiber that runs task after task; it is parked (not destroyed) between tasks.
-struct Worker {
-  Worker(Execution& e, std::size_t stack_size) : exec(e), fiber(&Worker::entry, this, stack_size) {}
+  Task(Execution& e, std::size_t stack_size) : exec(e), fiber(&Task::entry, this, stack_size) {}
   static void entry(void* self);
 
   Execution& exec;
   Fiber fiber;
-  TaskId task = no_task;
   bool quit = false;
+  TaskInfo info;
+  bool started = false;
+  bool default_name = false;
+  Body body;
+  WaitList joiners;
+  TaskId woken_by = no_task;
 };
 
-}  // namespace detail
 }  // namespace sim

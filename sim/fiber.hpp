@@ -1,15 +1,30 @@
-// Fiber: a stackful coroutine on a pooled, guard-paged stack; the only place that switches stacks.
+// Fiber: a stackful coroutine on a guard-paged stack; the only code that switches stacks, and
+// the only file that includes Boost.Context.
 //
 // How this works: every fiber (and the OS thread's own stack, the "home" fiber) keeps the
-// Boost.Context continuation it was suspended in. `switch_to(from, to)` resumes `to` directly,
-// without passing through a scheduler context, and whoever resumes `from` later hands back
-// the continuation of the fiber it left. A fiber's entry runs for its whole life: callers reuse
-// a fiber for many tasks instead of creating and destroying one per task (destroying a
-// suspended Boost fiber unwinds it by exception, which costs ~0.75 us).
+// Boost.Context fcontext it was suspended in. `switch_to(from, to)` jumps straight to `to`
+// (no scheduler context in between) and whoever later jumps back to `from` hands over the
+// context it left, which is stored in the leaving fiber. The switch is inline on purpose: a
+// jump returns into another stack, so every extra call frame around it is one more return the
+// CPU mispredicts (an out-of-line wrapper triples the cost of a switch on x86-64).
+// A fiber's entry runs for the fiber's whole life; callers reuse fibers for many tasks.
+// Each fiber keeps its own copy of the C++ runtime's per-thread exception state, so
+// std::uncaught_exceptions() and `throw;` mean inside a fiber what they mean on a thread.
 #pragma once
 
+#include <boost/context/detail/fcontext.hpp>
 #include <cstddef>
-#include <memory>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SIM_FIBER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SIM_FIBER_ASAN 1
+#endif
+#endif
+#ifdef SIM_FIBER_ASAN
+#include <sanitizer/common_interface_defs.h>
+#endif
 
 namespace sim {
 
@@ -17,28 +32,82 @@ class Fiber {
  public:
   using Entry = void (*)(void* arg);
 
-  // A fiber for the calling OS thread's own stack; it is never entered, only left and resumed.
-  Fiber();
-  // A fiber that will run entry(arg) when first switched to. When entry returns, control goes
-  // to the fiber named by `exit_to` (set before returning).
+  // The calling OS thread's own stack; it is never entered, only left and resumed.
+  Fiber() = default;
+  // A fiber that runs entry(arg) when first switched to. When entry returns, control goes to
+  // the fiber set with exit_to() (which must be set by then).
   Fiber(Entry entry, void* arg, std::size_t stack_size);
-  ~Fiber();
+  ~Fiber();  // frees the stack; a suspended fiber's frames are not unwound
   Fiber(const Fiber&) = delete;
   Fiber& operator=(const Fiber&) = delete;
 
   // Suspend `from` (the running fiber) and run `to`.
-  static void switch_to(Fiber& from, Fiber& to);
+  [[gnu::always_inline]] static void switch_to(Fiber& from, Fiber& to) {
+    Exceptions& runtime = runtime_exceptions();
+    from.exceptions_ = runtime;
+    runtime = to.exceptions_;
+    leaving_ = &from;
+    to.started_ = true;
+    void* fake_stack = nullptr;
+    before_switch(&fake_stack, to);
+    const boost::context::detail::transfer_t back = boost::context::detail::jump_fcontext(to.context_, &to);
+    after_switch(fake_stack);
+    leaving_->context_ = back.fctx;
+  }
 
-  // The fiber that runs once this fiber's entry returns; must be set before the entry returns.
   void exit_to(Fiber& next) { exit_to_ = &next; }
-  bool started() const;
-  std::size_t stack_size() const;
-
-  struct State;
+  bool started() const { return started_; }
+  std::size_t stack_size() const { return stack_size_; }
 
  private:
-  std::unique_ptr<State> state_;
+  // The Itanium C++ ABI's per-thread __cxa_eh_globals: exceptions caught and in flight.
+  struct Exceptions {
+    void* caught = nullptr;
+    unsigned int uncaught = 0;
+  };
+  static Exceptions& runtime_exceptions() {
+    if (runtime_exceptions_ == nullptr) runtime_exceptions_ = lookup_runtime_exceptions();
+    return *runtime_exceptions_;
+  }
+  static Exceptions* lookup_runtime_exceptions();
+  [[noreturn]] static void trampoline(boost::context::detail::transfer_t from);
+
+  static void before_switch([[maybe_unused]] void** fake_stack, [[maybe_unused]] const Fiber& to) {
+#ifdef SIM_FIBER_ASAN
+    const bool home = to.stack_bottom_ == nullptr;
+    __sanitizer_start_switch_fiber(fake_stack, home ? home_bottom_ : to.stack_bottom_,
+                                   home ? home_size_ : to.stack_size_);
+#endif
+  }
+  static void after_switch([[maybe_unused]] void* fake_stack) {
+#ifdef SIM_FIBER_ASAN
+    const void* old_bottom = nullptr;
+    std::size_t old_size = 0;
+    __sanitizer_finish_switch_fiber(fake_stack, &old_bottom, &old_size);
+    if (home_bottom_ == nullptr) {  // the first switch away from the thread's stack tells where it is
+      home_bottom_ = old_bottom;
+      home_size_ = old_size;
+    }
+#endif
+  }
+
+  static constinit inline thread_local Fiber* leaving_ = nullptr;
+  static constinit inline thread_local Exceptions* runtime_exceptions_ = nullptr;
+#ifdef SIM_FIBER_ASAN
+  static constinit inline thread_local const void* home_bottom_ = nullptr;
+  static constinit inline thread_local std::size_t home_size_ = 0;
+#endif
+
+  boost::context::detail::fcontext_t context_ = nullptr;
+  Exceptions exceptions_;
+  bool started_ = true;
+  Entry entry_ = nullptr;
+  void* arg_ = nullptr;
   Fiber* exit_to_ = nullptr;
+  void* memory_ = nullptr;  // mmap'ed: guard page, then the stack
+  std::size_t mapped_ = 0;
+  const void* stack_bottom_ = nullptr;
+  std::size_t stack_size_ = 0;
 };
 
 }  // namespace sim

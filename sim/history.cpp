@@ -19,7 +19,6 @@ std::string History::object_name(ObjectId o) const {
 
 void HistoryRecorder::on_begin(const Execution&) {
   history_ = History{};
-  last_task_ = no_task;
 }
 
 void HistoryRecorder::on_event(const Execution& exec, const Event& e) {
@@ -36,9 +35,7 @@ void HistoryRecorder::on_event(const Execution& exec, const Event& e) {
   if (e.value.present()) s.value = e.value.text();
   s.peer = e.peer;
   s.flag = e.flag;
-  // A preemption: the task that ran last could have gone on, but another was chosen.
-  s.preempted = last_task_ != no_task && last_task_ != e.task && exec.state(last_task_) == TaskState::Runnable;
-  last_task_ = e.task;
+  s.preempted = e.preempted;
   if (history_.steps.size() >= 2 * max_steps_) {
     history_.steps.erase(history_.steps.begin(), history_.steps.begin() + static_cast<std::ptrdiff_t>(max_steps_));
     history_.dropped += max_steps_;

@@ -57,7 +57,6 @@ class HistoryRecorder final : public Observer {
   void copy_names(const Execution& exec);
   std::size_t max_steps_;
   History history_;
-  TaskId last_task_ = no_task;
 };
 
 }  // namespace sim

@@ -48,12 +48,14 @@ void Mutex::acquire(Execution& e, Location where) {
   e.delist(waiters_, me);
   owner_ = me;
   locked_at_ = where;
-  e.block_all(waiters_, me);
+  e.set_holder(id, me);
+  e.block_all(waiters_);
   e.publish(OpKind::Lock, id, where);
 }
 
 void Mutex::release(Execution& e) {
   owner_ = no_task;
+  e.set_holder(binding_.id(), no_task);
   e.unblock_all(waiters_);
 }
 
@@ -71,7 +73,8 @@ bool Mutex::try_lock(Location where) {
   if (ok) {
     owner_ = me;
     locked_at_ = where;
-    e->block_all(waiters_, me);
+    e->set_holder(binding_.id(), me);
+    e->block_all(waiters_);
   }
   e->publish(OpKind::TryLock, binding_.id(), where, {}, no_task, ok);
   return ok;
@@ -90,7 +93,8 @@ void Mutex::unlock(Location where) {
     e->fail(FailureKind::LockMisuse, e->task_name(me) + " unlocks " + describe(*e) + held, where);
     return;
   }
-  e->schedule(Op{binding_.id(), OpKind::Unlock, where});
+  // Not a scheduling point: while the mutex is held every task waiting for it is blocked, so no
+  // runnable task's next operation conflicts with the unlock; the choice comes at the next step.
   release(*e);
   e->publish(OpKind::Unlock, binding_.id(), where);
 }

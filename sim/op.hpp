@@ -42,6 +42,8 @@ struct Event {
   TaskId peer = no_task;
   // For TryLock: whether it succeeded; for Wait/Wake: whether the wake-up was spurious.
   bool flag = false;
+  // The scheduler switched to this task while the one before could have gone on.
+  bool preempted = false;
 };
 
 }  // namespace sim

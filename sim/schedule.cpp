@@ -125,6 +125,10 @@ DecodedSchedule decode_schedule(std::string_view token) {
       bytes.push_back(static_cast<char>((acc >> bits) & 0xFF));
     }
   }
+  // Every token text has exactly one spelling: no left-over character, no stray low bits.
+  if (text.size() % 4 == 1 || (acc & ((1u << bits) - 1)) != 0) {
+    return fail("replay token is damaged (its last character is not one an encoder writes): copy it whole");
+  }
   if (bytes.size() < 3) return fail("replay token is truncated: copy it whole");
   std::string_view body(bytes.data(), bytes.size() - 2);
   const std::uint16_t stored = static_cast<std::uint16_t>(static_cast<unsigned char>(bytes[bytes.size() - 2]) |

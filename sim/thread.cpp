@@ -1,6 +1,8 @@
 // Thread: joining, detaching and misuse checks.
 #include "sim/thread.hpp"
 
+#include <exception>
+
 #include "sim/real_runner.hpp"
 
 namespace sim {
@@ -25,9 +27,14 @@ Thread& Thread::operator=(Thread&& other) noexcept {
 }
 
 Thread::~Thread() {
-  if (task_ != no_task && exec_ == Execution::current() && exec_->epoch() == epoch_) {
-    misuse("was destroyed while still joinable (join or detach it first)", spawned_);
+  if (task_ == no_task || exec_ != Execution::current() || exec_->epoch() != epoch_) return;
+  if (std::uncaught_exceptions() > 0) {
+    // An exception is leaving the scope (it is reported if it leaves the task): stop the
+    // thread before the frames it may use are gone.
+    exec_->stop_younger();
+    return;
   }
+  misuse("was destroyed while still joinable (join or detach it first)", spawned_);
 }
 
 bool Thread::joinable() const { return task_ != no_task || real_.joinable(); }
