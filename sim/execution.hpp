@@ -86,6 +86,8 @@ class Execution {
   std::size_t task_count() const { return task_count_; }
   const std::string& task_name(TaskId t) const;
   const TaskInfo& task_info(TaskId t) const;
+  // The operation task `t` announced last: for a runnable task, what it will do if chosen.
+  const Op& pending(TaskId t) const { return pending_[index(t)]; }
   std::size_t object_count() const { return object_count_; }
   ObjectInfo object_info(ObjectId o) const;
   std::string object_name(ObjectId o) const;
