@@ -17,6 +17,37 @@ std::string History::object_name(ObjectId o) const {
   return std::string(to_string(info.kind)) + "#" + std::to_string(index(o));
 }
 
+namespace {
+
+bool same_action(const HistoryStep& a, const HistoryStep& b) {
+  return a.task == b.task && a.kind == b.kind && a.object == b.object && a.where == b.where;
+}
+
+}  // namespace
+
+std::vector<std::string> describe_repetition(const History& h) {
+  const std::vector<HistoryStep>& steps = h.steps;
+  const std::size_t n = steps.size();
+  constexpr std::size_t max_period = 64;
+  constexpr std::size_t min_repeats = 3;
+  for (std::size_t period = 1; period <= max_period && period * min_repeats <= n; ++period) {
+    std::size_t run = 0;  // how many trailing steps match the step one period earlier
+    while (run + period < n && same_action(steps[n - 1 - run], steps[n - 1 - run - period])) ++run;
+    if (run + period < period * min_repeats) continue;
+    std::vector<std::string> lines;
+    lines.push_back("the last " + std::to_string(run + period) + " steps repeat a cycle of " +
+                    std::to_string(period) + (period == 1 ? " step:" : " steps:"));
+    for (std::size_t i = n - period; i < n; ++i) {
+      const HistoryStep& s = steps[i];
+      std::string what = h.task_name(s.task) + ": " + std::string(to_string(s.kind));
+      if (s.object != no_object) what += " " + h.object_name(s.object);
+      lines.push_back("  " + what + " (" + to_string(s.where) + ")");
+    }
+    return lines;
+  }
+  return {};
+}
+
 void HistoryRecorder::on_begin(const Execution&) {
   history_ = History{};
 }

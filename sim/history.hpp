@@ -44,6 +44,10 @@ struct History {
   std::string object_name(ObjectId o) const;  // the given name, or "<kind>#<id>"
 };
 
+// For a run that hit its step limit: if the tail of the history repeats a cycle of steps,
+// lines saying so (the cycle's length and its steps); empty if no cycle shows.
+std::vector<std::string> describe_repetition(const History& history);
+
 // Records every event of an execution into a History. Keeps the last `max_steps` steps.
 class HistoryRecorder final : public Observer {
  public:

@@ -1,6 +1,7 @@
 // Runner: the exploration loop, budgets, and re-running each finding from its token.
 #include "sim/runner.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 
@@ -65,12 +66,18 @@ void Runner::add(Report& report, Failure f, const std::function<void()>& body) {
   f.token = f.schedule.encode();
   // Re-run the token before reporting it, recording the story on the way.
   ReplayStrategy replay(f.schedule);
-  HistoryRecorder recorder(options_.history_steps);
+  // An endless loop is told by its tail: the last steps show what repeats.
+  constexpr std::size_t endless_tail = 60;
+  HistoryRecorder recorder(f.kind == FailureKind::StepLimit ? std::min(endless_tail, options_.history_steps)
+                                                            : options_.history_steps);
   Observer* observers[] = {&recorder};
   replay.begin_execution();
   std::optional<Failure> again = exec_.run(body, replay, observers);
   replay.end_execution();
   f.history = recorder.take();
+  if (f.kind == FailureKind::StepLimit) {
+    for (std::string& line : describe_repetition(f.history)) f.details.push_back(std::move(line));
+  }
   if (!replay.divergence().empty()) {
     f.nondeterministic = true;
     f.replay_note = replay.divergence();
