@@ -5,6 +5,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 
@@ -16,6 +17,8 @@ namespace {
   std::fprintf(stderr, "interleave: internal error: %s\n", what);
   std::abort();
 }
+
+std::atomic<std::size_t> g_alive{0};
 
 std::size_t page_size() {
   static const std::size_t size = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
@@ -37,11 +40,16 @@ Fiber::Fiber(Entry entry, void* arg, std::size_t stack_size) : started_(false), 
   if (::mprotect(memory_, page, PROT_NONE) != 0) fiber_error("cannot protect a stack guard page");
   stack_bottom_ = static_cast<char*>(memory_) + page;
   context_ = boost::context::detail::make_fcontext(static_cast<char*>(memory_) + mapped_, stack_size_, &trampoline);
+  g_alive.fetch_add(1, std::memory_order_relaxed);
 }
 
 Fiber::~Fiber() {
-  if (memory_ != nullptr) ::munmap(memory_, mapped_);
+  if (memory_ == nullptr) return;
+  ::munmap(memory_, mapped_);
+  g_alive.fetch_sub(1, std::memory_order_relaxed);
 }
+
+std::size_t Fiber::alive() { return g_alive.load(std::memory_order_relaxed); }
 
 void Fiber::trampoline(boost::context::detail::transfer_t from) {
   after_switch(nullptr);

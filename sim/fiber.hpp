@@ -55,6 +55,9 @@ class Fiber {
     leaving_->context_ = back.fctx;
   }
 
+  // Fibers with a stack alive in the process: the pool's size, and a leak check for tests.
+  static std::size_t alive();
+
   void exit_to(Fiber& next) { exit_to_ = &next; }
   bool started() const { return started_; }
   std::size_t stack_size() const { return stack_size_; }
