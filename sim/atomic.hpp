@@ -60,7 +60,7 @@ class Atomic {
     Execution* e = Execution::current();
     if (e == nullptr) return nullptr;
     binding_.bind(*e, ObjectKind::Atomic, name_, created_);
-    e->schedule(Op{binding_.id(), kind, where});
+    e->schedule(kind, binding_.id(), where);
     return e;
   }
   // A read-modify-write; the event shows the value it leaves behind.

@@ -22,7 +22,7 @@ void CondVar::wait(std::unique_lock<Mutex>& lock, Location where) {
             e->task_name(me) + " waits on condvar " + e->object_name(id) + " without holding its mutex", where);
     return;
   }
-  e->schedule(Op{id, OpKind::Wait, where});
+  e->schedule(OpKind::Wait, id, where);
   // A wake-up without a notify is allowed by the standard; whether it happens is a choice.
   const bool spurious = e->explore_spurious_wakeups() && e->choose_value(2) == 1;
   m->release(*e);
@@ -31,7 +31,7 @@ void CondVar::wait(std::unique_lock<Mutex>& lock, Location where) {
     e->set_woken_by(me, no_task);
     e->enlist(waiters_, me, Waiting{OpKind::Wait, id, no_task, where});
     e->block(me);
-    e->schedule(Op{id, OpKind::Wake, where});
+    e->schedule(OpKind::Wake, id, where);
     if (e->aborting()) e->delist(waiters_, me);
   }
   e->publish(OpKind::Wake, id, where, {}, spurious ? no_task : e->woken_by(me), spurious);
@@ -45,7 +45,7 @@ void CondVar::notify_one(Location where) {
     return;
   }
   bind(*e);
-  e->schedule(Op{binding_.id(), OpKind::Notify, where});
+  e->schedule(OpKind::Notify, binding_.id(), where);
   TaskId woken = no_task;
   if (const std::uint32_t n = e->length(waiters_); n > 0 && !e->aborting()) {
     woken = e->nth(waiters_, e->choose_value(n));
@@ -63,7 +63,7 @@ void CondVar::notify_all(Location where) {
     return;
   }
   bind(*e);
-  e->schedule(Op{binding_.id(), OpKind::NotifyAll, where});
+  e->schedule(OpKind::NotifyAll, binding_.id(), where);
   while (waiters_.head != no_task && !e->aborting()) {
     TaskId woken = waiters_.head;
     e->delist(waiters_, woken);

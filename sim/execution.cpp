@@ -255,7 +255,7 @@ void Execution::join(TaskId t, Location where) {
   if (state(t) != TaskState::Finished && !aborting_) {
     enlist(task(t).joiners, current_task_, Waiting{OpKind::Join, no_object, t, where});
     block(current_task_);
-    schedule(Op{no_object, OpKind::Join, where});
+    schedule(OpKind::Join, no_object, where);
   }
   publish(OpKind::Join, no_object, where, {}, t);
 }

@@ -98,18 +98,24 @@ class Execution {
   ObjectId add_object(ObjectKind kind, const std::string& name, Location created);
   // Scheduling point before a visible operation. Returns when the current task is chosen to
   // run (it may be chosen at once). If the task is Blocked, it returns once woken and chosen.
-  void schedule(const Op& op) {
+  void schedule(OpKind kind, ObjectId object, Location where) {
     if (aborting_) [[unlikely]] {
-      abort_point(op.kind);
+      abort_point(kind);
       return;
     }
+    // Field by field, not as one struct copy: a wide load of a struct the caller has just
+    // written with narrow stores stalls store forwarding on every scheduling point.
     const std::uint32_t me = index(current_task_);
-    pending_[me] = op;
+    Op& pending = pending_[me];
+    pending.object = object;
+    pending.kind = kind;
+    pending.where = where;
     if (++steps_ > limits_.max_steps) [[unlikely]] step_limit();
     // Nobody else can run: no choice, no switch.
     if (runnable_count_ == 1 && states_[me] == TaskState::Runnable) return;
     reschedule();
   }
+  void schedule(const Op& op) { schedule(op.kind, op.object, op.where); }
   std::uint32_t choose_value(std::uint32_t bound);
   bool explore_spurious_wakeups() const {
     return limits_.spurious_wakeups == ExecutionLimits::Spurious::Explore;
@@ -128,7 +134,11 @@ class Execution {
   // A task in a WaitList is interested in an object; `why` is kept for deadlock stories.
   void enlist(WaitList& list, TaskId t, const Waiting& why) {
     const std::uint32_t i = index(t);
-    waiting_[i] = why;
+    Waiting& w = waiting_[i];  // field by field, see schedule()
+    w.kind = why.kind;
+    w.object = why.object;
+    w.holder = why.holder;
+    w.where = why.where;
     next_[i] = no_task;
     prev_[i] = list.tail;
     if (list.tail == no_task) {

@@ -23,7 +23,10 @@ bool is_fatal(FailureKind kind) {
   return kind != FailureKind::DataRace && kind != FailureKind::PotentialDeadlock;
 }
 
-bool Failure::same_place(const Failure& other) const { return kind == other.kind && where == other.where; }
+bool Failure::same_place(const Failure& o) const {
+  if (kind != o.kind) return false;
+  return (where == o.where && other == o.other) || (where == o.other && other == o.where);
+}
 
 const Failure* Report::find(FailureKind kind) const {
   for (const Failure& f : failures) {

@@ -27,6 +27,22 @@ std::string_view to_string(FailureKind kind);
 // Fatal findings end their execution; the others are recorded and exploration goes on.
 bool is_fatal(FailureKind kind);
 
+// One side of a two-sided finding (a data race): who did what, where, at which step.
+struct Access {
+  TaskId task = no_task;
+  std::string task_name;
+  OpKind kind = OpKind::Read;
+  Location where;
+  StepIndex step{0};
+  std::string value;  // text of the value read or written; filled from the history, may be empty
+};
+
+// How long a failing schedule is, for reports on minimisation.
+struct ScheduleSize {
+  std::size_t steps = 0;
+  std::size_t preemptions = 0;  // switches away from a task that could have gone on
+};
+
 struct Failure {
   FailureKind kind = FailureKind::AssertionFailed;
   std::string message;
@@ -42,8 +58,18 @@ struct Failure {
   // Set when re-running the token did not give the same failure: the body is nondeterministic.
   bool nondeterministic = false;
   std::string replay_note;
+  // Two-sided findings (a race): the other operation's place, and both accesses, earlier first.
+  Location other;
+  std::vector<Access> accesses;
+  std::vector<std::string> notes;  // remarks about the finding, e.g. that a deadlock was also predicted
+  // Set when minimisation replaced the schedule first found by a smaller one showing the same failure.
+  bool minimized = false;
+  ScheduleSize original;  // the schedule first found
+  ScheduleSize minimal;   // the schedule kept (token, history)
+  std::string original_token;
 
-  // Two findings are the same finding if they have the same kind at the same place.
+  // Two findings are the same finding if they have the same kind at the same place (for a
+  // two-sided finding, the same pair of places in either order).
   bool same_place(const Failure& other) const;
 };
 

@@ -43,7 +43,7 @@ void Mutex::acquire(Execution& e, Location where) {
   const ObjectId id = binding_.id();
   e.enlist(waiters_, me, Waiting{OpKind::Lock, id, owner_, where});
   if (owner_ != no_task) e.block(me);
-  e.schedule(Op{id, OpKind::Lock, where});
+  e.schedule(OpKind::Lock, id, where);
   // Chosen to run, so the mutex is free (or the execution is stopping).
   e.delist(waiters_, me);
   owner_ = me;
@@ -68,7 +68,7 @@ bool Mutex::try_lock(Location where) {
     e->fail(FailureKind::LockMisuse, e->task_name(me) + " calls try_lock on " + describe(*e) + ", which it already holds (locked at " + to_string(locked_at_) + ")", where);
     return false;
   }
-  e->schedule(Op{binding_.id(), OpKind::TryLock, where});
+  e->schedule(OpKind::TryLock, binding_.id(), where);
   const bool ok = owner_ == no_task;
   if (ok) {
     owner_ = me;

@@ -33,7 +33,7 @@ class Shared {
       return value_;
     }
     binding_.bind(*e, ObjectKind::Shared, name_, created_);
-    e->schedule(Op{binding_.id(), OpKind::Read, where});
+    e->schedule(OpKind::Read, binding_.id(), where);
     T v = value_;
     if (e->observed()) e->publish(OpKind::Read, binding_.id(), where, detail::value_ref(v));
     return v;
@@ -50,7 +50,7 @@ class Shared {
       return;
     }
     binding_.bind(*e, ObjectKind::Shared, name_, created_);
-    e->schedule(Op{binding_.id(), OpKind::Write, where});
+    e->schedule(OpKind::Write, binding_.id(), where);
     value_ = std::move(v);
     if (e->observed()) e->publish(OpKind::Write, binding_.id(), where, detail::value_ref(value_));
   }

@@ -73,7 +73,7 @@ void yield(Location where) {
     std::this_thread::yield();
     return;
   }
-  e->schedule(Op{no_object, OpKind::Yield, where});
+  e->schedule(OpKind::Yield, no_object, where);
   e->publish(OpKind::Yield, no_object, where);
 }
 
