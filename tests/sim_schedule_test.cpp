@@ -1,0 +1,195 @@
+// Tests the replay token codec: round trips, rejected malformed tokens, and replays that diverge.
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "interleave/doctest.hpp"
+#include "sim/rng.hpp"
+
+namespace {
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+sim::Choice task(std::uint32_t t) { return {sim::Choice::Kind::Task, t}; }
+sim::Choice value(std::uint32_t v) { return {sim::Choice::Kind::Value, v}; }
+
+void round_trip(const sim::Schedule& s) {
+  const std::string token = s.encode();
+  CAPTURE(token);
+  CHECK(token.rfind("v1.", 0) == 0);
+  CHECK(token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", 3) ==
+        std::string::npos);
+  sim::DecodedSchedule d = sim::decode_schedule(token);
+  CHECK(d.ok());
+  CHECK(d.error.empty());
+  CHECK(d.schedule == s);
+}
+
+// What decoding `token` says is wrong with it ("" if it decodes).
+std::string error_of(const std::string& token) {
+  sim::DecodedSchedule d = sim::decode_schedule(token);
+  if (!d.ok()) CHECK(d.schedule.choices.empty());
+  return d.error;
+}
+
+void racy_bank() {
+  sim::Shared<int> balance{100, "balance"};
+  auto withdraw = [&] {
+    if (balance.load() >= 80) balance.store(balance.load() - 80);
+  };
+  sim::Thread alice(withdraw, "alice"), bob(withdraw, "bob");
+  alice.join();
+  bob.join();
+  sim::check(balance.load() >= 0, "balance went negative");
+}
+
+std::string bank_token() {
+  sim::Report r = sim::check_random(racy_bank, {.iterations = 100, .seed = 1});
+  REQUIRE(r.find(sim::FailureKind::AssertionFailed) != nullptr);
+  return r.find(sim::FailureKind::AssertionFailed)->token;
+}
+
+}  // namespace
+
+TEST_CASE("schedules survive encode and decode") {
+  round_trip({});
+  round_trip({{task(0)}});
+  round_trip({{task(1), task(0), task(1), task(2)}});
+  round_trip({{value(0), value(1), task(1), value(1), value(1), task(0)}});
+  round_trip(
+      {{task(0xFFFFFFFFu), value(0xFFFFFFFFu), task(1u << 20), task(127), task(128), value(16383), value(16384)}});
+  round_trip({std::vector<sim::Choice>(100000, task(1))});
+  sim::Schedule runs;
+  for (std::uint32_t i = 0; i < 50; ++i)
+    runs.choices.insert(runs.choices.end(), i + 1, i % 3 == 0 ? value(i) : task(i));
+  round_trip(runs);
+}
+
+TEST_CASE("random schedules survive encode and decode") {
+  sim::Rng rng(12345);
+  for (int n = 0; n < 200; ++n) {
+    sim::Schedule s;
+    const std::uint32_t length = rng.below(300);
+    for (std::uint32_t i = 0; i < length; ++i) {
+      const std::uint32_t bound = rng.below(2) == 0 ? 4 : 0xFFFFFFFFu;
+      s.choices.push_back(rng.below(3) == 0 ? value(rng.below(bound)) : task(rng.below(bound)));
+    }
+    round_trip(s);
+  }
+}
+
+TEST_CASE("a long run of one task compresses to a short token") {
+  sim::Schedule s{std::vector<sim::Choice>(100000, task(3))};
+  CHECK(s.encode().size() < 20);
+  CHECK(sim::Schedule{}.encode() != s.encode());
+  CHECK(sim::Schedule{{task(0), task(1)}}.encode() != sim::Schedule{{task(1), task(0)}}.encode());
+  CHECK(sim::Schedule{{task(1)}}.encode() != sim::Schedule{{value(1)}}.encode());
+}
+
+TEST_CASE("malformed tokens are rejected with a message saying what is wrong") {
+  const std::string good = sim::Schedule{{task(1), task(0), value(1), task(2), task(2), task(2)}}.encode();
+  REQUIRE(sim::decode_schedule(good).ok());
+
+  CHECK(contains(error_of(""), "empty"));
+  CHECK(contains(error_of("x1.AAAA"), "start with 'v1.'"));
+  CHECK(contains(error_of("v1AAAA"), "'v<version>.'"));
+  CHECK(contains(error_of("v9." + good.substr(3)), "version '9'"));
+  CHECK(contains(error_of("v10." + good.substr(3)), "version '10'"));
+
+  const std::string bad_char = good.substr(0, 5) + "*" + good.substr(6);
+  const std::string bad_char_error = error_of(bad_char);
+  CHECK(contains(bad_char_error, "unexpected character '*'"));
+  CHECK(contains(bad_char_error, "position 6"));
+  CHECK(contains(error_of(good + " "), "unexpected character ' '"));
+
+  CHECK(contains(error_of("v1."), "truncated"));
+  CHECK(contains(error_of(good.substr(0, 5)), "truncated"));
+  CHECK_FALSE(sim::decode_schedule(good.substr(0, good.size() - 1)).ok());
+
+  // One character changed anywhere but the last (whose low bits may be padding): checksum.
+  for (std::size_t i = 3; i + 1 < good.size(); ++i) {
+    std::string damaged = good;
+    damaged[i] = damaged[i] == 'A' ? 'B' : 'A';
+    CAPTURE(damaged);
+    CHECK(contains(error_of(damaged), "checksum"));
+  }
+}
+
+TEST_CASE("replaying a malformed token throws std::invalid_argument with the decoder's message") {
+  CHECK_THROWS_AS(sim::replay(racy_bank, ""), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(sim::replay(racy_bank, "v9.AAAA"), doctest::Contains("version '9'"), std::invalid_argument);
+  std::string token = bank_token();
+  token[4] = token[4] == 'A' ? 'B' : 'A';
+  CHECK_THROWS_WITH_AS(sim::replay(racy_bank, token), doctest::Contains("checksum"), std::invalid_argument);
+  try {
+    (void)sim::replay(racy_bank, "v1.#");
+    FAIL("no exception");
+  } catch (const std::invalid_argument& e) {
+    CHECK(contains(e.what(), "unexpected character '#'"));
+  }
+}
+
+TEST_CASE("a valid token that does not fit the body reports ReplayDivergence") {
+  const std::string token = bank_token();
+
+  SUBCASE("a body with fewer choices than the token") {
+    auto lonely = [] {
+      sim::Shared<int> x{0, "x"};
+      x.store(1);
+      sim::check(x.load() == 1);
+    };
+    sim::Report r = sim::replay(lonely, token);
+    const sim::Failure* d = r.find(sim::FailureKind::ReplayDivergence);
+    REQUIRE(d != nullptr);
+    CHECK(contains(d->message, "replay diverged"));
+    CHECK(d->token == token);
+  }
+  SUBCASE("an empty token on a body that must choose") {
+    sim::Report r = sim::replay(racy_bank, sim::Schedule{}.encode());
+    const sim::Failure* d = r.find(sim::FailureKind::ReplayDivergence);
+    REQUIRE(d != nullptr);
+    CHECK(contains(d->message, "no more choices"));
+  }
+  SUBCASE("a token naming a task that does not exist") {
+    sim::Report r = sim::replay(racy_bank, sim::Schedule{std::vector<sim::Choice>(6, task(7))}.encode());
+    const sim::Failure* d = r.find(sim::FailureKind::ReplayDivergence);
+    REQUIRE(d != nullptr);
+    CHECK(contains(d->message, "task 7, which cannot run"));
+  }
+  SUBCASE("a token with a value where the body chooses a task") {
+    sim::Report r = sim::replay(racy_bank, sim::Schedule{std::vector<sim::Choice>(6, value(0))}.encode());
+    const sim::Failure* d = r.find(sim::FailureKind::ReplayDivergence);
+    REQUIRE(d != nullptr);
+    CHECK(contains(d->message, "value choice where the execution chooses a task"));
+  }
+  SUBCASE("a real token with extra choices appended") {
+    sim::DecodedSchedule decoded = sim::decode_schedule(token);
+    REQUIRE(decoded.ok());
+    sim::Schedule longer = decoded.schedule;
+    longer.choices.insert(longer.choices.end(), 3, task(1));
+    sim::Report r = sim::replay(racy_bank, longer.encode());
+    const sim::Failure* d = r.find(sim::FailureKind::ReplayDivergence);
+    REQUIRE(d != nullptr);
+    CHECK(contains(d->message, "choices"));
+  }
+}
+
+TEST_CASE("a token replays the same failure every time, and a body without choices replays the empty token") {
+  const std::string token = bank_token();
+  for (int i = 0; i < 3; ++i) {
+    sim::Report r = sim::replay(racy_bank, token);
+    REQUIRE(r.failures.size() == 1);
+    CHECK(r.failures.front().kind == sim::FailureKind::AssertionFailed);
+  }
+  sim::Report calm = sim::replay(
+      [] {
+        sim::Shared<int> x{1, "x"};
+        sim::check(x.load() == 1);
+      },
+      sim::Schedule{}.encode());
+  CHECK(calm.ok());
+  CHECK(calm.executions == 1);
+}
