@@ -23,6 +23,7 @@ std::string_view to_string(OpKind kind) {
     case OpKind::Join: return "join";
     case OpKind::Sleep: return "sleep";
     case OpKind::Finish: return "finish";
+    case OpKind::Print: return "print";
   }
   return "?";
 }

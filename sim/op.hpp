@@ -11,6 +11,7 @@ namespace sim {
 enum class OpKind : std::uint8_t {
   Spawn, Start, Yield, Read, Write, AtomicLoad, AtomicStore, AtomicRmw,
   Lock, TryLock, Unlock, Wait, Wake, Notify, NotifyAll, Join, Sleep, Finish,
+  Print,  // a scenario's `print`: the event's value is the text printed
 };
 std::string_view to_string(OpKind kind);
 
