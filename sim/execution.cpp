@@ -72,6 +72,9 @@ std::optional<Failure> Execution::run(const std::function<void()>& body, Strateg
   schedule_.choices.clear();
   aborting_ = false;
   preempting_ = false;
+  now_ = 0;
+  timed_ = 0;
+  timing_violated_ = false;
   failure_.reset();
   strategy_ = &strategy;
   observers_ = observers;
@@ -83,6 +86,12 @@ std::optional<Failure> Execution::run(const std::function<void()>& body, Strateg
   current_task_ = main;
   Fiber::switch_to(*home_, task(main).fiber);
   // Every task has finished (or was unwound) when control comes back here.
+  if (failure_ && timing_violated_) {
+    failure_->details.push_back(
+        "this schedule lets a sleep or a timeout end before its time: the failure needs a thread to be slower "
+        "than its stated durations (a sleep is not synchronisation); ExecutionLimits::Timing::Strict honours "
+        "durations exactly");
+  }
   for (Observer* o : observers_) o->on_end(*this, failure_ ? &*failure_ : nullptr);
   current_ = nullptr;
   root_ = nullptr;
@@ -100,6 +109,8 @@ TaskId Execution::new_task(std::string_view name, TaskId parent, Location where)
     waiting_.emplace_back();
     fibers_.push_back(&tasks_.back()->fiber);
     runnable_.push_back(no_task);
+    deadline_.push_back(no_deadline);
+    timed_out_.push_back(0);
     if (runnable_bits_.size() * 64 < tasks_.size()) runnable_bits_.push_back(0);
   }
   Task& t = *tasks_[n];
@@ -117,6 +128,8 @@ TaskId Execution::new_task(std::string_view name, TaskId parent, Location where)
   t.started = false;
   t.joiners = WaitList{};
   next_[n] = prev_[n] = no_task;
+  deadline_[n] = no_deadline;
+  timed_out_[n] = 0;
   t.woken_by = no_task;
   pending_[n] = Op{};
   ++task_count_;
@@ -178,8 +191,8 @@ void Execution::finish_current() {
 }
 
 TaskId Execution::pick() {
+  if (runnable_count_ == 0 && (timed_ == 0 || !advance_clock())) return no_task;
   const std::uint32_t n = runnable_count_;
-  if (n == 0) return no_task;
   if (listed_at_ != runnable_changes_) {
     std::uint32_t k = 0;
     for (std::size_t w = 0; k < n; ++w) {
@@ -189,12 +202,16 @@ TaskId Execution::pick() {
     }
     listed_at_ = runnable_changes_;
   }
-  if (n == 1) return runnable_[0];
+  if (n == 1) {
+    if (timed_ > 0) note_timing(runnable_[0]);
+    return runnable_[0];
+  }
   TaskId chosen = strategy_->next_task(std::span<const TaskId>(runnable_.data(), n), current_task_);
   if (index(chosen) >= task_count_ || states_[index(chosen)] != TaskState::Runnable) {
     internal_error("the strategy chose a task that cannot run");
   }
   schedule_.choices.push_back(Choice{Choice::Kind::Task, index(chosen)});
+  if (timed_ > 0) note_timing(chosen);
   return chosen;
 }
 

@@ -39,7 +39,15 @@ struct ExecutionLimits {
   std::uint32_t max_tasks = 10000;         // tasks alive in one execution
   std::size_t stack_size = 256 * 1024;     // per task fiber
   enum class Spurious : std::uint8_t { Explore, Never } spurious_wakeups = Spurious::Explore;
+  // Loose: a sleep or a timeout may end whenever the strategy likes (a sleep is not
+  // synchronisation; failures that need this say so). Strict: virtual time honours every
+  // duration exactly, and the clock advances only when no task can run.
+  enum class Timing : std::uint8_t { Loose, Strict } timing = Timing::Loose;
 };
+
+// Virtual nanoseconds since the execution began.
+using Nanos = std::int64_t;
+inline constexpr Nanos no_deadline = INT64_MAX;
 
 enum class TaskState : std::uint8_t { Runnable, Blocked, Finished };
 
@@ -111,8 +119,8 @@ class Execution {
     pending.kind = kind;
     pending.where = where;
     if (++steps_ > limits_.max_steps) [[unlikely]] step_limit();
-    // Nobody else can run: no choice, no switch.
-    if (runnable_count_ == 1 && states_[me] == TaskState::Runnable) return;
+    // Nobody else can run: no choice, no switch (unless a deadline may move the clock).
+    if (runnable_count_ == 1 && states_[me] == TaskState::Runnable && timed_ == 0) return;
     reschedule();
   }
   void schedule(const Op& op) { schedule(op.kind, op.object, op.where); }
@@ -164,7 +172,10 @@ class Execution {
   }
   TaskId next_in(TaskId t) const { return next_[index(t)]; }
   void block(TaskId t) {
-    if (states_[index(t)] == TaskState::Runnable) set_state(t, TaskState::Blocked);
+    if (states_[index(t)] != TaskState::Runnable) return;
+    // Under loose timing a task with a deadline can time out at any moment: it stays runnable.
+    if (timed_ > 0 && deadline_[index(t)] != no_deadline && !strict_timing()) return;
+    set_state(t, TaskState::Blocked);
   }
   void unblock(TaskId t) {
     if (states_[index(t)] == TaskState::Blocked) set_state(t, TaskState::Runnable);
@@ -184,6 +195,15 @@ class Execution {
   // Which task last made `t` runnable through a notify (for Wake events); no_task if none.
   TaskId woken_by(TaskId t) const;
   void set_woken_by(TaskId t, TaskId by);
+
+  // Virtual time. A task waiting with a deadline (a sleep, or a wait with a timeout) is woken
+  // by whatever it waits for or, at the latest, by the deadline (see ExecutionLimits::Timing).
+  Nanos now() const { return now_; }
+  void set_deadline(TaskId t, Nanos at);
+  void clear_deadline(TaskId t);
+  // True once: the task was woken by its deadline rather than by what it waited for.
+  bool take_timed_out(TaskId t);
+  bool strict_timing() const { return limits_.timing == ExecutionLimits::Timing::Strict; }
 
   // Threads.
   TaskId spawn(std::string_view name, Location where);
@@ -232,6 +252,8 @@ class Execution {
     if (aborting_) [[unlikely]] abort_point(OpKind::Yield);
   }
   TaskId pick();
+  bool advance_clock();
+  void note_timing(TaskId chosen);
   void abort_point(OpKind kind);
   void step_limit();
   void record(FailureKind kind, std::string message, Location where, std::vector<std::string> details);
@@ -261,6 +283,11 @@ class Execution {
   std::vector<TaskId> prev_;
   std::vector<Waiting> waiting_;
   std::vector<TaskId> holders_;  // per object
+  std::vector<Nanos> deadline_;   // per task; no_deadline unless sleeping or waiting with a timeout
+  std::vector<std::uint8_t> timed_out_;
+  std::uint32_t timed_ = 0;        // tasks with a deadline
+  Nanos now_ = 0;
+  bool timing_violated_ = false;   // a task ran before its sleep or timeout was due
   std::vector<Fiber*> fibers_;  // the fiber running each task
   std::size_t task_count_ = 0;
   struct ObjectSlot {

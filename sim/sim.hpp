@@ -7,3 +7,4 @@
 #include "sim/mutex.hpp"
 #include "sim/shared.hpp"
 #include "sim/thread.hpp"
+#include "sim/time.hpp"
