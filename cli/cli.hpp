@@ -1,0 +1,89 @@
+// The `interleave` command: what each subcommand takes, and the helpers they share.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lang/scenario.hpp"
+#include "sim/failure.hpp"
+
+namespace cli {
+
+// Exit codes, the same for every subcommand.
+inline constexpr int exit_ok = 0;       // no failure, or everything as expected
+inline constexpr int exit_failure = 1;  // a failure found, or a scenario not as expected
+inline constexpr int exit_usage = 2;    // bad input: a scenario with an error, a bad token or flag
+
+enum class Color : std::uint8_t { Auto, Always, Never };
+
+// How to explore: shared by run and check.
+struct ExploreArgs {
+  std::string strategy = "random";
+  std::uint64_t iterations = 1000;
+  double time_limit = 0;  // seconds; 0 = none
+  std::uint64_t seed = 1;
+  std::uint32_t depth = 3;        // pct: bug depth
+  std::uint32_t preemptions = 2;  // dfs: preemption bound
+  std::uint32_t jobs = 1;
+  std::uint32_t max_steps = 20000;  // per execution
+  bool keep_going = false;          // collect every distinct finding instead of stopping at the first
+};
+
+struct OutputArgs {
+  Color color = Color::Auto;
+  bool timing = true;  // --no-timing drops wall times, for output that is the same byte for byte
+  bool quiet = false;
+  bool json = false;
+};
+
+struct RunArgs {
+  std::vector<std::string> files;
+  ExploreArgs explore;
+  OutputArgs output;
+};
+
+struct ReplayArgs {
+  std::string file;
+  std::string token;
+  std::uint32_t max_steps = 20000;
+  OutputArgs output;
+};
+
+struct CheckArgs {
+  std::vector<std::string> paths;
+  ExploreArgs explore;
+  OutputArgs output;
+};
+
+int run_command(const RunArgs& args);
+int replay_command(const ReplayArgs& args);
+int check_command(const CheckArgs& args);
+
+// --- shared helpers (output.cpp, explore.cpp) ---
+
+bool use_color(Color color, int fd);
+std::string paint(const std::string& text, const char* code, bool color);
+// A word for a shell: left alone if safe, else in single quotes.
+std::string shell_quote(const std::string& word);
+// The command line that replays `token` on `file`, with the flags that change what runs.
+std::string replay_command_line(const std::string& file, const std::string& token, std::uint32_t max_steps);
+std::string json_string(const std::string& text);
+// Loads a scenario; on an error prints the diagnostic on stderr and returns nullopt.
+std::optional<lang::Loaded> load(const std::string& path, bool color);
+// What the threads printed in a failure's execution, one line per print, from its history.
+std::vector<std::string> printed(const sim::Failure& failure);
+// Renders the failures of a report as stories with their replay commands and output.
+std::string stories(const sim::Report& report, const std::string& file, std::uint32_t max_steps, bool color);
+
+// Explores `body` as the arguments say. A strategy that is not available yet gives `error`.
+struct Explored {
+  sim::Report report;
+  std::string error;
+};
+Explored explore(const std::function<void()>& body, const ExploreArgs& args);
+lang::InterpreterOptions interpreter_options();
+
+}  // namespace cli

@@ -1,0 +1,99 @@
+// Output helpers the subcommands share: colour, quoting, diagnostics, stories with replay commands.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "checker/story.hpp"
+#include "cli/cli.hpp"
+
+namespace cli {
+
+bool use_color(Color color, int fd) {
+  if (color != Color::Auto) return color == Color::Always;
+  const char* no_color = std::getenv("NO_COLOR");
+  const char* term = std::getenv("TERM");
+  if (no_color != nullptr && *no_color != '\0') return false;
+  if (term != nullptr && std::strcmp(term, "dumb") == 0) return false;
+  return ::isatty(fd) != 0;
+}
+
+std::string paint(const std::string& text, const char* code, bool color) {
+  if (!color) return text;
+  return std::string("\x1b[") + code + "m" + text + "\x1b[0m";
+}
+
+std::string shell_quote(const std::string& word) {
+  const bool safe = !word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./+:=,@%") == std::string::npos;
+  if (safe) return word;
+  std::string out = "'";
+  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string replay_command_line(const std::string& file, const std::string& token, std::uint32_t max_steps) {
+  std::string line = "interleave replay " + shell_quote(file) + " " + shell_quote(token);
+  if (max_steps != ExploreArgs{}.max_steps) line += " --max-steps " + std::to_string(max_steps);
+  return line;
+}
+
+std::string json_string(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (u < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", u);
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::optional<lang::Loaded> load(const std::string& path, bool color) {
+  lang::Loaded loaded = lang::load_file(path);
+  if (loaded.ok()) return loaded;
+  std::fputs(loaded.error->render(color).c_str(), stderr);
+  return std::nullopt;
+}
+
+std::vector<std::string> printed(const sim::Failure& failure) {
+  std::vector<std::string> lines;
+  for (const sim::HistoryStep& s : failure.history.steps) {
+    if (s.kind == sim::OpKind::Print) lines.push_back(s.value);
+  }
+  return lines;
+}
+
+std::string stories(const sim::Report& report, const std::string& file, std::uint32_t max_steps, bool color) {
+  std::string out;
+  for (const sim::Failure& f : report.failures) {
+    checker::TextOptions options;
+    options.timing = false;
+    options.replay_hint = replay_command_line(file, "{token}", max_steps);
+    // The hint's token placeholder must survive quoting: put it back.
+    if (auto at = options.replay_hint.find("'{token}'"); at != std::string::npos) options.replay_hint.replace(at, 9, "{token}");
+    std::string story = checker::story(f, options);
+    const std::size_t headline = story.find('\n');
+    out += "\n" + paint(story.substr(0, headline), "1;31", color) + story.substr(headline);
+    const std::vector<std::string> lines = printed(f);
+    if (!lines.empty()) {
+      out += "\nOutput (" + std::to_string(lines.size()) + " line" + (lines.size() == 1 ? "" : "s") + " printed):\n";
+      for (const std::string& line : lines) out += "  " + line + "\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace cli

@@ -1,0 +1,69 @@
+// interleave replay: run one schedule of a scenario again and tell its story.
+#include <cstdio>
+#include <stdexcept>
+
+#include "cli/cli.hpp"
+#include "interleave/interleave.hpp"
+#include "sim/history.hpp"
+#include "sim/replay_strategy.hpp"
+
+namespace cli {
+
+namespace {
+
+// A schedule that ends without a failure has no story; show what it printed and how long it ran.
+std::string clean_run(const std::function<void()>& body, const sim::Schedule& schedule, const sim::ExecutionLimits& limits) {
+  sim::Execution exec(limits);
+  sim::ReplayStrategy replay(schedule);
+  sim::HistoryRecorder recorder;
+  sim::Observer* observers[] = {&recorder};
+  replay.begin_execution();
+  exec.run(body, replay, observers);
+  replay.end_execution();
+  const sim::History history = recorder.take();
+  std::string out = "no failure: the execution ends normally after " + std::to_string(history.steps.size()) + " steps\n";
+  std::string lines;
+  std::size_t count = 0;
+  for (const sim::HistoryStep& s : history.steps) {
+    if (s.kind != sim::OpKind::Print) continue;
+    lines += "  " + s.value + "\n";
+    ++count;
+  }
+  if (count > 0) out += "\nOutput (" + std::to_string(count) + " line" + (count == 1 ? "" : "s") + " printed):\n" + lines;
+  return out;
+}
+
+}  // namespace
+
+int replay_command(const ReplayArgs& args) {
+  const bool color = use_color(args.output.color, 1);
+  const std::optional<lang::Loaded> loaded = load(args.file, use_color(args.output.color, 2));
+  if (!loaded) return exit_usage;
+  const sim::DecodedSchedule decoded = sim::decode_schedule(args.token);
+  if (!decoded.ok()) {
+    std::fprintf(stderr, "interleave: error: bad replay token '%s': %s\n", args.token.c_str(), decoded.error.c_str());
+    return exit_usage;
+  }
+  sim::ExecutionLimits limits;
+  limits.max_steps = args.max_steps;
+  limits.stack_size = interpreter_options().stack_size;
+  const std::function<void()> body = lang::make_body(loaded->program, interpreter_options());
+  const sim::Report r = sim::replay(body, args.token, limits);
+  if (r.ok()) {
+    std::fputs((args.file + ": " + clean_run(body, decoded.schedule, limits)).c_str(), stdout);
+    return exit_ok;
+  }
+  bool diverged = false;
+  for (const sim::Failure& f : r.failures) diverged = diverged || f.kind == sim::FailureKind::ReplayDivergence;
+  std::string out = args.file + ": replayed " + args.token + "\n";
+  if (!args.output.quiet) out += stories(r, args.file, args.max_steps, color);
+  std::fputs(out.c_str(), stdout);
+  if (diverged) {
+    std::fprintf(stderr, "interleave: error: the token does not fit %s (was it made from another scenario, or an older version of this one?)\n",
+                 args.file.c_str());
+    return exit_usage;
+  }
+  return exit_failure;
+}
+
+}  // namespace cli

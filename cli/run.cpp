@@ -1,0 +1,98 @@
+// interleave run: explore each scenario, print a summary, and each failure's story and replay command.
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "cli/cli.hpp"
+#include "lang/outcome.hpp"
+
+namespace cli {
+
+namespace {
+
+std::string json_list(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (const std::string& s : items) out += (out.size() > 1 ? "," : "") + json_string(s);
+  return out + "]";
+}
+
+std::string json_failure(const sim::Failure& f, const std::string& file, std::uint32_t max_steps) {
+  std::string out = "{\"kind\":" + json_string(lang::outcome_name(f.kind)) + ",\"name\":" + json_string(std::string(to_string(f.kind))) +
+                    ",\"message\":" + json_string(f.message) + ",\"details\":" + json_list(f.details) +
+                    ",\"where\":" + json_string(to_string(f.where)) + ",\"task\":" + json_string(f.task_name) +
+                    ",\"execution\":" + std::to_string(f.execution) + ",\"token\":" + json_string(f.token) +
+                    ",\"replay\":" + json_string(replay_command_line(file, f.token, max_steps)) + ",\"output\":" + json_list(printed(f)) +
+                    ",\"steps\":[";
+  const sim::History& h = f.history;
+  for (std::size_t i = 0; i < h.steps.size(); ++i) {
+    const sim::HistoryStep& s = h.steps[i];
+    out += (i > 0 ? "," : "") + std::string("{\"step\":") + std::to_string(sim::index(s.step)) + ",\"task\":" + json_string(h.task_name(s.task)) +
+           ",\"op\":" + json_string(std::string(to_string(s.kind))) +
+           (s.object != sim::no_object ? ",\"object\":" + json_string(h.object_name(s.object)) : std::string()) +
+           (s.value.empty() ? std::string() : ",\"value\":" + json_string(s.value)) + ",\"where\":" + json_string(to_string(s.where)) + "}";
+  }
+  return out + "]}";
+}
+
+std::string json_result(const std::string& file, const lang::Program& program, const sim::Report& r, const RunArgs& args) {
+  std::string out = "{\"file\":" + json_string(file) + ",\"expected\":" + json_list(program.expects) +
+                    ",\"outcomes\":" + json_list(lang::outcomes_of(r)) +
+                    ",\"as_expected\":" + (lang::outcomes_of(r) == lang::normalise(program.expects) ? "true" : "false") +
+                    ",\"executions\":" + std::to_string(r.executions) + ",\"strategy\":" + json_string(r.strategy) +
+                    ",\"complete\":" + (r.complete ? "true" : "false");
+  if (args.output.timing) out += ",\"seconds\":" + fmt::format("{:.6f}", r.seconds);
+  out += ",\"failures\":[";
+  for (std::size_t i = 0; i < r.failures.size(); ++i) out += (i > 0 ? "," : "") + json_failure(r.failures[i], file, args.explore.max_steps);
+  return out + "]}";
+}
+
+std::string summary(const std::string& file, const lang::Program& program, const sim::Report& r, const OutputArgs& output, bool color) {
+  const std::vector<std::string> found = lang::outcomes_of(r);
+  std::string line = file + ": ";
+  line += r.ok() ? paint("no failure", "1;32", color) : paint(lang::join(found), "1;31", color);
+  line += fmt::format(" in {} execution{}", r.executions, r.executions == 1 ? "" : "s");
+  if (output.timing) line += fmt::format(", {:.3f} s", r.seconds);
+  line += " [" + r.strategy + "]";
+  if (r.complete) line += " — search complete";
+  if (r.interrupted) line += " — interrupted";
+  if (!program.expects.empty()) {
+    const std::vector<std::string> expected = lang::normalise(program.expects);
+    line += expected == found ? " (as expected)" : " (expected " + lang::join(expected) + ")";
+  }
+  return line + "\n";
+}
+
+}  // namespace
+
+int run_command(const RunArgs& args) {
+  const bool color = !args.output.json && use_color(args.output.color, 1);
+  const bool color_err = use_color(args.output.color, 2);
+  int status = exit_ok;
+  std::string json;
+  for (const std::string& file : args.files) {
+    const std::optional<lang::Loaded> loaded = load(file, color_err);
+    if (!loaded) {
+      status = exit_usage;
+      continue;
+    }
+    const Explored explored = explore(lang::make_body(loaded->program, interpreter_options()), args.explore);
+    if (!explored.error.empty()) {
+      std::fprintf(stderr, "interleave: error: %s\n", explored.error.c_str());
+      return exit_usage;
+    }
+    const sim::Report& r = explored.report;
+    if (!r.ok() && status == exit_ok) status = exit_failure;
+    if (args.output.json) {
+      json += (json.empty() ? "" : ",") + json_result(file, *loaded->program, r, args);
+      continue;
+    }
+    std::string out = summary(file, *loaded->program, r, args.output, color);
+    if (!args.output.quiet) out += stories(r, file, args.explore.max_steps, color);
+    if (!args.output.quiet && &file != &args.files.back()) out += "\n";
+    std::fputs(out.c_str(), stdout);
+  }
+  if (args.output.json) std::printf("{\"version\":1,\"results\":[%s]}\n", json.c_str());
+  return status;
+}
+
+}  // namespace cli

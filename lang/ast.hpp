@@ -1,0 +1,139 @@
+// AST: the parsed scenario; the checker fills in the resolved fields the interpreter runs on.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lang/diagnostics.hpp"
+
+namespace lang {
+
+// Static types, for messages and printing; `Any` is what procedure parameters and results hold.
+enum class Type : std::uint8_t { Int, Bool, Name, Any };
+
+enum class ExprKind : std::uint8_t {
+  // As parsed.
+  Int, Bool, String, Id, Self, Name, Index, Call, Method, Neg, Binary, And, Or, Not,
+  // Filled in by the checker.
+  Local,       // slot: frame slot
+  Global,      // slot: variable index; a: the element index for arrays (else null)
+  CallProc,    // slot: procedure index; args
+  AtomicOp,    // slot: variable index; a: element index or null; method; args
+  ThreadName,  // value: thread index (a string literal compared with `self`)
+};
+
+enum class BinOp : std::uint8_t { Add, Sub, Mul, Div, Mod, Eq, Ne, Lt, Le, Gt, Ge };
+enum class Method : std::uint8_t { Load, Store, FetchAdd, FetchSub, Exchange, Cas };
+
+struct Expr {
+  ExprKind kind = ExprKind::Int;
+  BinOp op = BinOp::Add;
+  Method method = Method::Load;
+  Type type = Type::Int;
+  Pos pos;
+  std::uint32_t begin = 0;  // source offsets of the expression's text, for messages
+  std::uint32_t end = 0;
+  std::uint32_t slot = 0;
+  std::uint32_t depth = 1;  // height of the tree below, bounded by the parser (evaluation recurses)
+  std::int64_t value = 0;   // Int and Bool literals; String: index into the string table
+  std::string_view name;    // Name, Index, Call, Method: the name as written
+  std::string_view member;  // Method: the method's name
+  Pos member_pos;
+  Expr* a = nullptr;
+  Expr* b = nullptr;
+  std::vector<Expr*> args;
+};
+
+enum class StmtKind : std::uint8_t {
+  Let, Assign, AddAssign, SubAssign, If, While, Repeat, For, Lock, Acquire, Release, Wait, Notify,
+  NotifyAll, Atomic, Yield, Sleep, Print, Assert, Return, Break, Continue, Pass, Call,
+};
+
+struct Stmt;
+using Block = std::vector<Stmt*>;
+
+struct PrintItem {
+  Expr* expr = nullptr;  // null for a string literal
+  std::int32_t string = -1;
+};
+
+struct Stmt {
+  StmtKind kind = StmtKind::Pass;
+  Pos pos;
+  std::uint32_t begin = 0, end = 0;  // source offsets of the statement's first line
+  Expr* target = nullptr;  // Assign*: what is assigned
+  Expr* value = nullptr;   // Let/Assign*: the value; If/While: condition; Repeat: count; For: first;
+                           // Return: result (or null); Assert: condition; Call: the call
+  Expr* value2 = nullptr;  // For: the end (exclusive)
+  std::string_view name;   // Let/For: the variable; Lock/Acquire/Release/Wait/Notify*: the object
+  Pos name_pos;
+  std::string_view name2;  // Wait: the mutex
+  Pos name2_pos;
+  std::uint32_t slot = 0;   // resolved: Let/For local slot; object statements: variable index
+  std::uint32_t slot2 = 0;  // Wait: the mutex's variable index
+  Block body;    // If: the branch taken; While/Repeat/For/Lock/Atomic: the body
+  Block orelse;  // If: the else branch (an elif is an If inside it)
+  std::vector<PrintItem> items;
+  std::int32_t message = -1;  // Assert: string index, or -1
+  std::int64_t duration = 0;  // Sleep: nanoseconds
+  bool elif = false;          // If: this If is the `elif` of the one whose orelse holds it
+};
+
+enum class GlobalKind : std::uint8_t { Shared, Atomic, Mutex, Condition, Semaphore };
+
+struct NamePos {
+  std::string_view name;
+  Pos pos;
+};
+
+struct GlobalDecl {
+  GlobalKind kind = GlobalKind::Shared;
+  NamePos name;
+  Expr* size = nullptr;        // arrays: the element count
+  Expr* init = nullptr;        // the initial value (every element of an array), or null
+  std::vector<Expr*> init_list;  // `= [a, b, c]`: one value per element
+  bool has_list = false;
+};
+
+struct ThreadDecl {
+  struct Entry {
+    NamePos name;
+    Expr* count = nullptr;  // `worker[4]`: an array of threads
+  };
+  Pos pos;
+  std::vector<Entry> names;
+  Block body;
+  std::uint32_t frame_size = 0;  // checker: local slots the body needs
+};
+
+struct ProcDecl {
+  NamePos name;
+  std::vector<NamePos> params;
+  Block body;
+  std::uint32_t frame_size = 0;
+  bool returns_value = false;  // checker: some `return` carries a value
+};
+
+struct Module {
+  std::vector<NamePos> expects;
+  Pos expect_pos;
+  bool has_expect = false;
+  std::vector<GlobalDecl> globals;
+  std::vector<ThreadDecl> threads;
+  std::vector<ProcDecl> procs;
+  std::vector<Expr*> invariants;
+  Block finally;
+  Pos finally_pos;
+  bool has_finally = false;
+  std::uint32_t finally_frame = 0;
+  std::vector<std::string> strings;  // string literals, unescaped
+
+  // Node storage; deques keep node addresses stable as they grow and when the module moves.
+  std::deque<Expr> expr_store;
+  std::deque<Stmt> stmt_store;
+};
+
+}  // namespace lang

@@ -1,0 +1,91 @@
+// Checker: resolves every name to a slot or a table index, checks types and arity, and builds
+// the Program's tables. Stops at the first error with a diagnostic.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lang/program.hpp"
+
+namespace lang {
+
+// Checks `module` (parsed from `source`) and returns the runnable Program. Throws lang::Error.
+std::unique_ptr<Program> check(std::unique_ptr<Source> source, Module module);
+
+class Checker {
+ public:
+  explicit Checker(Program& program) : p_(program), src_(*program.source) {}
+  void run();
+
+ private:
+  // What a global name stands for.
+  enum class Sort : std::uint8_t { Variable, Procedure, Thread };
+  struct Global {
+    Sort sort = Sort::Variable;
+    std::uint32_t index = 0;
+    Pos pos;
+  };
+  struct Local {
+    std::string_view name;
+    std::uint32_t slot = 0;
+    Type type = Type::Int;
+    Pos pos;
+    bool loop_variable = false;
+  };
+  // Where a body is being checked, for the rules that depend on it.
+  enum class Context : std::uint8_t { Thread, Procedure, Finally, Invariant };
+
+  // Declarations (checker.cpp).
+  void expects();
+  void declare(std::string_view name, Pos pos, Global g);
+  void globals();
+  void global(const GlobalDecl& d);
+  void threads();
+  void procedures();
+  void body(Block& block, Context context, std::uint32_t& frame_size);
+  [[noreturn]] void fail(Pos pos, std::string message, std::uint32_t width = 1) const;
+
+  // Statements (checker_stmt.cpp).
+  void block(Block& block);
+  void statement(Stmt& s);
+  void assignment(Stmt& s);
+  void object(Stmt& s);
+  std::uint32_t object_named(std::string_view name, Pos pos, std::initializer_list<GlobalKind> kinds,
+                             std::string_view use);
+  void declare_local(std::string_view name, Pos pos, Type type, std::uint32_t& slot, bool loop_variable);
+  void open_scope() { scopes_.push_back(locals_.size()); }
+  void close_scope();
+
+  // Expressions (checker_expr.cpp).
+  Type expr(Expr& e);
+  Type value(Expr& e);  // an expression whose value is used: no 'store', no value-less call
+  void condition(Expr& e, std::string_view what);
+  Type name(Expr& e);
+  Type index(Expr& e);
+  Type call(Expr& e);
+  Type method(Expr& e);
+  Type binary(Expr& e);
+  void number(Expr& e, Type t, std::string_view what);
+  void thread_name(Expr& literal);
+  std::int64_t constant(Expr& e, Type& type);
+  std::string unknown(std::string_view name, std::string_view what, bool variables, bool procedures);
+  std::string describe(const Global& g) const;
+  const Local* local(std::string_view name) const;
+
+  Program& p_;
+  const Source& src_;
+  std::map<std::string_view, Global, std::less<>> globals_;
+  std::vector<Local> locals_;
+  std::vector<std::size_t> scopes_;  // locals_.size() when each open scope began
+  std::uint32_t next_slot_ = 0;
+  std::uint32_t frame_max_ = 0;
+  Context context_ = Context::Thread;
+  int loops_ = 0;
+  int atomic_ = 0;
+  ProcDecl* proc_ = nullptr;
+};
+
+}  // namespace lang

@@ -1,0 +1,230 @@
+// Checker: statements, local scopes and frame slots, and the objects statements act on.
+#include <algorithm>
+
+#include "lang/checker.hpp"
+
+namespace lang {
+
+namespace {
+
+std::string_view kind_name(GlobalKind kind) {
+  switch (kind) {
+    case GlobalKind::Shared: return "a shared variable";
+    case GlobalKind::Atomic: return "an atomic variable";
+    case GlobalKind::Mutex: return "a mutex";
+    case GlobalKind::Condition: return "a condition";
+    case GlobalKind::Semaphore: return "a semaphore";
+  }
+  return "?";
+}
+
+// The statements an `atomic:` block may not hold: each waits or is a step of its own.
+const char* not_atomic(StmtKind kind) {
+  switch (kind) {
+    case StmtKind::Lock: return "lock";
+    case StmtKind::Acquire: return "acquire";
+    case StmtKind::Release: return "release";
+    case StmtKind::Wait: return "wait";
+    case StmtKind::Notify: return "notify";
+    case StmtKind::NotifyAll: return "notify_all";
+    case StmtKind::Yield: return "yield";
+    case StmtKind::Sleep: return "sleep";
+    default: return nullptr;
+  }
+}
+
+}  // namespace
+
+const Checker::Local* Checker::local(std::string_view name) const {
+  for (auto it = locals_.rbegin(); it != locals_.rend(); ++it) {
+    if (it->name == name) return &*it;
+  }
+  return nullptr;
+}
+
+void Checker::declare_local(std::string_view name, Pos pos, Type type, std::uint32_t& slot, bool loop_variable) {
+  const auto width = static_cast<std::uint32_t>(name.size());
+  if (const Local* l = local(name)) {
+    fail(pos, "'" + std::string(name) + "' is already declared at line " + std::to_string(l->pos.line), width);
+  }
+  if (auto it = globals_.find(name); it != globals_.end()) {
+    fail(pos, "'" + std::string(name) + "' is already " + describe(it->second) + " (declared at line " +
+                  std::to_string(it->second.pos.line) + "); give the local another name", width);
+  }
+  slot = next_slot_++;
+  frame_max_ = std::max(frame_max_, next_slot_);
+  locals_.push_back(Local{name, slot, type, pos, loop_variable});
+}
+
+void Checker::close_scope() {
+  locals_.resize(scopes_.back());
+  scopes_.pop_back();
+  // Slots of a closed scope are free again: its locals are out of reach.
+  next_slot_ = 0;
+  for (const Local& l : locals_) next_slot_ = std::max(next_slot_, l.slot + 1);
+}
+
+void Checker::block(Block& b) {
+  open_scope();
+  for (Stmt* s : b) statement(*s);
+  close_scope();
+}
+
+void Checker::statement(Stmt& s) {
+  if (atomic_ > 0) {
+    if (const char* what = not_atomic(s.kind)) {
+      fail(s.pos, std::string("'") + what + "' cannot be used inside an 'atomic:' block: the block runs as one step, so it "
+                                       "holds only reads, writes, atomic operations, prints and assertions",
+           static_cast<std::uint32_t>(std::string_view(what).size()));
+    }
+  }
+  switch (s.kind) {
+    case StmtKind::Let: {
+      const Type t = value(*s.value);
+      if (s.value->kind == ExprKind::String) fail(s.value->pos, "a local holds a number, a bool or a thread name, not a string");
+      declare_local(s.name, s.name_pos, t, s.slot, false);
+      return;
+    }
+    case StmtKind::Assign:
+    case StmtKind::AddAssign:
+    case StmtKind::SubAssign: return assignment(s);
+    case StmtKind::If: {
+      // An elif chain is walked in a loop, as the interpreter does.
+      for (Stmt* at = &s;;) {
+        condition(*at->value, "'if'");
+        block(at->body);
+        if (at->orelse.size() == 1 && at->orelse[0]->elif) {
+          at = at->orelse[0];
+          continue;
+        }
+        block(at->orelse);
+        return;
+      }
+    }
+    case StmtKind::While:
+    case StmtKind::Repeat:
+    case StmtKind::For: {
+      if (s.kind == StmtKind::While) condition(*s.value, "'while'");
+      if (s.kind == StmtKind::Repeat) number(*s.value, value(*s.value), "'repeat' count");
+      open_scope();
+      if (s.kind == StmtKind::For) {
+        number(*s.value, value(*s.value), "range start");
+        number(*s.value2, value(*s.value2), "range end");
+        declare_local(s.name, s.name_pos, Type::Int, s.slot, true);
+      }
+      ++loops_;
+      block(s.body);
+      --loops_;
+      close_scope();
+      return;
+    }
+    case StmtKind::Atomic:
+      ++atomic_;
+      block(s.body);
+      --atomic_;
+      return;
+    case StmtKind::Lock:
+      s.slot = object_named(s.name, s.name_pos, {GlobalKind::Mutex}, "'lock'");
+      block(s.body);
+      return;
+    case StmtKind::Acquire:
+    case StmtKind::Release:
+    case StmtKind::Wait:
+    case StmtKind::Notify:
+    case StmtKind::NotifyAll: return object(s);
+    case StmtKind::Print:
+      for (PrintItem& item : s.items) {
+        if (item.expr != nullptr && item.expr->kind != ExprKind::String) value(*item.expr);
+      }
+      return;
+    case StmtKind::Assert: condition(*s.value, "'assert'"); return;
+    case StmtKind::Return: {
+      if (context_ != Context::Procedure) {
+        if (s.value != nullptr) fail(s.value->pos, "only a procedure returns a value; a thread or 'finally:' ends with a plain 'return'");
+        return;
+      }
+      if (s.value != nullptr) {
+        value(*s.value);
+        if (s.value->kind == ExprKind::String) fail(s.value->pos, "a procedure returns a number, a bool or a thread name, not a string");
+      } else if (proc_->returns_value) {
+        fail(s.pos, "'" + std::string(proc_->name.name) + "' returns a value elsewhere, so this 'return' needs one too", 6);
+      }
+      return;
+    }
+    case StmtKind::Break:
+    case StmtKind::Continue:
+      if (loops_ == 0) fail(s.pos, std::string(s.kind == StmtKind::Break ? "'break'" : "'continue'") + " outside a loop", s.kind == StmtKind::Break ? 5 : 8);
+      return;
+    case StmtKind::Call: expr(*s.value); return;
+    case StmtKind::Yield:
+    case StmtKind::Sleep:
+    case StmtKind::Pass: return;
+  }
+}
+
+void Checker::assignment(Stmt& s) {
+  Expr& t = *s.target;
+  if (t.kind == ExprKind::Name) {
+    if (const Local* l = local(t.name)) {
+      if (l->loop_variable) fail(t.pos, "'" + std::string(t.name) + "' is the loop's counter; assign to another local", static_cast<std::uint32_t>(t.name.size()));
+    }
+  }
+  const Type target = expr(t);
+  if (t.kind != ExprKind::Local && t.kind != ExprKind::Global) fail(t.pos, "cannot assign to this");
+  const Type v = value(*s.value);
+  if (s.value->kind == ExprKind::String) fail(s.value->pos, "a variable holds a number or a bool, not a string");
+  const std::string name(p_.text(t));
+  if (s.kind != StmtKind::Assign) {
+    number(t, target, s.kind == StmtKind::AddAssign ? "'+='" : "'-='");
+    number(*s.value, v, s.kind == StmtKind::AddAssign ? "'+='" : "'-='");
+    return;
+  }
+  if (target != Type::Any && v != Type::Any && target != v) {
+    auto noun = [](Type x) { return x == Type::Bool ? "a bool" : x == Type::Name ? "a thread name" : "a number"; };
+    fail(s.value->pos, std::string("cannot assign ") + noun(v) + " to '" + name + "', which holds " + noun(target),
+         s.value->end - s.value->begin);
+  }
+}
+
+std::uint32_t Checker::object_named(std::string_view name, Pos pos, std::initializer_list<GlobalKind> kinds, std::string_view use) {
+  const auto width = static_cast<std::uint32_t>(name.size());
+  std::string wanted;
+  for (GlobalKind k : kinds) wanted += (wanted.empty() ? "" : " or ") + std::string(kind_name(k));
+  auto it = globals_.find(name);
+  if (it == globals_.end()) {
+    std::vector<std::string_view> candidates;
+    for (const auto& [n, g] : globals_) {
+      if (g.sort == Sort::Variable && std::find(kinds.begin(), kinds.end(), p_.vars[g.index].kind) != kinds.end()) candidates.push_back(n);
+    }
+    fail(pos, std::string(use) + " needs " + wanted + ", and there is no '" + std::string(name) + "'" + did_you_mean(name, candidates), width);
+  }
+  const Global& g = it->second;
+  if (g.sort != Sort::Variable || std::find(kinds.begin(), kinds.end(), p_.vars[g.index].kind) == kinds.end()) {
+    fail(pos, std::string(use) + " needs " + wanted + ", but '" + std::string(name) + "' is " + describe(g) + " (declared at line " +
+                  std::to_string(g.pos.line) + ")", width);
+  }
+  return g.index;
+}
+
+void Checker::object(Stmt& s) {
+  switch (s.kind) {
+    case StmtKind::Acquire:
+      s.slot = object_named(s.name, s.name_pos, {GlobalKind::Mutex, GlobalKind::Semaphore}, "'acquire'");
+      return;
+    case StmtKind::Release:
+      s.slot = object_named(s.name, s.name_pos, {GlobalKind::Mutex, GlobalKind::Semaphore}, "'release'");
+      return;
+    case StmtKind::Wait:
+      s.slot = object_named(s.name, s.name_pos, {GlobalKind::Condition}, "'wait'");
+      s.slot2 = object_named(s.name2, s.name2_pos, {GlobalKind::Mutex}, "'wait " + std::string(s.name) + ", ...'");
+      return;
+    case StmtKind::Notify:
+      s.slot = object_named(s.name, s.name_pos, {GlobalKind::Condition}, "'notify'");
+      return;
+    default:
+      s.slot = object_named(s.name, s.name_pos, {GlobalKind::Condition}, "'notify_all'");
+      return;
+  }
+}
+
+}  // namespace lang

@@ -1,0 +1,127 @@
+// Interpreter: runs a checked Program as one execution on the sim runtime — main spawns a task
+// per thread, joins them, then runs `finally:`.
+//
+// How this works: the checker has already turned every name into a number (a frame slot, a
+// variable index, a procedure index), so running is a walk over the AST with a switch per
+// node and no lookups by name. Each shared or atomic element is a "cell": an int64 in one flat
+// array, bound lazily to an Execution object the first time an execution touches it, and every
+// read or write of a cell is one scheduling point announced on that object (as sim::Shared
+// does), so the same strategies, checkers and replay tokens apply to scenarios and C++ bodies.
+// Mutexes and conditions are sim::Mutex and sim::CondVar objects made once and rebound each
+// execution. All state lives in the interpreter and is reset, not reallocated, per execution.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lang/program.hpp"
+#include "sim/condvar.hpp"
+#include "sim/execution.hpp"
+#include "sim/mutex.hpp"
+
+namespace lang {
+
+struct InterpreterOptions {
+  std::size_t stack_size = 256 * 1024;  // the fiber stack each task runs on (sim::ExecutionLimits)
+  bool capture_output = false;          // keep what the execution printed, for output()
+};
+
+class Interpreter {
+ public:
+  explicit Interpreter(const Program& program, InterpreterOptions options = {});
+  Interpreter(const Interpreter&) = delete;
+  Interpreter& operator=(const Interpreter&) = delete;
+  ~Interpreter();
+
+  // One execution: must run as the body of a simulation (Execution::current() set).
+  void run();
+  // What the last execution printed, one line per print (with capture_output on).
+  const std::string& output() const { return output_; }
+
+  static constexpr std::uint32_t max_call_depth = 200;
+  // Loop iterations and calls one execution may make between them: beyond, it is stopped as an
+  // endless loop (loops over locals take no steps, so the step limit alone would never end them).
+  static constexpr std::uint64_t max_local_work = 10'000'000;
+
+ private:
+  enum class Flow : std::uint8_t { Next, Break, Continue, Return };
+  struct Task {
+    std::vector<std::int64_t> locals;  // frames, one above the other; grown, never shrunk
+    std::uint32_t base = 0;            // the running frame's first slot
+    std::uint32_t frame = 0;           // the running frame's size
+    std::uint32_t depth = 0;           // nested procedure calls
+    std::uint32_t atomic = 0;          // nested `atomic:` blocks
+    std::int64_t result = 0;           // the value of the last `return`
+    std::int64_t self = -1;            // thread index; -1 for main
+    std::int64_t id = 0;
+    const char* stack_top = nullptr;   // where the task's C++ frames began, to bound recursion
+    std::string text;                  // the line being printed
+  };
+  struct Semaphore {
+    std::int64_t count = 0;
+    sim::ObjectId id = sim::no_object;
+    sim::WaitList waiters;
+  };
+
+  // Tasks and state (interpreter.cpp).
+  void reset();
+  void run_thread(std::uint32_t index);
+  void start(Task& t, std::int64_t self, std::int64_t id, std::uint32_t frame);
+  sim::Location where(Pos pos) const { return sim::Location{path_, pos.line}; }
+  sim::ObjectId cell_object(std::uint32_t cell);
+  sim::ObjectId named_object(sim::ObjectId& id, sim::ObjectKind kind, const std::string& name);
+  std::int64_t read(std::uint32_t cell, Pos pos, Task& t);
+  void write(std::uint32_t cell, std::int64_t value, Pos pos, Task& t);
+  void check_invariants(Task& t, Pos pos);
+  void local_work(Pos pos);
+  [[noreturn]] void runtime_error(Pos pos, std::string message, std::vector<std::string> details = {});
+  std::string show(std::int64_t value, Type type) const;
+  std::vector<std::string> values_in(const Expr& e, Task& t);
+
+  // Statements (interpreter_stmt.cpp).
+  Flow exec(const Block& block, Task& t);
+  Flow exec(const Stmt& s, Task& t);
+  Flow loop(const Stmt& s, Task& t);
+  Flow locked(const Stmt& s, Task& t);
+  Flow atomic_block(const Stmt& s, Task& t);
+  void assign(const Stmt& s, Task& t);
+  void object(const Stmt& s, Task& t);
+  void acquire(Semaphore& s, Pos pos);
+  void release(Semaphore& s, Pos pos);
+  void print(const Stmt& s, Task& t);
+  void assertion(const Stmt& s, Task& t);
+  void no_atomic(const char* what, Pos pos, Task& t);
+
+  // Expressions (interpreter_expr.cpp).
+  template <bool Peek>
+  std::int64_t eval(const Expr& e, Task& t);
+  std::int64_t binary(const Expr& e, std::int64_t a, std::int64_t b);
+  std::uint32_t element(const Expr& e, std::int64_t index) ;
+  std::int64_t call(const Expr& e, Task& t, bool value_used);
+  std::int64_t atomic_op(const Expr& e, Task& t);
+
+  const Program& p_;
+  const InterpreterOptions options_;
+  const char* path_;
+  sim::Execution* e_ = nullptr;
+  std::vector<std::int64_t> values_;         // per cell
+  std::vector<sim::ObjectId> ids_;           // per cell, no_object until first touched
+  std::vector<sim::ObjectKind> cell_kinds_;  // per cell
+  std::vector<sim::Location> cell_created_;  // per cell: its declaration
+  std::vector<std::unique_ptr<sim::Mutex>> mutexes_;
+  std::vector<std::unique_ptr<sim::CondVar>> conditions_;
+  std::vector<Semaphore> semaphores_;
+  std::vector<const std::string*> semaphore_names_;
+  std::vector<Task> tasks_;                  // one per thread, then main
+  std::vector<sim::TaskId> task_ids_;
+  sim::ObjectId output_id_ = sim::no_object;
+  sim::ObjectId atomic_id_ = sim::no_object;
+  const std::string output_name_ = "output";
+  const std::string atomic_name_ = "atomic";
+  std::uint64_t local_work_ = 0;
+  std::string output_;
+};
+
+}  // namespace lang

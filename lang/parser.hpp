@@ -1,0 +1,84 @@
+// Parser: recursive descent from tokens to a Module; stops at the first error with a diagnostic.
+//
+// Each parse function opens with the grammar rule it implements. Errors name what was expected
+// and what was found, and which construct is left open ("expected ')' (to close '(' at line 3),
+// found end of line"), in the manner of lua's parser.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "lang/ast.hpp"
+#include "lang/lexer.hpp"
+#include "lang/source.hpp"
+
+namespace lang {
+
+// Parses the whole file. Throws lang::Error for the first mistake.
+Module parse(const Source& source, Lexed lexed);
+
+class Parser {
+ public:
+  Parser(const Source& source, Lexed& lexed, Module& out);
+  void module();
+
+ private:
+  // Tokens.
+  const Token& peek(std::size_t ahead = 0) const;
+  const Token& next();
+  bool accept(Tok kind);
+  bool at(Tok kind) const { return peek().kind == kind; }
+  // Consume a `kind` token or fail with "expected <kind> <context>, found <token>".
+  const Token& expect(Tok kind, std::string_view context);
+  const Token& expect_name(std::string_view context);
+  void end_of_line(std::string_view after);
+  [[noreturn]] void fail(const Token& at, std::string message) const;
+  std::string found(const Token& t) const;
+  std::uint32_t offset(const Token& t) const;
+  std::uint32_t previous_end() const;
+
+  // Top level (parser.cpp).
+  void top_level();
+  void expect_line();
+  void global(GlobalKind kind);
+  void thread();
+  void procedure();
+  void invariant();
+  void finally_block();
+
+  // Statements (parser_stmt.cpp).
+  Block block(const Token& opener);
+  Stmt* statement();
+  Stmt* simple_statement();
+  Stmt* new_stmt(StmtKind kind, const Token& first);
+  Stmt* if_statement(const Token& keyword);
+  Stmt* loop_statement(const Token& keyword);
+  Stmt* object_statement(const Token& keyword);
+  Stmt* name_statement();
+  Stmt* print_statement(const Token& keyword);
+
+  // Expressions (parser_expr.cpp).
+  Expr* expression();
+  Expr* or_expr();
+  Expr* and_expr();
+  Expr* not_expr();
+  Expr* comparison();
+  Expr* sum();
+  Expr* term();
+  Expr* unary();
+  Expr* postfix();
+  Expr* primary();
+  Expr* new_expr(ExprKind kind, const Token& first);
+  Expr* binary(Expr* left, BinOp op, Expr* right);
+  std::vector<Expr*> arguments(const Token& open);
+  void finish(Expr* e) const { e->end = previous_end(); }
+
+  const Source& src_;
+  Lexed& lexed_;
+  Module& out_;
+  std::size_t at_ = 0;
+  int depth_ = 0;  // nesting of expressions and blocks, bounded so no input exhausts the stack
+};
+
+}  // namespace lang
