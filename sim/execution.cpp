@@ -11,6 +11,7 @@
 #include "sim/execution_task.hpp"
 #include "sim/fiber.hpp"
 #include "sim/observer.hpp"
+#include "sim/stack_guard.hpp"
 #include "sim/strategy.hpp"
 
 namespace sim {
@@ -26,7 +27,16 @@ thread_local std::uint64_t t_epoch = g_next_thread.fetch_add(1, std::memory_orde
   std::abort();
 }
 
-Execution::Execution(ExecutionLimits limits) : limits_(limits), home_(std::make_unique<Fiber>()) {}
+Execution::Execution(ExecutionLimits limits) : limits_(limits), home_(std::make_unique<Fiber>()) {
+  install_stack_guard();
+}
+
+TaskId Execution::task_with_guard_page(const void* address) const {
+  for (std::uint32_t i = 0; i < tasks_.size(); ++i) {
+    if (tasks_[i]->fiber.guard_contains(address)) return TaskId{i};
+  }
+  return no_task;
+}
 
 Execution::~Execution() {
   // Let every parked task fiber's entry return, so no suspended frame is left behind.

@@ -94,6 +94,9 @@ class Execution {
   std::size_t task_count() const { return task_count_; }
   const std::string& task_name(TaskId t) const;
   const TaskInfo& task_info(TaskId t) const;
+  // The task whose stack guard page holds `address`, or no_task (for the stack-overflow report).
+  TaskId task_with_guard_page(const void* address) const;
+  std::size_t stack_size() const { return limits_.stack_size; }
   // The operation task `t` announced last: for a runnable task, what it will do if chosen.
   const Op& pending(TaskId t) const { return pending_[index(t)]; }
   std::size_t object_count() const { return object_count_; }

@@ -60,6 +60,12 @@ class Fiber {
 
   void exit_to(Fiber& next) { exit_to_ = &next; }
   bool started() const { return started_; }
+  // Whether `address` lies in this fiber's guard page (a fault there is a stack overflow).
+  bool guard_contains(const void* address) const {
+    const char* a = static_cast<const char*>(address);
+    const char* guard = static_cast<const char*>(memory_);
+    return memory_ != nullptr && a >= guard && a < static_cast<const char*>(stack_bottom_);
+  }
   std::size_t stack_size() const { return stack_size_; }
 
  private:

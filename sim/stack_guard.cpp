@@ -1,0 +1,72 @@
+// Stack guard: the fault handler that names the task that overflowed its stack.
+#include "sim/stack_guard.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <string>
+
+#include "sim/execution.hpp"
+
+namespace sim {
+
+namespace {
+
+void write_all(const std::string& text) {
+  const char* p = text.data();
+  std::size_t left = text.size();
+  while (left > 0) {
+    const ssize_t n = ::write(STDERR_FILENO, p, left);
+    if (n <= 0) return;
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+}
+
+void on_fault(int signal, siginfo_t* info, void*) {
+  const Execution* e = Execution::current();
+  if (e != nullptr) {
+    const TaskId t = e->task_with_guard_page(info->si_addr);
+    if (t != no_task) {
+      // The process is ending; formatting here is a last resort, not async-signal-safe.
+      const std::size_t kib = e->stack_size() / 1024;
+      write_all("interleave: task " + e->task_name(t) + " overflowed its stack (" + std::to_string(kib) +
+                " KiB): endless recursion, or raise ExecutionLimits::stack_size (e.g. .limits = {.stack_size = " +
+                std::to_string(kib * 4) + " * 1024})\n  replay token of the schedule so far: " +
+                e->schedule_so_far().encode() + "\n");
+      ::_exit(3);
+    }
+  }
+  // Not ours: let the default action report it.
+  ::signal(signal, SIG_DFL);
+  ::raise(signal);
+}
+
+}  // namespace
+
+void install_stack_guard() {
+  // The handler cannot run on the stack that just overflowed: each thread gets its own.
+  thread_local bool has_alt_stack = false;
+  if (!has_alt_stack) {
+    static constexpr std::size_t size = 64 * 1024;
+    stack_t alt{};
+    alt.ss_sp = std::malloc(size);  // lives as long as the thread may fault
+    alt.ss_size = size;
+    if (alt.ss_sp != nullptr && ::sigaltstack(&alt, nullptr) == 0) has_alt_stack = true;
+  }
+  static std::once_flag once;
+  std::call_once(once, [] {
+    struct sigaction action;
+    std::memset(&action, 0, sizeof action);
+    action.sa_sigaction = &on_fault;
+    action.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigemptyset(&action.sa_mask);
+    ::sigaction(SIGSEGV, &action, nullptr);
+    ::sigaction(SIGBUS, &action, nullptr);
+  });
+}
+
+}  // namespace sim
