@@ -72,6 +72,8 @@ struct Stmt {
   Pos name_pos;
   std::string_view name2;  // Wait: the mutex
   Pos name2_pos;
+  Expr* index = nullptr;   // the element of an array of mutexes, conditions or semaphores
+  Expr* index2 = nullptr;  // Wait: the mutex's element
   std::uint32_t slot = 0;   // resolved: Let/For local slot; object statements: variable index
   std::uint32_t slot2 = 0;  // Wait: the mutex's variable index
   Block body;    // If: the branch taken; While/Repeat/For/Lock/Atomic: the body

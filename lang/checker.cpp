@@ -134,18 +134,6 @@ void Checker::global(const GlobalDecl& d) {
   v.kind = d.kind;
   v.pos = d.name.pos;
   const auto index = static_cast<std::uint32_t>(p_.vars.size());
-  if (d.kind == GlobalKind::Mutex || d.kind == GlobalKind::Condition || d.kind == GlobalKind::Semaphore) {
-    std::uint32_t& count = d.kind == GlobalKind::Mutex ? p_.mutexes : d.kind == GlobalKind::Condition ? p_.conditions : p_.semaphores;
-    v.first = count++;
-    if (d.kind == GlobalKind::Semaphore) {
-      Type t = Type::Int;
-      v.initial = constant(*d.init, t);
-      if (t != Type::Int || v.initial < 0) fail(d.init->pos, "a semaphore's initial count must be a number, 0 or more", d.init->end - d.init->begin);
-    }
-    declare(d.name.name, d.name.pos, Global{Sort::Variable, index, {}});
-    p_.vars.push_back(std::move(v));
-    return;
-  }
   if (d.size != nullptr) {
     Type t = Type::Int;
     const std::int64_t n = constant(*d.size, t);
@@ -154,6 +142,19 @@ void Checker::global(const GlobalDecl& d) {
     }
     v.array = true;
     v.size = static_cast<std::uint32_t>(n);
+  }
+  if (d.kind == GlobalKind::Mutex || d.kind == GlobalKind::Condition || d.kind == GlobalKind::Semaphore) {
+    std::uint32_t& count = d.kind == GlobalKind::Mutex ? p_.mutexes : d.kind == GlobalKind::Condition ? p_.conditions : p_.semaphores;
+    v.first = count;
+    count += v.size;
+    if (d.kind == GlobalKind::Semaphore) {
+      Type t = Type::Int;
+      v.initial = constant(*d.init, t);
+      if (t != Type::Int || v.initial < 0) fail(d.init->pos, "a semaphore's initial count must be a number, 0 or more", d.init->end - d.init->begin);
+    }
+    declare(d.name.name, d.name.pos, Global{Sort::Variable, index, {}});
+    p_.vars.push_back(std::move(v));
+    return;
   }
   std::vector<std::int64_t> initial(v.size, 0);
   if (d.has_list) {

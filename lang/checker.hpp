@@ -53,6 +53,7 @@ class Checker {
   void statement(Stmt& s);
   void assignment(Stmt& s);
   void object(Stmt& s);
+  void element(std::uint32_t var, Expr* index, Pos pos, std::string_view use);
   std::uint32_t object_named(std::string_view name, Pos pos, std::initializer_list<GlobalKind> kinds,
                              std::string_view use);
   void declare_local(std::string_view name, Pos pos, Type type, std::uint32_t& slot, bool loop_variable);

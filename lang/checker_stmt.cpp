@@ -125,6 +125,7 @@ void Checker::statement(Stmt& s) {
       return;
     case StmtKind::Lock:
       s.slot = object_named(s.name, s.name_pos, {GlobalKind::Mutex}, "'lock'");
+      element(s.slot, s.index, s.name_pos, "lock");
       block(s.body);
       return;
     case StmtKind::Acquire:
@@ -206,25 +207,38 @@ std::uint32_t Checker::object_named(std::string_view name, Pos pos, std::initial
   return g.index;
 }
 
+// An array of objects is used one element at a time; a single object is used without an index.
+void Checker::element(std::uint32_t var, Expr* index, Pos pos, std::string_view use) {
+  const Variable& v = p_.vars[var];
+  const auto width = static_cast<std::uint32_t>(v.name.size());
+  if (v.array && index == nullptr) {
+    fail(pos, "'" + v.name + "' is an array: " + std::string(use) + " one element, like " + v.name + "[0]", width);
+  }
+  if (!v.array && index != nullptr) fail(pos, "'" + v.name + "' is not an array", width);
+  if (index != nullptr) number(*index, value(*index), "an index");
+}
+
 void Checker::object(Stmt& s) {
   switch (s.kind) {
     case StmtKind::Acquire:
       s.slot = object_named(s.name, s.name_pos, {GlobalKind::Mutex, GlobalKind::Semaphore}, "'acquire'");
-      return;
+      break;
     case StmtKind::Release:
       s.slot = object_named(s.name, s.name_pos, {GlobalKind::Mutex, GlobalKind::Semaphore}, "'release'");
-      return;
+      break;
     case StmtKind::Wait:
       s.slot = object_named(s.name, s.name_pos, {GlobalKind::Condition}, "'wait'");
       s.slot2 = object_named(s.name2, s.name2_pos, {GlobalKind::Mutex}, "'wait " + std::string(s.name) + ", ...'");
-      return;
+      element(s.slot2, s.index2, s.name2_pos, "wait with");
+      break;
     case StmtKind::Notify:
       s.slot = object_named(s.name, s.name_pos, {GlobalKind::Condition}, "'notify'");
-      return;
+      break;
     default:
       s.slot = object_named(s.name, s.name_pos, {GlobalKind::Condition}, "'notify_all'");
-      return;
+      break;
   }
+  element(s.slot, s.index, s.name_pos, "use");
 }
 
 }  // namespace lang

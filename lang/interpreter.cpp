@@ -30,11 +30,18 @@ Interpreter::Interpreter(const Program& program, InterpreterOptions options)
           cell_created_[v.first + i] = created;
         }
         break;
-      case GlobalKind::Mutex: mutexes_.push_back(std::make_unique<sim::Mutex>(v.name, created)); break;
-      case GlobalKind::Condition: conditions_.push_back(std::make_unique<sim::CondVar>(v.name, created)); break;
+      case GlobalKind::Mutex:
+      case GlobalKind::Condition:
       case GlobalKind::Semaphore:
-        semaphores_.emplace_back();
-        semaphore_names_.push_back(&v.name);
+        for (std::uint32_t i = 0; i < v.size; ++i) {
+          std::string name = v.array ? v.name + "[" + std::to_string(i) + "]" : v.name;
+          if (v.kind == GlobalKind::Mutex) mutexes_.push_back(std::make_unique<sim::Mutex>(name, created));
+          if (v.kind == GlobalKind::Condition) conditions_.push_back(std::make_unique<sim::CondVar>(name, created));
+          if (v.kind == GlobalKind::Semaphore) {
+            semaphores_.emplace_back();
+            semaphore_names_.push_back(std::move(name));
+          }
+        }
         break;
     }
   }
@@ -47,11 +54,9 @@ Interpreter::~Interpreter() = default;
 void Interpreter::reset() {
   std::copy(p_.cell_initial.begin(), p_.cell_initial.end(), values_.begin());
   std::fill(ids_.begin(), ids_.end(), sim::no_object);
-  std::size_t s = 0;
   for (const Variable& v : p_.vars) {
     if (v.kind != GlobalKind::Semaphore) continue;
-    semaphores_[s] = Semaphore{v.initial, sim::no_object, {}};
-    ++s;
+    for (std::uint32_t i = 0; i < v.size; ++i) semaphores_[v.first + i] = Semaphore{v.initial, sim::no_object, {}};
   }
   output_id_ = sim::no_object;
   atomic_id_ = sim::no_object;

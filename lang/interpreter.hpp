@@ -98,7 +98,11 @@ class Interpreter {
   template <bool Peek>
   std::int64_t eval(const Expr& e, Task& t);
   std::int64_t binary(const Expr& e, std::int64_t a, std::int64_t b);
-  std::uint32_t element(const Expr& e, std::int64_t index) ;
+  // The cell (or object number) of element `index` of `v`; out of range is a runtime error.
+  std::uint32_t element(const Variable& v, std::int64_t index, Pos pos);
+  std::uint32_t object_element(const Variable& v, const Expr* index, Pos pos, Task& t) {
+    return index == nullptr ? v.first : element(v, eval<false>(*index, t), pos);
+  }
   std::int64_t call(const Expr& e, Task& t, bool value_used);
   std::int64_t atomic_op(const Expr& e, Task& t);
 
@@ -113,7 +117,7 @@ class Interpreter {
   std::vector<std::unique_ptr<sim::Mutex>> mutexes_;
   std::vector<std::unique_ptr<sim::CondVar>> conditions_;
   std::vector<Semaphore> semaphores_;
-  std::vector<const std::string*> semaphore_names_;
+  std::vector<std::string> semaphore_names_;  // sized once: objects keep references to them
   std::vector<Task> tasks_;                  // one per thread, then main
   std::vector<sim::TaskId> task_ids_;
   sim::ObjectId output_id_ = sim::no_object;

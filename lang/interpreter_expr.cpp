@@ -26,7 +26,7 @@ std::int64_t Interpreter::eval(const Expr& e, Task& t) {
     case ExprKind::Local: return t.locals[t.base + e.slot];
     case ExprKind::Global: {
       const Variable& v = p_.vars[e.slot];
-      const std::uint32_t cell = e.a == nullptr ? v.first : element(e, eval<Peek>(*e.a, t));
+      const std::uint32_t cell = e.a == nullptr ? v.first : element(v, eval<Peek>(*e.a, t), e.pos);
       if constexpr (Peek) {
         return values_[cell];
       } else {
@@ -36,7 +36,7 @@ std::int64_t Interpreter::eval(const Expr& e, Task& t) {
     case ExprKind::AtomicOp:
       if constexpr (Peek) {
         const Variable& v = p_.vars[e.slot];
-        return values_[e.a == nullptr ? v.first : element(e, eval<Peek>(*e.a, t))];
+        return values_[e.a == nullptr ? v.first : element(v, eval<Peek>(*e.a, t), e.pos)];
       } else {
         return atomic_op(e, t);
       }
@@ -98,10 +98,9 @@ std::int64_t Interpreter::binary(const Expr& e, std::int64_t a, std::int64_t b) 
   return r;
 }
 
-std::uint32_t Interpreter::element(const Expr& e, std::int64_t index) {
-  const Variable& v = p_.vars[e.slot];
+std::uint32_t Interpreter::element(const Variable& v, std::int64_t index, Pos pos) {
   if (index < 0 || index >= static_cast<std::int64_t>(v.size)) [[unlikely]] {
-    runtime_error(e.pos, "index " + std::to_string(index) + " is out of range for '" + v.name + "', which has " +
+    runtime_error(pos, "index " + std::to_string(index) + " is out of range for '" + v.name + "', which has " +
                              std::to_string(v.size) + " element" + (v.size == 1 ? "" : "s") + " (0 to " + std::to_string(v.size - 1) + ")");
   }
   return v.first + static_cast<std::uint32_t>(index);
@@ -111,10 +110,12 @@ std::int64_t Interpreter::call(const Expr& e, Task& t, bool value_used) {
   const ProcDecl& d = p_.module.procs[e.slot];
   const auto* here = static_cast<const char*>(__builtin_frame_address(0));
   // Calls nest on the task's fiber stack: stop well before it runs out.
-  const bool deep = t.depth >= max_call_depth || t.stack_top - here > static_cast<std::ptrdiff_t>(options_.stack_size) - 96 * 1024;
-  if (deep) [[unlikely]] {
-    runtime_error(e.pos, "recursion too deep: " + std::to_string(t.depth) + " calls are in progress when '" + std::string(e.name) +
-                             "' is called again (the limit is " + std::to_string(max_call_depth) + ")");
+  if (t.depth >= max_call_depth) [[unlikely]] {
+    runtime_error(e.pos, "recursion too deep: more than " + std::to_string(max_call_depth) + " nested calls (calling '" + std::string(e.name) + "')");
+  }
+  if (t.stack_top - here > static_cast<std::ptrdiff_t>(options_.stack_size) - 96 * 1024) [[unlikely]] {
+    runtime_error(e.pos, "recursion too deep: " + std::to_string(t.depth) + " nested calls fill the task's stack (calling '" +
+                             std::string(e.name) + "')");
   }
   local_work(e.pos);
   const std::uint32_t base = t.base + t.frame;
@@ -144,7 +145,7 @@ std::int64_t Interpreter::call(const Expr& e, Task& t, bool value_used) {
 
 std::int64_t Interpreter::atomic_op(const Expr& e, Task& t) {
   const Variable& v = p_.vars[e.slot];
-  const std::uint32_t cell = e.a == nullptr ? v.first : element(e, eval<false>(*e.a, t));
+  const std::uint32_t cell = e.a == nullptr ? v.first : element(v, eval<false>(*e.a, t), e.pos);
   std::int64_t args[2] = {0, 0};
   for (std::size_t k = 0; k < e.args.size() && k < 2; ++k) args[k] = eval<false>(*e.args[k], t);
   if (e.method == Method::Load) return read(cell, e.pos, t);

@@ -98,7 +98,7 @@ Interpreter::Flow Interpreter::loop(const Stmt& s, Task& t) {
 
 Interpreter::Flow Interpreter::locked(const Stmt& s, Task& t) {
   no_atomic("lock", s.pos, t);
-  sim::Mutex& m = *mutexes_[p_.vars[s.slot].first];
+  sim::Mutex& m = *mutexes_[object_element(p_.vars[s.slot], s.index, s.name_pos, t)];
   m.lock(where(s.pos));
   const Flow f = exec(s.body, t);
   // Leaving the block any way but by a failure (break, continue, return) unlocks.
@@ -135,24 +135,25 @@ void Interpreter::object(const Stmt& s, Task& t) {
   static constexpr const char* names[] = {"acquire", "release", "wait", "notify", "notify_all"};
   no_atomic(names[static_cast<int>(s.kind) - static_cast<int>(StmtKind::Acquire)], s.pos, t);
   const Variable& v = p_.vars[s.slot];
+  const std::uint32_t n = object_element(v, s.index, s.name_pos, t);
   const sim::Location at = where(s.pos);
   switch (s.kind) {
     case StmtKind::Acquire:
       if (v.kind == GlobalKind::Mutex) {
-        mutexes_[v.first]->lock(at);
+        mutexes_[n]->lock(at);
       } else {
-        acquire(semaphores_[v.first], s.pos);
+        acquire(semaphores_[n], s.pos);
       }
       return;
     case StmtKind::Release:
       if (v.kind == GlobalKind::Mutex) {
-        mutexes_[v.first]->unlock(at);
+        mutexes_[n]->unlock(at);
       } else {
-        release(semaphores_[v.first], s.pos);
+        release(semaphores_[n], s.pos);
       }
       return;
     case StmtKind::Wait: {
-      sim::Mutex& m = *mutexes_[p_.vars[s.slot2].first];
+      sim::Mutex& m = *mutexes_[object_element(p_.vars[s.slot2], s.index2, s.name2_pos, t)];
       // The scenario holds the mutex itself (lock block or acquire): lend it to the wait, never
       // let the unique_lock unlock it.
       std::unique_lock<sim::Mutex> lock(m, std::adopt_lock);
@@ -160,18 +161,18 @@ void Interpreter::object(const Stmt& s, Task& t) {
         std::unique_lock<sim::Mutex>& lock;
         ~Lend() { lock.release(); }
       } lend{lock};
-      conditions_[v.first]->wait(lock, at);
+      conditions_[n]->wait(lock, at);
       return;
     }
-    case StmtKind::Notify: conditions_[v.first]->notify_one(at); return;
-    default: conditions_[v.first]->notify_all(at); return;
+    case StmtKind::Notify: conditions_[n]->notify_one(at); return;
+    default: conditions_[n]->notify_all(at); return;
   }
 }
 
 // A counting semaphore on the Execution's wait lists: acquire waits while the count is 0. Its
 // steps are read-modify-writes of the count, which orders a release before the acquire it enables.
 void Interpreter::acquire(Semaphore& s, Pos pos) {
-  const sim::ObjectId id = named_object(s.id, sim::ObjectKind::Atomic, *semaphore_names_[&s - semaphores_.data()]);
+  const sim::ObjectId id = named_object(s.id, sim::ObjectKind::Atomic, semaphore_names_[static_cast<std::size_t>(&s - semaphores_.data())]);
   const sim::TaskId me = e_->current_task();
   e_->enlist(s.waiters, me, sim::Waiting{sim::OpKind::AtomicRmw, id, sim::no_task, where(pos)});
   if (s.count == 0) e_->block(me);
@@ -184,7 +185,7 @@ void Interpreter::acquire(Semaphore& s, Pos pos) {
 }
 
 void Interpreter::release(Semaphore& s, Pos pos) {
-  const sim::ObjectId id = named_object(s.id, sim::ObjectKind::Atomic, *semaphore_names_[&s - semaphores_.data()]);
+  const sim::ObjectId id = named_object(s.id, sim::ObjectKind::Atomic, semaphore_names_[static_cast<std::size_t>(&s - semaphores_.data())]);
   e_->schedule(sim::OpKind::AtomicRmw, id, where(pos));
   if (s.count == std::numeric_limits<std::int64_t>::max()) runtime_error(pos, "semaphore count overflow");
   ++s.count;
@@ -213,12 +214,12 @@ void Interpreter::assign(const Stmt& s, Task& t) {
   if (s.kind == StmtKind::Assign) {
     // The value first, then the element it goes to, then the write: `x = x + 1` reads, then writes.
     const std::int64_t v = eval<false>(*s.value, t);
-    const std::uint32_t cell = target.a == nullptr ? var.first : element(target, eval<false>(*target.a, t));
+    const std::uint32_t cell = target.a == nullptr ? var.first : element(var, eval<false>(*target.a, t), target.pos);
     write(cell, v, s.pos, t);
     return;
   }
   // `x += v`: the element, a read of it, the value, then the write.
-  const std::uint32_t cell = target.a == nullptr ? var.first : element(target, eval<false>(*target.a, t));
+  const std::uint32_t cell = target.a == nullptr ? var.first : element(var, eval<false>(*target.a, t), target.pos);
   const std::int64_t old = read(cell, s.pos, t);
   write(cell, update(old, eval<false>(*s.value, t)), s.pos, t);
 }

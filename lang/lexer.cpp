@@ -62,8 +62,9 @@ class Lexer {
         punctuation(c);
       }
     }
-    newline_token(text_.size());
-    while (indents_.size() > 1) {
+    // Inside open brackets the text ends mid-expression: let the parser meet end of file.
+    if (depth_ == 0) newline_token(text_.size());
+    while (depth_ == 0 && indents_.size() > 1) {
       indents_.pop_back();
       add(Tok::Dedent, text_.size(), 0);
     }
@@ -88,7 +89,8 @@ class Lexer {
   Token& add(Tok kind, std::size_t start, std::size_t length, std::int64_t value = 0) {
     Token t;
     t.kind = kind;
-    t.pos = pos_at(start);
+    // What comes at the very end is shown at the end of the last line, not on the empty line after it.
+    t.pos = start >= text_.size() && line_start_ == text_.size() && line_ > 1 ? last_line_end_ : pos_at(start);
     t.text = text_.substr(std::min(start, text_.size()), length);
     t.width = 0;
     for (char c : t.text) t.width += continuation(c) ? 0 : 1;
@@ -104,6 +106,7 @@ class Lexer {
     }
   }
   void next_line() {
+    last_line_end_ = pos_at(at_);
     ++at_;
     ++line_;
     line_start_ = at_;
@@ -234,6 +237,7 @@ class Lexer {
   std::size_t line_start_ = 0;
   std::size_t col_offset_ = 0;  // pos_at() walks forward from here on the current line
   std::uint32_t col_ = 1;
+  Pos last_line_end_;
   std::vector<std::size_t> indents_{0};
   int depth_ = 0;  // open brackets: line breaks inside them do not end a statement
   Lexed out_;
@@ -278,10 +282,20 @@ void Lexer::punctuation(char c) {
     case ';': fail(start, "unexpected ';': put each statement on its own line");
     default: break;
   }
-  // Name a multi-byte character whole, so the message shows it as written.
-  std::size_t end = at_ + 1;
-  while (end < text_.size() && continuation(text_[end]) && end - at_ < 4) ++end;
-  fail(start, "unexpected character " + quote(text_.substr(at_, end - at_)));
+  // Name a multi-byte character whole, so the message shows it as written; bytes that are not
+  // UTF-8 are shown in hex.
+  const auto lead = static_cast<unsigned char>(c);
+  std::size_t length = 1;
+  if (lead >= 0xC2 && lead < 0xE0) length = 2;
+  if (lead >= 0xE0 && lead < 0xF0) length = 3;
+  if (lead >= 0xF0 && lead < 0xF5) length = 4;
+  bool valid = lead < 0x80 || (length > 1 && at_ + length <= text_.size());
+  for (std::size_t i = 1; valid && i < length; ++i) valid = continuation(text_[at_ + i]);
+  if (!valid) {
+    static const char hex[] = "0123456789abcdef";
+    fail(start, std::string("unexpected byte '\\x") + hex[lead >> 4] + hex[lead & 15] + "' (not a character: is this a text file in UTF-8?)");
+  }
+  fail(start, "unexpected character " + quote(text_.substr(at_, length)));
 }
 
 }  // namespace

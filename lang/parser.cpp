@@ -34,7 +34,9 @@ std::string Parser::found(const Token& t) const {
     case Tok::End: return "end of file";
     case Tok::Newline: return "end of line";
     case Tok::Indent: return "an indented line";
-    case Tok::Dedent: return "the end of the block";
+    case Tok::Dedent:
+      // The blocks still open at the end of the file close there.
+      return t.text.data() == src_.text().data() + src_.text().size() ? "end of file" : "the end of the block";
     default: return quote(t.text);
   }
 }
@@ -126,9 +128,10 @@ void Parser::expect_line() {
 }
 
 // global_decl := ('shared' | 'atomic') item {',' item} NEWLINE
-//              | ('mutex' | 'condition') NAME {',' NAME} NEWLINE
-//              | 'semaphore' NAME '=' expr {',' NAME '=' expr} NEWLINE
-// item := NAME ['[' expr ']'] ['=' (expr | '[' expr {',' expr} ']')]
+//              | ('mutex' | 'condition') NAME [size] {',' NAME [size]} NEWLINE
+//              | 'semaphore' NAME [size] '=' expr {',' NAME [size] '=' expr} NEWLINE
+// item := NAME [size] ['=' (expr | '[' expr {',' expr} ']')]
+// size := '[' expr ']'
 void Parser::global(GlobalKind kind) {
   const Token& keyword = next();
   const std::string what = "'" + std::string(keyword.text) + "'";
@@ -138,7 +141,7 @@ void Parser::global(GlobalKind kind) {
     const Token& name = expect_name("after " + what);
     d.name = NamePos{name.text, name.pos};
     const bool valued = kind == GlobalKind::Shared || kind == GlobalKind::Atomic;
-    if (valued && at(Tok::LBracket)) {
+    if (at(Tok::LBracket)) {
       const Token& open = next();
       d.size = expression();
       expect(Tok::RBracket, "(to close '[' at line " + std::to_string(open.pos.line) + ")");

@@ -57,6 +57,7 @@ class Parser {
   Stmt* object_statement(const Token& keyword);
   Stmt* name_statement();
   Stmt* print_statement(const Token& keyword);
+  Expr* element();
 
   // Expressions (parser_expr.cpp).
   Expr* expression();

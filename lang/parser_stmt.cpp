@@ -41,7 +41,7 @@ Block Parser::block(const Token& opener) {
 
 // statement := if_stmt | while_stmt | repeat_stmt | for_stmt | lock_stmt | atomic_stmt
 //            | simple_statement
-// lock_stmt := 'lock' NAME block
+// lock_stmt := 'lock' NAME element block
 // atomic_stmt := 'atomic' block
 Stmt* Parser::statement() {
   const Token& t = peek();
@@ -56,6 +56,7 @@ Stmt* Parser::statement() {
       const Token& name = expect_name("of the mutex after 'lock'");
       s->name = name.text;
       s->name_pos = name.pos;
+      s->index = element();
       s->end = previous_end();
       s->body = block(keyword);
       return s;
@@ -194,7 +195,8 @@ Stmt* Parser::loop_statement(const Token& keyword) {
   return s;
 }
 
-// object_stmt := ('acquire' | 'release' | 'notify' | 'notify_all') NAME | 'wait' NAME ',' NAME
+// object_stmt := ('acquire' | 'release' | 'notify' | 'notify_all') NAME element
+//              | 'wait' NAME element ',' NAME element
 Stmt* Parser::object_statement(const Token& keyword) {
   StmtKind kind = StmtKind::Acquire;
   switch (keyword.kind) {
@@ -208,13 +210,24 @@ Stmt* Parser::object_statement(const Token& keyword) {
   const Token& name = expect_name("after '" + std::string(keyword.text) + "'");
   s->name = name.text;
   s->name_pos = name.pos;
+  s->index = element();
   if (kind == StmtKind::Wait) {
     expect(Tok::Comma, "and the mutex after 'wait " + std::string(name.text) + "' (write 'wait " + std::string(name.text) + ", m' while holding m)");
     const Token& mutex = expect_name("of the mutex after 'wait " + std::string(name.text) + ",'");
     s->name2 = mutex.text;
     s->name2_pos = mutex.pos;
+    s->index2 = element();
   }
   return s;
+}
+
+// element := ['[' expr ']']      (after the name of a mutex, condition or semaphore)
+Expr* Parser::element() {
+  if (!at(Tok::LBracket)) return nullptr;
+  const Token& open = next();
+  Expr* index = expression();
+  expect(Tok::RBracket, "(to close '[' at line " + std::to_string(open.pos.line) + ")");
+  return index;
 }
 
 // name_stmt := target ('=' | '+=' | '-=') expr | call
