@@ -117,8 +117,16 @@ void Checker::expects() {
 
 void Checker::declare(std::string_view name, Pos pos, Global g) {
   if (auto it = globals_.find(name); it != globals_.end()) {
-    fail(pos, "'" + std::string(name) + "' is already declared at line " + std::to_string(it->second.pos.line) +
-                  " (as " + describe(it->second) + ")", static_cast<std::uint32_t>(name.size()));
+    // Blame whichever comes second in the file (threads are declared after variables here).
+    const Pos first = it->second.pos;
+    const bool earlier = pos.line < first.line || (pos.line == first.line && pos.col < first.col);
+    if (!earlier) {
+      fail(pos, "'" + std::string(name) + "' is already declared at line " + std::to_string(first.line) + " (as " + describe(it->second) + ")",
+           static_cast<std::uint32_t>(name.size()));
+    }
+    const std::string what = g.sort == Sort::Procedure ? "a procedure" : g.sort == Sort::Thread ? "a thread" : "a variable";
+    fail(first, "'" + std::string(name) + "' is already declared at line " + std::to_string(pos.line) + " (as " + what + ")",
+         static_cast<std::uint32_t>(name.size()));
   }
   g.pos = pos;
   globals_.emplace(name, g);

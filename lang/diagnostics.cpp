@@ -13,20 +13,22 @@ constexpr std::size_t max_shown_line = 240;  // longer lines are cut, so a caret
 
 bool continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
+// Edits between two names, a swap of neighbours counting as one (optimal string alignment):
+// 'alcie' is one edit from 'alice'.
 std::size_t distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  const std::size_t w = b.size() + 1;
+  std::vector<std::size_t> d((a.size() + 1) * w);
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i * w] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
     for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
       const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
-      diagonal = up;
+      std::size_t best = std::min({d[(i - 1) * w + j] + 1, d[i * w + j - 1] + 1, d[(i - 1) * w + j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) best = std::min(best, d[(i - 2) * w + j - 2] + 1);
+      d[i * w + j] = best;
     }
   }
-  return row[b.size()];
+  return d[a.size() * w + b.size()];
 }
 
 bool same_ignoring_case(std::string_view a, std::string_view b) {
@@ -72,19 +74,21 @@ std::string Diagnostic::render(bool color) const {
 }
 
 std::string closest(std::string_view name, std::span<const std::string_view> candidates) {
+  // A third of the name's length, at least one edit: 'balanse' finds 'balance', 'x' finds nothing far.
+  const std::size_t allowed = std::max<std::size_t>(1, name.size() / 3);
+  if (name.size() > 64) return {};  // no typo makes a name that long; and the distance is quadratic
   std::string_view best;
   std::size_t best_distance = 0;
   for (std::string_view c : candidates) {
     if (c == name || c.empty()) continue;
     if (same_ignoring_case(c, name)) return std::string(c);
+    if (c.size() > name.size() + allowed || name.size() > c.size() + allowed) continue;
     const std::size_t d = distance(name, c);
     if (best.empty() || d < best_distance || (d == best_distance && c < best)) {
       best = c;
       best_distance = d;
     }
   }
-  // A third of the name's length, at least one edit: 'balanse' finds 'balance', 'x' finds nothing far.
-  const std::size_t allowed = std::max<std::size_t>(1, name.size() / 3);
   if (best.empty() || best_distance > allowed || best_distance >= best.size()) return {};
   return std::string(best);
 }

@@ -1,0 +1,202 @@
+// Tests the built `interleave` binary: exit codes, help, stories with replay commands that
+// reproduce their failure, check over scenarios/, JSON, colour, determinism, the malformed corpus.
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "sim/schedule.hpp"
+
+#ifndef INTERLEAVE_SOURCE_DIR
+#define INTERLEAVE_SOURCE_DIR "."
+#endif
+#ifndef INTERLEAVE_BIN
+#define INTERLEAVE_BIN "interleave"
+#endif
+
+namespace {
+
+const std::string source_dir = INTERLEAVE_SOURCE_DIR;
+
+struct Result {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Runs `interleave ARGS` from the source directory (so paths in output are scenarios/...).
+Result interleave(const std::string& args) {
+  static int counter = 0;
+  const std::string base = (std::filesystem::temp_directory_path() / ("interleave_cli_test_" + std::to_string(::getpid()) + "_" + std::to_string(++counter))).string();
+  const std::string command = "cd '" + source_dir + "' && '" + INTERLEAVE_BIN + "' " + args + " >'" + base + ".out' 2>'" + base + ".err'";
+  const int raw = std::system(command.c_str());
+  Result r;
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  r.out = slurp(base + ".out");
+  r.err = slurp(base + ".err");
+  std::filesystem::remove(base + ".out");
+  std::filesystem::remove(base + ".err");
+  return r;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// The replay command printed after "replay: " for the first failure whose headline starts with `kind`.
+std::string replay_line(const std::string& out, const std::string& kind) {
+  const std::size_t story = out.find("\n" + kind + ":");
+  if (story == std::string::npos) return "";
+  const std::size_t at = out.find("replay: interleave ", story);
+  if (at == std::string::npos) return "";
+  const std::size_t start = at + std::string("replay: interleave ").size();
+  return out.substr(start, out.find('\n', start) - start);
+}
+
+}  // namespace
+
+TEST_CASE("help for the command and each subcommand, with examples") {
+  const Result top = interleave("--help");
+  CHECK(top.status == 0);
+  for (const char* part : {"run", "replay", "check"}) CHECK(contains(top.out, part));
+  for (const char* sub : {"run", "replay", "check"}) {
+    const Result r = interleave(std::string(sub) + " --help");
+    CAPTURE(sub);
+    CHECK(r.status == 0);
+    CHECK(contains(r.out, "Examples:"));
+    CHECK(contains(r.out, "interleave " + std::string(sub)));
+  }
+}
+
+TEST_CASE("usage errors exit 2") {
+  CHECK(interleave("").status == 2);
+  CHECK(interleave("frobnicate").status == 2);
+  CHECK(interleave("run").status == 2);
+  CHECK(interleave("run scenarios/bank_race.scn --iterations nope").status == 2);
+  CHECK(interleave("run scenarios/bank_race.scn --strategy sideways").status == 2);
+  const Result missing = interleave("run no/such/file.scn");
+  CHECK(missing.status == 2);
+  CHECK(contains(missing.err, "no/such/file.scn: error: no such file"));
+  const Result token = interleave("replay scenarios/bank_race.scn v1.not-a-token");
+  CHECK(token.status == 2);
+  CHECK(contains(token.err, "bad replay token"));
+}
+
+TEST_CASE("run: bank_race.scn shows race and assertion; the printed command replays the overdraft") {
+  const Result r = interleave("run scenarios/bank_race.scn --iterations 100 --no-timing");
+  CHECK(r.status == 1);
+  CHECK(contains(r.out, "AssertionFailed: overdraft"));
+  CHECK(contains(r.out, "History ("));
+  CHECK(contains(r.out, "By task:"));
+  const std::string command = replay_line(r.out, "AssertionFailed");
+  REQUIRE(!command.empty());
+  CHECK(command.rfind("replay scenarios/bank_race.scn v1.", 0) == 0);
+  const Result again = interleave(command);
+  CHECK(again.status == 1);
+  CHECK(contains(again.out, "AssertionFailed: overdraft"));
+  CHECK(contains(again.out, "balance = -60"));
+}
+
+TEST_CASE("run: deadlock_two_locks.scn deadlocks, and the printed command replays the deadlock") {
+  const Result r = interleave("run scenarios/deadlock_two_locks.scn --iterations 100 --no-timing");
+  CHECK(r.status == 1);
+  CHECK(contains(r.out, "Deadlock:"));
+  CHECK(contains(r.out, "(as expected)"));
+  const std::string command = replay_line(r.out, "Deadlock");
+  REQUIRE(!command.empty());
+  const Result again = interleave(command);
+  CHECK(again.status == 1);
+  CHECK(contains(again.out, "Deadlock:"));
+}
+
+TEST_CASE("run: no failure exits 0; output is the same byte for byte for the same seed") {
+  const Result ok = interleave("run scenarios/bank_locked.scn --no-timing");
+  CHECK(ok.status == 0);
+  CHECK(contains(ok.out, "no failure in 1000 executions"));
+  const std::string args = "run scenarios/bank_race.scn scenarios/lost_update.scn scenarios/numbers_and_letters.scn --seed 5 --keep-going --no-timing";
+  const Result a = interleave(args);
+  const Result b = interleave(args);
+  CHECK(a.status == 1);
+  CHECK(a.out == b.out);
+  CHECK(!contains(a.out, "\x1b["));  // not a terminal: no colour
+  CHECK(contains(interleave("run scenarios/bank_race.scn --color always").out, "\x1b["));
+  CHECK(interleave("run scenarios/bank_race.scn --quiet --no-timing").out.find("History") == std::string::npos);
+}
+
+TEST_CASE("run --json: one result per file, each failure with its token and replay command") {
+  const Result r = interleave("run scenarios/bank_race.scn scenarios/bank_locked.scn --json --no-timing");
+  CHECK(r.status == 1);
+  CHECK(r.out.rfind("{\"version\":1,\"results\":[{\"file\":\"scenarios/bank_race.scn\"", 0) == 0);
+  CHECK(contains(r.out, "\"kind\":\"assertion\""));
+  CHECK(contains(r.out, "\"replay\":\"interleave replay scenarios/bank_race.scn v1."));
+  CHECK(contains(r.out, "{\"file\":\"scenarios/bank_locked.scn\",\"expected\":[\"ok\"],\"outcomes\":[\"ok\"],\"as_expected\":true"));
+  CHECK(!contains(r.out, "seconds"));
+}
+
+TEST_CASE("replay of a schedule without a failure exits 0 and shows what was printed") {
+  // One thread: no choice to make, so the empty schedule is its whole story.
+  const std::string path = (std::filesystem::temp_directory_path() / "interleave_cli_one_thread.scn").string();
+  {
+    std::ofstream out(path);
+    out << "thread t:\n    print \"hello\"\n    print 1 + 2\n";
+  }
+  const Result r = interleave("replay '" + path + "' " + sim::Schedule{}.encode());
+  CHECK(r.status == 0);
+  CHECK(contains(r.out, "no failure"));
+  CHECK(contains(r.out, "Output (2 lines printed):\n  hello\n  3\n"));
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("check scenarios/: every scenario shows exactly what it expects") {
+  const Result r = interleave("check scenarios/ --no-timing");
+  CHECK_MESSAGE(r.status == 0, r.out << r.err);
+  CHECK(contains(r.out, "file"));
+  CHECK(contains(r.out, "expected"));
+  CHECK(contains(r.out, "scenarios/bank_race.scn"));
+  CHECK(!contains(r.out, "MISMATCH"));
+  CHECK(interleave("check scenarios/ --no-timing").out == r.out);
+}
+
+TEST_CASE("check reports a scenario that is not as expected, and exits 1") {
+  const std::string path = (std::filesystem::temp_directory_path() / "interleave_cli_wrong_expect.scn").string();
+  {
+    std::ofstream out(path);
+    out << "expect ok\nshared n = 0\nthread w[2]:\n    n = n + 1\nfinally:\n    assert n == 2, \"lost\"\n";
+  }
+  const Result r = interleave("check '" + path + "' --no-timing");
+  CHECK(r.status == 1);
+  CHECK(contains(r.out, "MISMATCH"));
+  CHECK(contains(r.out, "unexpected assertion: lost"));
+  CHECK(contains(r.out, "replay: interleave replay"));
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("every malformed file: exit 2 and its file:line:col diagnostic, never a crash") {
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(source_dir + "/tests/malformed")) files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() >= 40);
+  for (const std::filesystem::path& file : files) {
+    const std::string relative = "tests/malformed/" + file.filename().string();
+    const std::string first = slurp(file.string()).substr(0, slurp(file.string()).find('\n'));
+    const std::string expected = first.substr(std::string("# error: ").size());
+    const std::string place = expected.substr(0, expected.find(": ") + 1);
+    const Result r = interleave("run " + relative);
+    CAPTURE(relative);
+    CHECK(r.status == 2);
+    CHECK(r.err.rfind(relative + ":" + place + " error: " + expected.substr(place.size() + 1), 0) == 0);
+  }
+  CHECK(interleave("check tests/malformed/unknown_variable.scn").status == 2);
+}
