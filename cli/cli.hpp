@@ -41,6 +41,7 @@ struct OutputArgs {
 
 struct RunArgs {
   std::vector<std::string> files;
+  bool outputs = false;  // tally what the executions that end normally printed
   ExploreArgs explore;
   OutputArgs output;
 };

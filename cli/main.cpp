@@ -13,6 +13,7 @@ Examples:
   interleave run scenarios/*.scn --quiet
   interleave run scenarios/lost_update.scn --iterations 100000 --seed 7
   interleave run scenarios/bank_race.scn --json --no-timing
+  interleave run scenarios/numbers_and_letters.scn --outputs
 
 Exit status: 0 no failure found, 1 a failure found, 2 bad input or usage.
 )";
@@ -82,6 +83,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("FILE", run.files, "scenario files (.scn)")->required();
   explore_options(*run_cmd, run.explore);
   run_cmd->add_flag("--keep-going", run.explore.keep_going, "collect every distinct finding instead of stopping at the first");
+  run_cmd->add_flag("--outputs", run.outputs, "list the different outputs the executions printed, with how often each came");
   run_cmd->add_flag("--json", run.output.json, "print the results as JSON");
   output_options(*run_cmd, run.output, run_color, run_no_timing);
   run_cmd->footer(run_examples);

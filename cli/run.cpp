@@ -62,6 +62,30 @@ std::string summary(const std::string& file, const lang::Program& program, const
   return line + "\n";
 }
 
+// The different outputs, most frequent first: "  412 ×  1 | 2 | a | 3 | b | c".
+std::string outputs(const lang::OutputTally& tally) {
+  const auto seen = tally.sorted();
+  std::uint64_t total = 0;
+  for (const auto& [text, n] : seen) total += n;
+  std::string out = fmt::format("Outputs: {} different in {} execution{} that ended normally (lines joined by ' | '):\n", seen.size(),
+                                total, total == 1 ? "" : "s");
+  for (const auto& [text, n] : seen) {
+    std::string lines = text;
+    if (!lines.empty() && lines.back() == '\n') lines.pop_back();
+    for (std::size_t at = lines.find('\n'); at != std::string::npos; at = lines.find('\n', at)) lines.replace(at, 1, " | ");
+    out += fmt::format("  {:>6} ×  {}\n", n, lines.empty() ? "(nothing printed)" : lines);
+  }
+  return out;
+}
+
+std::string json_outputs(const lang::OutputTally& tally) {
+  std::string out = "[";
+  for (const auto& [text, n] : tally.sorted()) {
+    out += (out.size() > 1 ? "," : "") + std::string("{\"text\":") + json_string(text) + ",\"count\":" + std::to_string(n) + "}";
+  }
+  return out + "]";
+}
+
 }  // namespace
 
 int run_command(const RunArgs& args) {
@@ -75,7 +99,13 @@ int run_command(const RunArgs& args) {
       status = exit_usage;
       continue;
     }
-    const Explored explored = explore(lang::make_body(loaded->program, interpreter_options()), args.explore);
+    lang::OutputTally tally;
+    lang::InterpreterOptions options = interpreter_options();
+    if (args.outputs) {
+      options.capture_output = true;
+      options.tally = &tally;
+    }
+    const Explored explored = explore(lang::make_body(loaded->program, options), args.explore);
     if (!explored.error.empty()) {
       std::fprintf(stderr, "interleave: error: %s\n", explored.error.c_str());
       return exit_usage;
@@ -83,10 +113,13 @@ int run_command(const RunArgs& args) {
     const sim::Report& r = explored.report;
     if (!r.ok() && status == exit_ok) status = exit_failure;
     if (args.output.json) {
-      json += (json.empty() ? "" : ",") + json_result(file, *loaded->program, r, args);
+      std::string result = json_result(file, *loaded->program, r, args);
+      if (args.outputs) result.insert(result.size() - 1, ",\"outputs\":" + json_outputs(tally));
+      json += (json.empty() ? "" : ",") + result;
       continue;
     }
     std::string out = summary(file, *loaded->program, r, args.output, color);
+    if (args.outputs) out += outputs(tally);
     if (!args.output.quiet) out += stories(r, file, args.explore.max_steps, color);
     if (!args.output.quiet && &file != &args.files.back()) out += "\n";
     std::fputs(out.c_str(), stdout);

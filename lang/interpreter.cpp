@@ -1,6 +1,7 @@
 // Interpreter: per-execution state, the main task and thread tasks, cells, invariants, errors.
 #include "lang/interpreter.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -95,6 +96,19 @@ void Interpreter::run() {
   }
   for (std::uint32_t i = 0; i < p_.threads.size(); ++i) e_->join(task_ids_[i], where(p_.threads[i].pos));
   if (p_.module.has_finally) exec(p_.module.finally, main);
+  if (options_.tally != nullptr) options_.tally->add(output_);
+}
+
+void OutputTally::add(const std::string& output) {
+  std::lock_guard lock(mutex_);
+  ++counts_[output];
+}
+
+std::vector<std::pair<std::string, std::uint64_t>> OutputTally::sorted() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::pair<std::string, std::uint64_t>> out(counts_.begin(), counts_.end());
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  return out;
 }
 
 void Interpreter::run_thread(std::uint32_t index) {

@@ -12,8 +12,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lang/program.hpp"
@@ -23,9 +26,23 @@
 
 namespace lang {
 
+// Counts the different outputs of the executions that end normally (interleave run --outputs).
+// Shared by the interpreters of parallel jobs, so it locks.
+class OutputTally {
+ public:
+  void add(const std::string& output);
+  // Each different output with how many executions printed it, most frequent first (ties by text).
+  std::vector<std::pair<std::string, std::uint64_t>> sorted() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<std::string, std::uint64_t> counts_;
+};
+
 struct InterpreterOptions {
   std::size_t stack_size = 256 * 1024;  // the fiber stack each task runs on (sim::ExecutionLimits)
   bool capture_output = false;          // keep what the execution printed, for output()
+  OutputTally* tally = nullptr;         // if set (with capture_output), gets each finished execution's output
 };
 
 class Interpreter {

@@ -135,6 +135,16 @@ TEST_CASE("run: no failure exits 0; output is the same byte for byte for the sam
   CHECK(interleave("run scenarios/bank_race.scn --quiet --no-timing").out.find("History") == std::string::npos);
 }
 
+TEST_CASE("run --outputs: every different output, with how often it came") {
+  const Result r = interleave("run scenarios/numbers_and_letters.scn --outputs --no-timing");
+  CHECK(r.status == 0);
+  // 3 numbers and 3 letters, each in order: 6 choose 3 = 20 interleavings.
+  CHECK(contains(r.out, "Outputs: 20 different in 1000 executions that ended normally"));
+  CHECK(contains(r.out, " ×  1 | 2 | 3 | a | b | c\n"));
+  const Result json = interleave("run scenarios/numbers_and_letters.scn --outputs --json --no-timing");
+  CHECK(contains(json.out, "\"outputs\":[{\"text\":"));
+}
+
 TEST_CASE("run --json: one result per file, each failure with its token and replay command") {
   const Result r = interleave("run scenarios/bank_race.scn scenarios/bank_locked.scn --json --no-timing");
   CHECK(r.status == 1);
