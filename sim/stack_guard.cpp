@@ -45,17 +45,33 @@ void on_fault(int signal, siginfo_t* info, void*) {
   ::raise(signal);
 }
 
+// One alternate signal stack per thread, given back when the thread ends.
+struct AltStack {
+  static constexpr std::size_t size = 64 * 1024;
+  void* memory = nullptr;
+  ~AltStack() {
+    if (memory == nullptr) return;
+    stack_t off{};
+    off.ss_flags = SS_DISABLE;
+    ::sigaltstack(&off, nullptr);
+    std::free(memory);
+  }
+};
+
 }  // namespace
 
 void install_stack_guard() {
   // The handler cannot run on the stack that just overflowed: each thread gets its own.
-  thread_local bool has_alt_stack = false;
-  if (!has_alt_stack) {
-    static constexpr std::size_t size = 64 * 1024;
+  thread_local AltStack alt_stack;
+  if (alt_stack.memory == nullptr) {
     stack_t alt{};
-    alt.ss_sp = std::malloc(size);  // lives as long as the thread may fault
-    alt.ss_size = size;
-    if (alt.ss_sp != nullptr && ::sigaltstack(&alt, nullptr) == 0) has_alt_stack = true;
+    alt.ss_sp = std::malloc(AltStack::size);
+    alt.ss_size = AltStack::size;
+    if (alt.ss_sp != nullptr && ::sigaltstack(&alt, nullptr) == 0) {
+      alt_stack.memory = alt.ss_sp;
+    } else {
+      std::free(alt.ss_sp);
+    }
   }
   static std::once_flag once;
   std::call_once(once, [] {

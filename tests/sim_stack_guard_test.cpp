@@ -71,6 +71,7 @@ TEST_CASE("a fault that is not a stack overflow keeps its default action") {
     volatile int* null = nullptr;
     *null = 1;
   });
-  CHECK(r.signalled);
+  // Killed by the signal, or (under AddressSanitizer, which reports the fault itself) a failure exit.
+  CHECK((r.signalled || (r.exit_code != 0 && r.exit_code != 3)));
   CHECK(r.err.find("overflowed") == std::string::npos);
 }
