@@ -132,6 +132,31 @@ std::string Execution::describe_wait(TaskId t) const {
       return x.info.name + " waits to join " + holder + ", which is blocked" + at;
     case OpKind::Wait:
       return x.info.name + " waits on " + object_name(w.object) + " for a notify that never comes" + at;
+    // The concurrency toolbox (sim/rwlock.hpp ... sim/async.hpp).
+    case OpKind::LockShared: {
+      const TaskId h = holders_[index(w.object)];
+      return x.info.name + " waits to lock " + object_name(w.object) + " shared, held by " +
+             (h == no_task ? std::string("nobody") : task_name(h)) + at;
+    }
+    case OpKind::Acquire:
+      return x.info.name + " waits to acquire semaphore " + object_name(w.object) + ", which nobody releases" + at;
+    case OpKind::Pass:
+      return objects_[index(w.object)].kind == ObjectKind::Barrier
+                 ? x.info.name + " waits at barrier " + object_name(w.object) + " for arrivals that never come" + at
+                 : x.info.name + " waits for latch " + object_name(w.object) + " to count down to zero, which it never does" + at;
+    case OpKind::Send:
+      return x.info.name + " waits to send on channel " + object_name(w.object) + ", which nobody receives from" + at;
+    case OpKind::Recv:
+      return x.info.name + " waits to receive on channel " + object_name(w.object) + ", which nobody will send to" + at;
+    case OpKind::Select:
+      return x.info.name + " waits in " + object_name(w.object) + ", none of which will ever be ready" + at;
+    case OpKind::Get:
+      return x.info.name + " waits to get future " + object_name(w.object) + ", which nobody sets" + at;
+    case OpKind::WaitAny:
+      return x.info.name + " waits in " + object_name(w.object) + " for a future to complete, which none does" + at;
+    case OpKind::Resume:
+      return x.info.name + " waits in event loop " + object_name(w.object) +
+             " for a coroutine to be woken (by a future, a channel or a timer), which nothing does" + at;
     default:
       return x.info.name + " is blocked in " + std::string(to_string(w.kind)) + " on " + object_name(w.object) + at;
   }

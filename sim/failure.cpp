@@ -15,6 +15,9 @@ std::string_view to_string(FailureKind kind) {
     case FailureKind::LockMisuse: return "LockMisuse";
     case FailureKind::ThreadMisuse: return "ThreadMisuse";
     case FailureKind::ReplayDivergence: return "ReplayDivergence";
+    case FailureKind::SyncMisuse: return "SyncMisuse";
+    case FailureKind::ChannelMisuse: return "ChannelMisuse";
+    case FailureKind::FutureMisuse: return "FutureMisuse";
   }
   return "?";
 }

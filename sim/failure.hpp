@@ -22,6 +22,9 @@ enum class FailureKind : std::uint8_t {
   LockMisuse,         // unlock by a non-owner, relock, wait without the mutex, destroyed while held
   ThreadMisuse,       // a thread destroyed while joinable, joined twice, or joining itself
   ReplayDivergence,   // a token did not fit the body it was replayed on
+  SyncMisuse,         // a semaphore released past its maximum, a latch or barrier counted past zero
+  ChannelMisuse,      // a send on a closed channel, a close of a closed channel
+  FutureMisuse,       // a promise set twice, a future read twice, work submitted to a pool shut down
 };
 std::string_view to_string(FailureKind kind);
 // Fatal findings end their execution; the others are recorded and exploration goes on.

@@ -24,6 +24,23 @@ std::string_view to_string(OpKind kind) {
     case OpKind::Sleep: return "sleep";
     case OpKind::Finish: return "finish";
     case OpKind::Print: return "print";
+    case OpKind::LockShared: return "lock_shared";
+    case OpKind::TryLockShared: return "try_lock_shared";
+    case OpKind::UnlockShared: return "unlock_shared";
+    case OpKind::Acquire: return "acquire";
+    case OpKind::TryAcquire: return "try_acquire";
+    case OpKind::Release: return "release";
+    case OpKind::Arrive: return "arrive";
+    case OpKind::Pass: return "pass";
+    case OpKind::Open: return "open";
+    case OpKind::Send: return "send";
+    case OpKind::Recv: return "recv";
+    case OpKind::Close: return "close";
+    case OpKind::Select: return "select";
+    case OpKind::Set: return "set";
+    case OpKind::Get: return "get";
+    case OpKind::WaitAny: return "wait_any";
+    case OpKind::Resume: return "resume";
   }
   return "?";
 }
@@ -35,6 +52,17 @@ std::string_view to_string(ObjectKind kind) {
     case ObjectKind::CondVar: return "condvar";
     case ObjectKind::Shared: return "shared";
     case ObjectKind::Atomic: return "atomic";
+    case ObjectKind::RwLock: return "rwlock";
+    case ObjectKind::RecursiveMutex: return "recursive_mutex";
+    case ObjectKind::TimedMutex: return "timed_mutex";
+    case ObjectKind::Semaphore: return "semaphore";
+    case ObjectKind::Latch: return "latch";
+    case ObjectKind::Barrier: return "barrier";
+    case ObjectKind::Channel: return "channel";
+    case ObjectKind::Select: return "select";
+    case ObjectKind::Future: return "future";
+    case ObjectKind::AsCompleted: return "as_completed";
+    case ObjectKind::EventLoop: return "event_loop";
   }
   return "?";
 }

@@ -12,10 +12,21 @@ enum class OpKind : std::uint8_t {
   Spawn, Start, Yield, Read, Write, AtomicLoad, AtomicStore, AtomicRmw,
   Lock, TryLock, Unlock, Wait, Wake, Notify, NotifyAll, Join, Sleep, Finish,
   Print,  // a scenario's `print`: the event's value is the text printed
+  // The concurrency toolbox (rwlock, semaphore, latch, barrier, channel, future, event loop).
+  // sim/sync_edges.hpp says which of these order memory (release -> acquire) and how.
+  LockShared, TryLockShared, UnlockShared,  // RwLock's shared side (its exclusive side: Lock, TryLock, Unlock)
+  Acquire, TryAcquire, Release,             // CountingSemaphore; Release's value is the count released
+  Arrive, Pass, Open,                       // Latch, Barrier: count down / arrive; get through; a phase's completion ran
+  Send, Recv, Close, Select,                // Channel; Select only for a select that took its default
+  Set, Get, WaitAny,                        // Promise sets, Future gets; as_completed waits for the next future
+  Resume,                                   // an event loop resumes a coroutine (the value is its name)
 };
 std::string_view to_string(OpKind kind);
 
-enum class ObjectKind : std::uint8_t { Thread, Mutex, CondVar, Shared, Atomic };
+enum class ObjectKind : std::uint8_t {
+  Thread, Mutex, CondVar, Shared, Atomic,
+  RwLock, RecursiveMutex, TimedMutex, Semaphore, Latch, Barrier, Channel, Select, Future, AsCompleted, EventLoop,
+};
 std::string_view to_string(ObjectKind kind);
 
 struct Op {
@@ -42,6 +53,7 @@ struct Event {
   // The other task involved, if any: the child of a Spawn, the task joined, the notifier of a Wake.
   TaskId peer = no_task;
   // For TryLock: whether it succeeded; for Wait/Wake: whether the wake-up was spurious.
+  // For the toolbox kinds see sim/sync_edges.hpp (a try that succeeded, a receive that got a value, ...).
   bool flag = false;
   // The scheduler switched to this task while the one before could have gone on.
   bool preempted = false;

@@ -8,3 +8,9 @@
 #include "sim/shared.hpp"
 #include "sim/thread.hpp"
 #include "sim/time.hpp"
+// The rest of the toolbox.
+#include "sim/barrier.hpp"
+#include "sim/latch.hpp"
+#include "sim/mutex_variants.hpp"
+#include "sim/rwlock.hpp"
+#include "sim/semaphore.hpp"
