@@ -9,8 +9,13 @@
 #include "sim/thread.hpp"
 #include "sim/time.hpp"
 // The rest of the toolbox.
+#include "sim/as_completed.hpp"
 #include "sim/barrier.hpp"
+#include "sim/channel.hpp"
+#include "sim/future.hpp"
 #include "sim/latch.hpp"
 #include "sim/mutex_variants.hpp"
 #include "sim/rwlock.hpp"
+#include "sim/select.hpp"
 #include "sim/semaphore.hpp"
+#include "sim/thread_pool.hpp"
