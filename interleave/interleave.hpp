@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "checker/story.hpp"
+#include "interleave/explore.hpp"
 #include "sim/failure.hpp"
 #include "sim/real_runner.hpp"
 #include "sim/runner.hpp"
