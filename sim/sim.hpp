@@ -10,6 +10,7 @@
 #include "sim/time.hpp"
 // The rest of the toolbox.
 #include "sim/as_completed.hpp"
+#include "sim/async.hpp"
 #include "sim/barrier.hpp"
 #include "sim/channel.hpp"
 #include "sim/future.hpp"
@@ -18,4 +19,5 @@
 #include "sim/rwlock.hpp"
 #include "sim/select.hpp"
 #include "sim/semaphore.hpp"
+#include "sim/task_local.hpp"
 #include "sim/thread_pool.hpp"
