@@ -19,17 +19,23 @@ inline constexpr int exit_usage = 2;    // bad input: a scenario with an error, 
 
 enum class Color : std::uint8_t { Auto, Always, Never };
 
+// The strategy run and check use unless told: the portfolio once the systematic strategies are
+// in the build, else the random walk.
+const char* default_strategy();
+
 // How to explore: shared by run and check.
 struct ExploreArgs {
-  std::string strategy = "random";
-  std::uint64_t iterations = 1000;
+  std::string strategy = default_strategy();
+  std::optional<std::uint64_t> iterations;  // unset: default_iterations (sampling) or no limit (dfs, dpor)
+  std::uint64_t default_iterations = 1000;
   double time_limit = 0;  // seconds; 0 = none
   std::uint64_t seed = 1;
-  std::uint32_t depth = 3;        // pct: bug depth
-  std::uint32_t preemptions = 2;  // dfs: preemption bound
+  std::uint32_t depth = 3;                   // pct and portfolio: bug depth
+  std::optional<std::uint32_t> preemptions;  // dfs: preemption bound
   std::uint32_t jobs = 1;
   std::uint32_t max_steps = 20000;  // per execution
   bool keep_going = false;          // collect every distinct finding instead of stopping at the first
+  bool progress = false;            // a progress line on stderr, when it is a terminal
 };
 
 struct OutputArgs {
@@ -83,6 +89,7 @@ std::string stories(const sim::Report& report, const std::string& file, std::uin
 struct Explored {
   sim::Report report;
   std::string error;
+  std::string note;  // what this exploration cannot see, said once on stderr
 };
 Explored explore(const std::function<void()>& body, const ExploreArgs& args);
 lang::InterpreterOptions interpreter_options();

@@ -1,6 +1,15 @@
 // Exploration for run and check: the strategy the flags name, with the scenario's limits.
+#include <stdexcept>
+
 #include "cli/cli.hpp"
 #include "interleave/interleave.hpp"
+
+// The strategies beyond the random walk come with interleave/explore.hpp; until a tree has it,
+// the random walk is all there is.
+#if __has_include("interleave/explore.hpp")
+#include "interleave/explore.hpp"
+#define INTERLEAVE_CLI_HAS_EXPLORE 1
+#endif
 
 namespace cli {
 
@@ -8,27 +17,96 @@ namespace cli {
 // reserved, not committed, so the size costs nothing until a deep recursion touches it.
 lang::InterpreterOptions interpreter_options() { return lang::InterpreterOptions{.stack_size = 512 * 1024}; }
 
-Explored explore(const std::function<void()>& body, const ExploreArgs& args) {
-  Explored out;
+namespace {
+
+sim::ExecutionLimits limits(const ExploreArgs& args) {
   sim::ExecutionLimits limits;
   limits.max_steps = args.max_steps;
   limits.stack_size = interpreter_options().stack_size;
+  return limits;
+}
+
+#ifdef INTERLEAVE_CLI_HAS_EXPLORE
+
+// Whether sim::explore runs the checkers (races, lock order) the way check_random does; until it
+// does, the random walk goes through check_random, and other strategies say what they miss.
+template <class Options>
+constexpr bool has_checks = requires(Options o) { o.checks; };
+constexpr bool explore_checks = has_checks<sim::ExploreOptions>;
+
+Explored random_walk(const std::function<void()>& body, const ExploreArgs& args);
+
+Explored explore_with(const std::function<void()>& body, const ExploreArgs& args) {
+  if constexpr (!explore_checks) {
+    if (args.strategy == "random" && args.jobs == 1) return random_walk(body, args);
+  }
+  Explored out;
+  if constexpr (!explore_checks) {
+    out.note = "the race and lock-order checkers do not watch the " + args.strategy + " strategy" +
+               (args.jobs > 1 ? " or parallel jobs" : "") + " yet: races and potential deadlocks go unreported (use --strategy random --jobs 1)";
+  }
+  sim::ExploreOptions o;
+  if (args.strategy == "random") o.strategy = sim::Search::Random;
+  if (args.strategy == "pct") o.strategy = sim::Search::Pct;
+  if (args.strategy == "dfs") o.strategy = sim::Search::Dfs;
+  if (args.strategy == "dpor") o.strategy = sim::Search::Dpor;
+  if (args.strategy == "portfolio") o.strategy = sim::Search::Portfolio;
+  const bool exhaustive = o.strategy == sim::Search::Dfs || o.strategy == sim::Search::Dpor;
+  // Sampling runs a budget; an exhaustive search runs to its end unless told otherwise.
+  o.iterations = args.iterations.value_or(exhaustive ? 0 : args.default_iterations);
+  o.time_limit = args.time_limit;
+  o.seed = args.seed;
+  o.depth = args.depth;
+  o.jobs = args.jobs;
+  if (args.preemptions) o.preemption_bound = *args.preemptions;
+  o.on_failure = args.keep_going ? sim::OnFailure::Continue : sim::OnFailure::Stop;
+  o.limits = limits(args);
+  o.progress = args.progress ? sim::Progress::Auto : sim::Progress::Off;
+  try {
+    out.report = sim::explore(body, o);
+  } catch (const std::invalid_argument& e) {
+    out.error = e.what();
+  }
+  return out;
+}
+
+#else
+
+constexpr bool explore_checks = false;
+
+Explored random_walk(const std::function<void()>& body, const ExploreArgs& args);
+
+Explored explore_with(const std::function<void()>& body, const ExploreArgs& args) {
+  Explored out;
   if (args.strategy != "random") {
-    out.error = "strategy '" + args.strategy + "' is not available yet (it comes with interleave/explore.hpp); use --strategy random";
+    out.error = "strategy '" + args.strategy + "' is not available in this build (it comes with interleave/explore.hpp); use --strategy random";
     return out;
   }
   if (args.jobs != 1) {
-    out.error = "--jobs is not available yet (parallel exploration comes with interleave/explore.hpp); use --jobs 1";
+    out.error = "--jobs is not available in this build (parallel exploration comes with interleave/explore.hpp); use --jobs 1";
     return out;
   }
+  return random_walk(body, args);
+}
+
+#endif
+
+Explored random_walk(const std::function<void()>& body, const ExploreArgs& args) {
+  Explored out;
   sim::CheckOptions options;
-  options.iterations = args.iterations;
+  options.iterations = args.iterations.value_or(args.default_iterations);
   options.seed = args.seed;
   options.time_limit = args.time_limit;
   options.on_failure = args.keep_going ? sim::OnFailure::Continue : sim::OnFailure::Stop;
-  options.limits = limits;
+  options.limits = limits(args);
   out.report = sim::check_random(body, options);
   return out;
 }
+
+}  // namespace
+
+const char* default_strategy() { return explore_checks ? "portfolio" : "random"; }
+
+Explored explore(const std::function<void()>& body, const ExploreArgs& args) { return explore_with(body, args); }
 
 }  // namespace cli

@@ -38,15 +38,23 @@ A scenario passes when the kinds of finding its executions show are exactly thos
 Exit status: 0 all as expected, 1 some not as expected, 2 bad input or usage.
 )";
 
-void explore_options(CLI::App& app, cli::ExploreArgs& a) {
-  app.add_option("--strategy", a.strategy, "how to explore: random, pct, dfs or portfolio")
-      ->check(CLI::IsMember({"random", "pct", "dfs", "portfolio"}))
+// Flags whose absence means something (a search to its end, no bound) are read into these.
+struct Unset {
+  std::uint64_t iterations = 0;
+  std::int64_t preemptions = -1;
+};
+
+void explore_options(CLI::App& app, cli::ExploreArgs& a, Unset& unset) {
+  app.add_option("--strategy", a.strategy, "how to explore: portfolio (PCT and random), random, pct, dfs (every interleaving) or dpor (every one up to reordering independent steps)")
+      ->check(CLI::IsMember({"random", "pct", "dfs", "dpor", "portfolio"}))
       ->capture_default_str();
-  app.add_option("--iterations,-n", a.iterations, "executions at most")->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))->capture_default_str();
+  app.add_option("--iterations,-n", unset.iterations,
+                 "executions at most (default " + std::to_string(a.default_iterations) + " when sampling; dfs and dpor run to the end)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
   app.add_option("--time-limit", a.time_limit, "seconds of exploring at most, per file (0: no limit)")->check(CLI::NonNegativeNumber);
   app.add_option("--seed", a.seed, "seed of the random choices (same seed, same output)")->capture_default_str();
   app.add_option("--depth", a.depth, "pct: the number of ordering constraints a bug needs")->check(CLI::Range(1u, 64u))->capture_default_str();
-  app.add_option("--preemptions", a.preemptions, "dfs: at most this many preemptions per execution")->check(CLI::Range(0u, 64u))->capture_default_str();
+  app.add_option("--preemptions", unset.preemptions, "dfs: at most this many preemptions per execution (default: no bound)")->check(CLI::Range(0, 64));
   app.add_option("--jobs,-j", a.jobs, "explore on this many OS threads (results do not depend on it)")->check(CLI::Range(1u, 256u))->capture_default_str();
   app.add_option("--max-steps", a.max_steps, "steps one execution may take before it counts as endless (step-limit)")
       ->check(CLI::Range(1u, 100000000u))
@@ -81,7 +89,8 @@ int main(int argc, char** argv) {
   bool run_no_timing = false;
   CLI::App* run_cmd = app.add_subcommand("run", "explore scenario files; print each failure's story and the command that replays it");
   run_cmd->add_option("FILE", run.files, "scenario files (.scn)")->required();
-  explore_options(*run_cmd, run.explore);
+  Unset run_unset;
+  explore_options(*run_cmd, run.explore, run_unset);
   run_cmd->add_flag("--keep-going", run.explore.keep_going, "collect every distinct finding instead of stopping at the first");
   run_cmd->add_flag("--outputs", run.outputs, "list the different outputs the executions printed, with how often each came");
   run_cmd->add_flag("--json", run.output.json, "print the results as JSON");
@@ -99,13 +108,14 @@ int main(int argc, char** argv) {
   replay_cmd->footer(replay_examples);
 
   cli::CheckArgs check;
-  check.explore.iterations = 2000;
+  check.explore.default_iterations = 2000;
   check.explore.time_limit = 30;
   std::string check_color = "auto";
   bool check_no_timing = false;
   CLI::App* check_cmd = app.add_subcommand("check", "run every scenario under its 'expect' line and print a table of what was expected and found");
   check_cmd->add_option("PATH", check.paths, "scenario files, or directories to search for *.scn")->required();
-  explore_options(*check_cmd, check.explore);
+  Unset check_unset;
+  explore_options(*check_cmd, check.explore, check_unset);
   output_options(*check_cmd, check.output, check_color, check_no_timing);
   check_cmd->footer(check_examples);
 
@@ -115,6 +125,11 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? cli::exit_ok : cli::exit_usage;
   }
+  for (auto [args, unset] : {std::pair{&run.explore, &run_unset}, std::pair{&check.explore, &check_unset}}) {
+    if (unset->iterations > 0) args->iterations = unset->iterations;
+    if (unset->preemptions >= 0) args->preemptions = static_cast<std::uint32_t>(unset->preemptions);
+  }
+  run.explore.progress = !run.output.quiet && !run.output.json;
   run.output.color = color_of(run_color);
   run.output.timing = !run_no_timing;
   replay.output.color = color_of(replay_color);

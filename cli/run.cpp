@@ -92,6 +92,7 @@ int run_command(const RunArgs& args) {
   const bool color = !args.output.json && use_color(args.output.color, 1);
   const bool color_err = use_color(args.output.color, 2);
   int status = exit_ok;
+  bool noted = false;
   std::string json;
   for (const std::string& file : args.files) {
     const std::optional<lang::Loaded> loaded = load(file, color_err);
@@ -109,6 +110,10 @@ int run_command(const RunArgs& args) {
     if (!explored.error.empty()) {
       std::fprintf(stderr, "interleave: error: %s\n", explored.error.c_str());
       return exit_usage;
+    }
+    if (!explored.note.empty() && !noted) {
+      std::fprintf(stderr, "interleave: note: %s\n", explored.note.c_str());
+      noted = true;
     }
     const sim::Report& r = explored.report;
     if (!r.ok() && status == exit_ok) status = exit_failure;
