@@ -141,8 +141,12 @@ void ChannelCore::watch(SelectWaiter* w, bool recv, Execution* e) {
 }
 
 void ChannelCore::unwatch(SelectWaiter* w, Execution* e) {
-  std::erase_if(watchers_, [w](const Watch& x) { return x.waiter == w; });
+  drop(w);
   if (capacity_ == 0) notify_watchers(e);
+}
+
+void ChannelCore::drop(SelectWaiter* w) {
+  std::erase_if(watchers_, [w](const Watch& x) { return x.waiter == w; });
 }
 
 void ChannelCore::notify_watchers(Execution* e) {

@@ -89,6 +89,7 @@ class ChannelCore {
   // simulation `e` is set and the other selects re-check too (a waiting receiver counts).
   void watch(SelectWaiter* w, bool recv, Execution* e);
   void unwatch(SelectWaiter* w, Execution* e);
+  void drop(SelectWaiter* w);  // unwatch without telling anyone (an execution stopping)
 
  private:
   std::size_t receivers() const;  // receivers waiting, of every sort

@@ -66,10 +66,12 @@ std::size_t select_simulated(Execution& e, std::span<SelectCase* const> cases, b
     w.task_ = me;
     e.enlist(w.list_, me, Waiting{OpKind::Select, object, no_task, where});
     for (SelectCase* c : cases) c->core().watch(&w, !c->sends(), &e);
+    w.watching_ = true;
     if (!any_ready(cases)) e.block(me);
     e.schedule(OpKind::Select, object, where);
     e.delist(w.list_, me);
     w.task_ = no_task;
+    w.watching_ = false;
     for (SelectCase* c : cases) c->core().unwatch(&w, &e);
   }
 }
@@ -120,6 +122,11 @@ std::size_t select_real(std::span<SelectCase* const> cases, bool has_default) {
 }
 
 }  // namespace
+
+SelectWaiter::~SelectWaiter() {
+  if (!watching_) return;
+  for (SelectCase* c : cases_) c->core().drop(this);
+}
 
 void SelectWaiter::changed(Execution* e) {
   if (e != nullptr) {

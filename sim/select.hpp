@@ -75,6 +75,10 @@ class SelectCase {
 class SelectWaiter {
  public:
   explicit SelectWaiter(std::span<SelectCase* const> cases) : cases_(cases) {}
+  // A select unwound while it waits (its execution stopping) leaves no watcher behind.
+  ~SelectWaiter();
+  SelectWaiter(const SelectWaiter&) = delete;
+  SelectWaiter& operator=(const SelectWaiter&) = delete;
   // A channel changed: in a simulation block or unblock the selecting task; outside, wake it.
   void changed(Execution* e);
   // An unbuffered channel deposited a value for this select to take.
@@ -82,6 +86,7 @@ class SelectWaiter {
 
   std::span<SelectCase* const> cases_;
   TaskId task_ = no_task;
+  bool watching_ = false;  // in a simulation: registered with its channels
   ChannelCore* committed_ = nullptr;
   std::string name_;  // the select's object name, while it waits in a simulation
   WaitList list_;

@@ -165,6 +165,24 @@ TEST_CASE("a coroutine waiting on a channel nobody feeds: the loop's deadlock is
   CHECK(contains(f.details[0], "main waits in event loop loop for a coroutine to be woken"));
 }
 
+TEST_CASE("a failing check inside a coroutine stops the execution, and its token replays it") {
+  auto body = [] {
+    int stock = 1;
+    auto buy = [&]() -> sim::async::Task<void> {
+      const bool available = stock > 0;
+      co_await sim::async::sleep_for(1ms);  // "ask the payment service"
+      if (available) --stock;
+      sim::check(stock >= 0, "sold more than was in stock");
+    };
+    sim::async::Loop loop{"shop"};
+    sim::Future<void> a = loop.spawn(buy(), "buyer1");
+    sim::Future<void> b = loop.spawn(buy(), "buyer2");
+    loop.run();
+  };
+  sim::Failure f = sim::require_failure(body, sim::FailureKind::AssertionFailed, {.iterations = 200, .seed = 1});
+  CHECK(f.message == "sold more than was in stock");
+}
+
 TEST_CASE("which ready coroutine runs first is explored") {
   std::set<std::string> firsts;
   auto body = [&] {

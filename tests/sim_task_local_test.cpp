@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "interleave/doctest.hpp"
-#include "sim/sync_edges.hpp"
 
 TEST_CASE("each task has its own value, starting from the initial one") {
   sim::TaskLocal<int> depth{0};
@@ -37,24 +36,4 @@ TEST_CASE("outside a simulation it is a thread_local") {
   t.join();
   CHECK(seen == 1);
   CHECK(slot.get() == 7);
-}
-
-TEST_CASE("sync edges: which toolbox events release and which acquire") {
-  auto edge = [](sim::OpKind k, bool flag = false) {
-    sim::Event e;
-    e.op.kind = k;
-    e.flag = flag;
-    return sim::sync_edge(e);
-  };
-  CHECK(edge(sim::OpKind::Release) == sim::SyncEdge::Release);
-  CHECK(edge(sim::OpKind::Acquire) == sim::SyncEdge::Acquire);
-  CHECK(edge(sim::OpKind::TryAcquire, false) == sim::SyncEdge::None);
-  CHECK(edge(sim::OpKind::TryAcquire, true) == sim::SyncEdge::Acquire);
-  CHECK(edge(sim::OpKind::Send) == sim::SyncEdge::AcquireRelease);
-  CHECK(edge(sim::OpKind::Send, true) == sim::SyncEdge::Acquire);
-  CHECK(edge(sim::OpKind::Recv) == sim::SyncEdge::AcquireRelease);
-  CHECK(edge(sim::OpKind::UnlockShared) == sim::SyncEdge::ReleaseShared);
-  CHECK(edge(sim::OpKind::Set) == sim::SyncEdge::Release);
-  CHECK(edge(sim::OpKind::Get) == sim::SyncEdge::Acquire);
-  CHECK(edge(sim::OpKind::Lock) == sim::SyncEdge::None);  // checkers handle mutexes themselves
 }
