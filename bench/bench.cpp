@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "checker/checkers.hpp"
 #include "sim/fiber.hpp"
 #include "sim/random_strategy.hpp"
 #include "sim/runner.hpp"
@@ -82,6 +83,34 @@ void print_case(const char* name, void (*body)(), std::uint64_t executions, sim:
              static_cast<double>(median.executions) / median.seconds);
 }
 
+// The checkers' cost (race detector and lock-order graph, as check_random runs them): each case
+// with and without them, run alternately so the noise of a shared machine hits both alike.
+Result run_checked(void (*body)(), std::uint64_t executions, sim::OnFailure on_failure) {
+  sim::Runner runner(sim::RunOptions{.iterations = executions, .on_failure = on_failure});
+  sim::RandomStrategy strategy(1);
+  checker::Checkers checkers;
+  sim::Observer* observers[] = {&checkers};
+  const auto start = Clock::now();
+  sim::Report report = runner.run(body, strategy, observers);
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return {report.executions, seconds};
+}
+
+void print_overhead(const char* name, void (*body)(), std::uint64_t executions, sim::OnFailure on_failure, int repeats) {
+  std::vector<double> without, with, ratio;
+  for (int i = 0; i < repeats; ++i) {
+    const Result plain = run_case(body, executions, on_failure);
+    const Result checked = run_checked(body, executions, on_failure);
+    without.push_back(static_cast<double>(plain.executions) / plain.seconds);
+    with.push_back(static_cast<double>(checked.executions) / checked.seconds);
+    ratio.push_back(without.back() / with.back());
+  }
+  for (auto* v : {&without, &with, &ratio}) std::sort(v->begin(), v->end());
+  const std::size_t mid = static_cast<std::size_t>(repeats) / 2;
+  fmt::print("case={}+checkers executions={} exec_per_s={:.0f} without_checkers={:.0f} overhead={:.2f}x\n", name,
+             executions, with[mid], without[mid], ratio[mid]);
+}
+
 // Two fibers handing control back and forth: the hardware floor every figure above is built on.
 struct PingPong {
   sim::Fiber home;
@@ -126,5 +155,12 @@ int main(int argc, char** argv) {
   print_case("bank_locked_2t", &bank_locked_2t, n(1e6), sim::OnFailure::Stop, repeats);
   print_case("bank_race_2t", &bank_race_2t, n(1e6), sim::OnFailure::Continue, repeats);
   print_case("counter_locked_4x10", &counter_locked_4x10, n(2e5), sim::OnFailure::Stop, repeats);
+  // CASE "checkers" runs these alone.
+  auto print_overhead = [&](const char* name, void (*body)(), std::uint64_t executions, sim::OnFailure on_failure) {
+    if (only.empty() || only == "checkers") ::print_overhead(name, body, executions, on_failure, only.empty() ? 5 : 7);
+  };
+  print_overhead("bank_locked_2t", &bank_locked_2t, n(1e6), sim::OnFailure::Stop);
+  print_overhead("bank_race_2t", &bank_race_2t, n(1e6), sim::OnFailure::Continue);
+  print_overhead("counter_locked_4x10", &counter_locked_4x10, n(2e5), sim::OnFailure::Stop);
   return 0;
 }

@@ -12,9 +12,6 @@ using sim::History;
 using sim::HistoryStep;
 using sim::OpKind;
 
-namespace {
-
-// What one step did, in words: "read balance = 100", "lock m", "spawn alice".
 std::string action(const History& h, const HistoryStep& s) {
   const std::string object = h.object_name(s.object);
   switch (s.kind) {
@@ -51,6 +48,48 @@ std::string action(const History& h, const HistoryStep& s) {
   }
 }
 
+const HistoryStep* step_at(const History& h, sim::StepIndex step) {
+  auto at = std::lower_bound(h.steps.begin(), h.steps.end(), sim::index(step),
+                             [](const HistoryStep& s, std::uint32_t n) { return sim::index(s.step) < n; });
+  return at != h.steps.end() && at->step == step ? &*at : nullptr;
+}
+
+void fill_access_values(sim::Failure& f) {
+  for (sim::Access& a : f.accesses) {
+    const HistoryStep* s = step_at(f.history, a.step);
+    if (a.value.empty() && s != nullptr && s->task == a.task) a.value = s->value;
+  }
+}
+
+namespace {
+
+// "earlier: step 7  alice  write balance ← 20  at bank.cpp:13"
+void accesses(std::string& out, const sim::Failure& f) {
+  static constexpr const char* labels[] = {"earlier", "later"};
+  std::size_t name_width = 0;
+  for (const sim::Access& a : f.accesses) name_width = std::max(name_width, a.task_name.size());
+  for (std::size_t i = 0; i < f.accesses.size() && i < 2; ++i) {
+    const sim::Access& a = f.accesses[i];
+    const HistoryStep* s = step_at(f.history, a.step);
+    std::string what = s != nullptr && s->task == a.task ? action(f.history, *s) : std::string(to_string(a.kind));
+    out += fmt::format("  {:<8} step {}  {:<{}}  {}  at {}\n", std::string(labels[i]) + ":", sim::index(a.step), a.task_name,
+                       name_width, what, to_string(a.where));
+  }
+}
+
+// "shrunk: 14 steps, 5 preemptions → 9 steps, 1 preemption (first found as v1....)"
+void shrink_line(std::string& out, const sim::Failure& f) {
+  auto size = [](const sim::ScheduleSize& s) {
+    return fmt::format("{} step{}, {} preemption{}", s.steps, s.steps == 1 ? "" : "s", s.preemptions,
+                       s.preemptions == 1 ? "" : "s");
+  };
+  if (f.minimized) {
+    out += fmt::format("  shrunk: {} → {} (first found as {})\n", size(f.original), size(f.minimal), f.original_token);
+  } else if (f.original.steps > 0) {
+    out += fmt::format("  shrunk: no smaller schedule shows it ({})\n", size(f.original));
+  }
+}
+
 void history_table(std::string& out, const History& h) {
   std::size_t name_width = 4;
   std::size_t action_width = 9;
@@ -82,8 +121,10 @@ void task_columns(std::string& out, const History& h) {
   std::vector<std::size_t> width(n, 0);
   for (std::size_t t = 0; t < n; ++t) width[t] = std::max<std::size_t>(h.tasks[t].name.size(), 4);
   std::vector<std::string> actions;
-  for (const HistoryStep& s : h.steps) {
-    actions.push_back(action(h, s));
+  for (std::size_t i = 0; i < h.steps.size(); ++i) {
+    const HistoryStep& s = h.steps[i];
+    // A preemption is marked in the column of the task that takes over.
+    actions.push_back((s.preempted && i > 0 ? "» " : "") + action(h, s));
     std::size_t& w = width[sim::index(s.task)];
     w = std::min<std::size_t>(std::max(w, actions.back().size()), 30);
   }
@@ -109,9 +150,12 @@ void task_columns(std::string& out, const History& h) {
 std::string story(const sim::Failure& f, const TextOptions& options) {
   std::string out = fmt::format("{}: {}\n", to_string(f.kind), f.message);
   for (const std::string& d : f.details) out += "  - " + d + "\n";
+  accesses(out, f);
+  for (const std::string& n : f.notes) out += "  note:   " + n + "\n";
   if (!f.task_name.empty()) out += fmt::format("  where:  {} (task {})\n", to_string(f.where), f.task_name);
   if (!f.found_by.empty()) out += fmt::format("  found:  execution {} ({})\n", f.execution, f.found_by);
   out += fmt::format("  token:  {}\n", f.token);
+  shrink_line(out, f);
   if (!options.replay_hint.empty()) {
     std::string hint = options.replay_hint;
     if (auto at = hint.find("{token}"); at != std::string::npos) hint.replace(at, 7, f.token);

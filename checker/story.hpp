@@ -14,6 +14,14 @@ struct TextOptions {
 
 // One failure: headline, where, how it was found, token, numbered history, per-task columns.
 std::string story(const sim::Failure& failure, const TextOptions& options = {});
+// Fills each race access's value from the failure's history, by step number (the detector
+// only knows the value of the later access; the story knows both).
+void fill_access_values(sim::Failure& failure);
+// The recorded step numbered `step`, or null if the history does not keep it.
+const sim::HistoryStep* step_at(const sim::History& history, sim::StepIndex step);
+// What one step did, in words: "read balance → 100", "lock m", "spawn alice".
+std::string action(const sim::History& history, const sim::HistoryStep& step);
+
 // One line for CI logs.
 std::string summary(const sim::Report& report, const TextOptions& options = {});
 // Summary plus the story of every failure.

@@ -27,7 +27,7 @@ inline Failure require_failure(const std::function<void()>& body, FailureKind ki
   if (found == nullptr) {
     FAIL("expected a " << to_string(kind) << " finding; got:\n" << to_text(report, {.timing = false}));
   }
-  Report again = replay(body, found->token, options.limits);
+  Report again = replay(body, found->token, options.limits, options.checks);
   const Failure* replayed = again.find(kind);
   if (replayed == nullptr || !replayed->same_place(*found)) {
     FAIL("token " << found->token << " did not replay the " << to_string(kind) << ":\n"

@@ -13,6 +13,9 @@
 #include <string>
 #include <string_view>
 
+#include "checker/checks.hpp"
+#include "checker/minimizer.hpp"
+#include "checker/report_json.hpp"
 #include "checker/story.hpp"
 #include "interleave/explore.hpp"
 #include "sim/failure.hpp"
@@ -28,17 +31,27 @@ struct CheckOptions {
   double time_limit = 0;  // seconds; 0 = none
   OnFailure on_failure = OnFailure::Stop;
   ExecutionLimits limits{};
+  // Checkers watching every execution: data races and predicted deadlocks (non-fatal
+  // findings; exploration goes on). Both on by default: `.checks = {.races = false}`.
+  checker::Checks checks{};
+  // Each failure's schedule is shrunk to the fewest preemptions found within a small budget;
+  // off with `.minimize = {.enabled = false}`.
+  checker::MinimizeOptions minimize{};
 };
 
 // Explore `body` with the seeded random strategy.
 Report check_random(const std::function<void()>& body, CheckOptions options = {});
 
-// Re-run `body` under the schedule a token encodes; the report holds the failure it shows
-// (with its history), or a ReplayDivergence finding. A malformed token throws
-// std::invalid_argument with a message saying what is wrong with it.
-Report replay(const std::function<void()>& body, std::string_view token, ExecutionLimits limits = {});
+// Re-run `body` under the schedule a token encodes, watched by the checkers; the report holds
+// the failure it shows (with its history) and any race or predicted deadlock, or a
+// ReplayDivergence finding. A malformed token throws std::invalid_argument with a message
+// saying what is wrong with it.
+Report replay(const std::function<void()>& body, std::string_view token, ExecutionLimits limits = {},
+              checker::Checks checks = {});
 
 // The report as text: summary line, then each failure's story.
 std::string to_text(const Report& report, const checker::TextOptions& options = {});
+// The report as JSON for tools: kind, message, token, steps[], tasks[], objects[] per failure.
+std::string to_json(const Report& report, const checker::JsonOptions& options = {});
 
 }  // namespace sim

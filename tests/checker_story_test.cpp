@@ -76,7 +76,7 @@ const sim::Failure& first(const sim::Report& r, const std::function<void()>& bod
 }  // namespace
 
 TEST_CASE("the report text has a summary, the headline, where, how found and the token") {
-  sim::Report r = sim::check_random(racy_bank, {.iterations = 100, .seed = 1});
+  sim::Report r = sim::check_random(racy_bank, {.iterations = 100, .seed = 1, .checks = {.races = false}});
   const sim::Failure& f = first(r, racy_bank);
   const std::string text = sim::to_text(r, {.timing = false});
   CAPTURE(text);
@@ -94,7 +94,7 @@ TEST_CASE("the report text has a summary, the headline, where, how found and the
 }
 
 TEST_CASE("the history table lists every step with its task, operation and place") {
-  sim::Report r = sim::check_random(racy_bank, {.iterations = 100, .seed = 1});
+  sim::Report r = sim::check_random(racy_bank, {.iterations = 100, .seed = 1, .checks = {.races = false}});
   const sim::Failure& f = first(r, racy_bank);
   const std::string text = checker::story(f, {.timing = false});
   CAPTURE(text);
@@ -128,7 +128,7 @@ TEST_CASE("the history table lists every step with its task, operation and place
 }
 
 TEST_CASE("the per-task columns put each step under its own task") {
-  sim::Report r = sim::check_random(racy_bank, {.iterations = 100, .seed = 1});
+  sim::Report r = sim::check_random(racy_bank, {.iterations = 100, .seed = 1, .checks = {.races = false}});
   const sim::Failure& f = first(r, racy_bank);
   const std::vector<std::string> lines = lines_of(checker::story(f, {.timing = false}));
   std::size_t at = 0;
@@ -173,7 +173,7 @@ TEST_CASE("a deadlock story lists each blocked task and what it waits for") {
 }
 
 TEST_CASE("a replay hint is printed with the token filled in") {
-  sim::Report r = sim::check_random(racy_bank, {.iterations = 100, .seed = 1});
+  sim::Report r = sim::check_random(racy_bank, {.iterations = 100, .seed = 1, .checks = {.races = false}});
   const sim::Failure& f = first(r, racy_bank);
   const std::string text = sim::to_text(r, {.timing = false, .replay_hint = "interleave replay bank {token}"});
   CHECK(contains(text, "  replay: interleave replay bank " + f.token + "\n"));

@@ -116,7 +116,7 @@ TEST_CASE("tasks run on a handful of reused stacks, execution after execution") 
   const std::size_t before = sim::Fiber::alive();
   g_stacks.clear();
   clear_samples();
-  sim::Report r = sim::check_random(bank, {.iterations = 2000, .seed = 1});
+  sim::Report r = sim::check_random(bank, {.iterations = 2000, .seed = 1, .checks = {.races = false}});
   CHECK(r.executions == 2000);
   // 6000 task bodies ran (main, alice, bob per execution) on at most three stacks.
   CHECK(g_stacks.size() <= 3);
@@ -138,12 +138,12 @@ TEST_CASE("tasks run on a handful of reused stacks, execution after execution") 
 }
 
 TEST_CASE("100,000 executions finish without growing the process") {
-  (void)sim::check_random(bank, {.iterations = 1000, .seed = 1});  // warm up allocators and the loader
+  (void)sim::check_random(bank, {.iterations = 1000, .seed = 1, .checks = {.races = false}});  // warm up allocators and the loader
   const std::size_t alive_before = sim::Fiber::alive();
   const std::size_t maps_before = mappings();
   const std::size_t rss_before = rss_kb();
   clear_samples();
-  sim::Report r = sim::check_random(bank, {.iterations = 100000, .seed = 2});
+  sim::Report r = sim::check_random(bank, {.iterations = 100000, .seed = 2, .checks = {.races = false}});
   CHECK(r.executions == 100000);
   CHECK(r.ok());
   REQUIRE(g_alive.size() == 100);

@@ -1,0 +1,45 @@
+// Checkers: the checking observers a run has by default (races, lock order), behind one dispatch.
+#pragma once
+
+#include <vector>
+
+#include "checker/checks.hpp"
+#include "checker/lock_graph.hpp"
+#include "checker/race_detector.hpp"
+
+namespace checker {
+
+// One observer for the whole set: a run pays one virtual call and one switch per event however
+// many checkers are on, and each checker's handlers are direct calls. Use one instance per run (the lock graph
+// spans executions).
+class Checkers final : public sim::Observer {
+ public:
+  explicit Checkers(Checks checks = {}) : checks_(checks) {}
+
+  void on_begin(const sim::Execution& exec) override {
+    if (checks_.races) races_.on_begin(exec);
+    if (checks_.lock_order) locks_.on_begin(exec);
+  }
+  void on_event(const sim::Execution& exec, const sim::Event& e) override;
+  void on_end(const sim::Execution& exec, const sim::Failure* failure) override {
+    if (checks_.races) races_.on_end(exec, failure);
+    if (checks_.lock_order) locks_.on_end(exec, failure);
+  }
+  void take_findings(std::vector<sim::Failure>& out) override {
+    if (checks_.races) races_.take_findings(out);
+    if (checks_.lock_order) locks_.take_findings(out);
+  }
+  // After the run (see LockGraph::reconcile).
+  void reconcile(sim::Report& report) const {
+    if (checks_.lock_order) locks_.reconcile(report);
+  }
+  bool any() const { return checks_.races || checks_.lock_order; }
+  const Checks& checks() const { return checks_; }
+
+ private:
+  Checks checks_;
+  RaceDetector races_;
+  LockGraph locks_;
+};
+
+}  // namespace checker
