@@ -47,7 +47,7 @@ void DporStrategy::on_end(const Execution& exec, const Failure*) {
   settle();
   if (blocked_) return;
   trace_.unfinished(exec, races_);
-  for (auto [earlier, later] : races_) reverse(earlier, later);
+  for (const Race& race : races_) reverse(race);
   races_.clear();
 }
 
@@ -78,31 +78,34 @@ void DporStrategy::settle() {
     nothing_ran(stack_[pending_choice_]);
     pending_choice_ = -1;
   }
-  for (auto [earlier, later] : races_) {
+  for (const Race& race : races_) {
     // What ran after the execution was found blocked is not part of the search.
-    if (later < block_step_) reverse(earlier, later);
+    if (race.later < block_step_) reverse(race);
   }
   races_.clear();
 }
 
-void DporStrategy::reverse(std::uint32_t earlier, std::uint32_t later) {
-  const TraceStep& e = trace_.step(earlier);
+void DporStrategy::reverse(const Race& race) {
+  const TraceStep& e = trace_.step(race.earlier);
   // A step no node chose ran because nothing else could: by the model nothing can race with
   // it. Counted, should the model miss an ordering, and the search then not claimed complete.
   if (e.node < 0) {
-    ++unreversed_;
+    if (!race.coarse) ++unreversed_;
     return;
   }
   Node& n = stack_[static_cast<std::size_t>(e.node)];
   if (n.full || n.value) return;  // above the split every task is a branch already
-  WakeupSequence w(trace_, trace_.reversal(earlier, later));
+  if (race.coarse) {
+    n.every = true;
+    return;
+  }
+  WakeupSequence w(trace_, trace_.reversal(race.earlier, race.later));
   if (covered_by_sleep(w, n.sleep)) return;
   insert(n.pending, std::move(w));
 }
 
 // The step node `n` chose has run: wake whoever it conflicts with, go down its wake-up branch.
 void DporStrategy::chosen_ran(Node& n, const StepSig& step) {
-  if (step.coarse) n.every = true;
   if (!n.ran) {
     n.chosen_step = step;
     n.ran = true;

@@ -86,12 +86,12 @@ class DporStrategy final : public SlicedStrategy, public Observer {
     WakeupForest pending;          // branches still to run from here
     std::vector<StepSig> sleep;    // asleep here: inherited, then each finished branch
     bool full = false;             // above the split depth: every task not asleep is a branch
-    bool every = false;            // a coarse step was chosen here: after the wake-up tree, every task not asleep
+    bool every = false;            // a step here raced on a coarse object: after the wake-up tree, every task not asleep
     std::vector<TaskId> todo;      // ... those still to run
   };
 
   void settle();
-  void reverse(std::uint32_t earlier, std::uint32_t later);
+  void reverse(const Race& race);
   void chosen_ran(Node& n, const StepSig& step);
   void nothing_ran(Node& n);
   void forced_ran(std::uint32_t at, const StepSig& step);
@@ -121,7 +121,7 @@ class DporStrategy final : public SlicedStrategy, public Observer {
   bool blocked_ = false;
   std::uint32_t block_step_ = ~0u;  // the first step of a blocked execution not searched
   std::uint32_t spurious_used_ = 0;
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> races_;
+  std::vector<Race> races_;
   std::uint64_t redundant_ = 0;
   std::uint64_t divergences_ = 0;
   std::uint64_t unreversed_ = 0;  // races whose earlier step no node chose (see dpor_strategy.cpp)

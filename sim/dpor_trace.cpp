@@ -208,10 +208,7 @@ void DporTrace::touch_op(const Event& e, TaskId t, std::int32_t here) {
     default:
       // Yield, finish: no object, no order beyond program order. Any other operation on an
       // object is a primitive without race rules here: it conflicts with everything on it.
-      if (o != no_object && e.op.kind != OpKind::Yield && e.op.kind != OpKind::Finish) {
-        touch(o, Use::Other);
-        s.sig.coarse = true;
-      }
+      if (o != no_object && e.op.kind != OpKind::Yield && e.op.kind != OpKind::Finish) touch(o, Use::Other);
       break;
   }
 }
@@ -225,12 +222,12 @@ void join(std::vector<std::uint32_t>& into, const std::vector<std::uint32_t>& fr
 }
 }  // namespace
 
-void DporTrace::settle(std::vector<std::pair<std::uint32_t, std::uint32_t>>& races) {
+void DporTrace::settle(std::vector<Race>& races) {
   for (std::size_t s = settled_; s < steps_.size(); ++s) settle_one(static_cast<std::uint32_t>(s), races, Settle::Record);
   settled_ = steps_.size();
 }
 
-void DporTrace::unfinished(const Execution& exec, std::vector<std::pair<std::uint32_t, std::uint32_t>>& races) {
+void DporTrace::unfinished(const Execution& exec, std::vector<Race>& races) {
   for (std::uint32_t i = 0; i < exec.task_count(); ++i) {
     const TaskId t{i};
     const Op& op = exec.pending(t);
@@ -253,8 +250,13 @@ void DporTrace::unfinished(const Execution& exec, std::vector<std::pair<std::uin
   }
 }
 
-void DporTrace::settle_one(std::uint32_t s, std::vector<std::pair<std::uint32_t, std::uint32_t>>& races, Settle mode) {
+void DporTrace::settle_one(std::uint32_t s, std::vector<Race>& races, Settle mode) {
   TraceStep& st = steps_[s];
+  // What the task had seen before this step: a race needs the earlier step outside it.
+  std::vector<std::uint32_t> clock;
+  if (st.prev >= 0) clock = steps_[st.prev].clock;
+  const std::vector<std::uint32_t> before = clock;
+  auto seen_before = [&](const TraceStep& c) { return index(c.task) < before.size() && before[index(c.task)] >= c.nth; };
   std::vector<std::uint32_t> deps, candidates;
   auto dep = [&](std::int64_t d) {
     if (d >= 0 && d != s) deps.push_back(static_cast<std::uint32_t>(d));
@@ -266,18 +268,25 @@ void DporTrace::settle_one(std::uint32_t s, std::vector<std::pair<std::uint32_t,
     ObjectState probe;
     ObjectState& os = mode == Settle::Probe ? (probe = state(o)) : state(o);
     dep(os.last_write);
+    if (use == Use::Other) os.coarse = true;
+    if (os.coarse) {
+      for (std::uint32_t h : os.history) {
+        if (h != s && steps_[h].task != st.task && !seen_before(steps_[h])) races.push_back(Race{h, s, true});
+      }
+    }
+    if (mode == Settle::Record && (os.history.empty() || os.history.back() != s)) os.history.push_back(s);
     if (use == Use::Read || use == Use::TryFail) {
-      candidate(os.last_write);
+      if (!os.coarse) candidate(os.last_write);
       os.reads.push_back(s);
       continue;
     }
     for (std::uint32_t r : os.reads) dep(r);
-    if (use == Use::Acquire) {
+    if (os.coarse) {
+      // Ordered, but handled by branching: see Use::Other.
+    } else if (use == Use::Acquire) {
       candidate(os.last_acquire);  // not the unlock in between: a lock cannot overtake it
     } else if (use == Use::Release) {
       for (std::uint32_t r : os.reads) candidate(r);  // failed try_locks that would succeed
-    } else if (use == Use::Other) {
-      // Ordered, but not reversed here: the node that chose the step branches on every task.
     } else if (!os.reads.empty()) {
       for (std::uint32_t r : os.reads) candidate(r);
     } else {
@@ -287,10 +296,6 @@ void DporTrace::settle_one(std::uint32_t s, std::vector<std::pair<std::uint32_t,
     os.reads.clear();
     if (use == Use::Acquire || use == Use::TryAcquire) os.last_acquire = s;
   }
-  // What the task had seen before this step: a race needs the earlier step outside it.
-  std::vector<std::uint32_t> clock;
-  if (st.prev >= 0) clock = steps_[st.prev].clock;
-  const std::vector<std::uint32_t> before = clock;
   for (std::uint32_t e : st.edges) join(clock, steps_[e].clock);
   for (std::uint32_t d : deps) join(clock, steps_[d].clock);
   if (clock.size() <= index(st.task)) clock.resize(index(st.task) + 1, 0);
@@ -299,14 +304,13 @@ void DporTrace::settle_one(std::uint32_t s, std::vector<std::pair<std::uint32_t,
 
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
-  auto seen_before = [&](const TraceStep& c) { return index(c.task) < before.size() && before[index(c.task)] >= c.nth; };
   std::erase_if(candidates, [&](std::uint32_t c) { return steps_[c].task == st.task || seen_before(steps_[c]); });
   for (std::uint32_t c : candidates) {
     // Only the races nothing else stands between: c must not happen before another candidate.
     const bool covered = std::any_of(candidates.begin(), candidates.end(), [&](std::uint32_t d) {
       return d != c && steps_[d].after(steps_[c]);
     });
-    if (!covered) races.emplace_back(c, s);
+    if (!covered) races.push_back(Race{c, s, false});
   }
 }
 

@@ -59,10 +59,6 @@ struct StepSig {
   std::uint32_t key = no_key;   // that operation's object
   std::vector<KeyUse> uses;
   std::vector<std::uint32_t> values;  // data choices made within it (a notify's pick, a spurious wake-up)
-  // It used a primitive the race rules above do not model (semaphores, latches, channels, ...):
-  // such an operation conflicts with every other one on its object, and DPOR branches on every
-  // task where it was chosen instead of reversing its races.
-  bool coarse = false;
 
   bool same_step(const StepSig& o) const { return task == o.task && kind == o.kind && key == o.key; }
 };
@@ -85,8 +81,20 @@ class Identities {
   std::vector<std::uint32_t> objects_;   // this execution: ObjectId -> stable key
 };
 
-// Other: a write whose races are not reversed (see StepSig::coarse).
+// Other: an operation of a primitive the race rules here do not model (semaphores, latches,
+// channels, the shared side of a rwlock, ...). It conflicts with every operation on its object;
+// from then on, instead of reversing races on that object, each earlier step on it not already
+// ordered before the later one marks its node to branch on every task (as classic DPOR does
+// when it cannot pick a task: Flanagan & Godefroid, POPL 2005).
 enum class Use : std::uint8_t { Read, Write, Acquire, TryAcquire, TryFail, Release, Other };
+
+// A race between two steps (numbers in the trace); `coarse`: on an object of the Other kind,
+// so the earlier step's node must branch on every task rather than reverse it.
+struct Race {
+  std::uint32_t earlier = 0;
+  std::uint32_t later = 0;
+  bool coarse = false;
+};
 
 struct TraceStep {
   TaskId task = no_task;
@@ -122,16 +130,15 @@ class DporTrace {
   // How many data choices `task` has made towards its next step.
   std::size_t values_pending(TaskId task) { return this->task(task).values.size(); }
 
-  // Completes the steps recorded so far: their clocks, and the races they close, appended to
-  // `races` as (earlier, later) step numbers.
-  void settle(std::vector<std::pair<std::uint32_t, std::uint32_t>>& races);
+  // Completes the steps recorded so far: their clocks, and the races they close.
+  void settle(std::vector<Race>& races);
   std::size_t settled() const { return settled_; }
   std::size_t size() const { return steps_.size(); }
   const TraceStep& step(std::uint32_t i) const { return steps_[i]; }
   // At the end of an execution: each task that did not finish (deadlocked, or stopped by a
   // failure) gets its announced operation as a last step that never ran, so the races it
   // would have closed are reversed too - else a deadlock would hide the orders around it.
-  void unfinished(const Execution& exec, std::vector<std::pair<std::uint32_t, std::uint32_t>>& races);
+  void unfinished(const Execution& exec, std::vector<Race>& races);
   // The steps that reversing race (e, later) runs before `later`: those between them that do
   // not happen after e, in order, then `later`.
   std::vector<std::uint32_t> reversal(std::uint32_t e, std::uint32_t later) const;
@@ -143,6 +150,8 @@ class DporTrace {
     std::int32_t last_write = -1;
     std::vector<std::uint32_t> reads;  // read-like accesses since the last write
     std::int32_t last_acquire = -1;
+    bool coarse = false;                 // touched by an Other operation
+    std::vector<std::uint32_t> history;  // every step that touched it (used once it is coarse)
   };
   // Per-task bookkeeping of this execution.
   struct TaskState {
@@ -163,7 +172,7 @@ class DporTrace {
   void touch_op(const Event& e, TaskId t, std::int32_t here);
   // Probe: a step that never ran; its accesses do not enter the objects' histories.
   enum class Settle : std::uint8_t { Record, Probe };
-  void settle_one(std::uint32_t s, std::vector<std::pair<std::uint32_t, std::uint32_t>>& races, Settle mode);
+  void settle_one(std::uint32_t s, std::vector<Race>& races, Settle mode);
 
   Identities names_;
   std::vector<TraceStep> steps_;

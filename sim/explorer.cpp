@@ -73,9 +73,12 @@ class Board {
     std::lock_guard lock(mutex_);
     return first_ && *first_ < p;
   }
+  // Asked to stop from outside (the cancel flag, Ctrl-C): the report says it was interrupted.
+  bool cancelled() const {
+    return (run_.cancel != nullptr && run_.cancel->load(std::memory_order_relaxed)) ||
+           SigintStop::flag().load(std::memory_order_relaxed);
+  }
   bool out_of_time() const {
-    if (run_.cancel != nullptr && run_.cancel->load(std::memory_order_relaxed)) return true;
-    if (SigintStop::flag().load(std::memory_order_relaxed)) return true;
     return run_.time_limit > 0 && std::chrono::duration<double>(Clock::now() - start_).count() >= run_.time_limit;
   }
   std::string status() {
@@ -124,10 +127,11 @@ JobResult run_job(const std::function<void()>& body, SlicedStrategy& strategy, c
   Place at{~std::uint64_t{0}, 0};
   std::uint64_t before = 0;  // counted executions known in units before at.unit
   for (std::uint64_t n = 0;; ++n) {
-    if (board.out_of_time()) {
+    if (board.cancelled()) {
       out.interrupted = true;
       break;
     }
+    if (board.out_of_time()) break;
     if (printer != nullptr && printer->due()) printer->draw(board.status());
     if (!strategy.begin_execution()) {
       out.exhausted = true;
@@ -236,7 +240,9 @@ Report merge(std::vector<JobResult>& results, const ExploreRun& run, ExploreStat
     }
   }
   report.executions = limit;
-  report.complete = exhausted && complete && !report.interrupted && limit == total && report.failures.empty();
+  // Complete: every slice walked to its end, nothing cut by a budget or by stopping at a failure.
+  const bool stopped = run.on_failure == OnFailure::Stop && !report.failures.empty();
+  report.complete = exhausted && complete && !report.interrupted && limit == total && !stopped;
   report.strategy = run.description;
   if (stats != nullptr) *stats = figures;
   return report;
