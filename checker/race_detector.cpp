@@ -69,6 +69,12 @@ void RaceDetector::on_event(const sim::Execution&, const sim::Event& e) {
     case OpKind::NotifyAll: notify_all(e); break;
     case OpKind::Spawn: spawn(e); break;
     case OpKind::Join: join(e); break;
+    case OpKind::Start:
+    case OpKind::Yield:
+    case OpKind::Sleep:
+    case OpKind::Finish:
+    case OpKind::Print:
+      break;
     default: toolbox(e); break;
   }
 }
@@ -83,14 +89,15 @@ void RaceDetector::toolbox(const sim::Event& e) {
   switch (edge) {
     case sim::SyncEdge::Acquire:
     case sim::SyncEdge::AcquireShared:  // a reader sees the writers' releases, not other readers'
-      t.clock.join(clock_of(e.op.object));
+      acquire(t, ti, e.op.object);
       break;
     case sim::SyncEdge::AcquireRelease:
-      t.clock.join(clock_of(e.op.object));
+      acquire(t, ti, e.op.object);
       [[fallthrough]];
     case sim::SyncEdge::Release:
       // A join, not an assignment: several tasks release into one semaphore, channel or latch.
       clock_of(e.op.object).join(t.clock);
+      object(e.op.object).releaser = none;
       t.clock.tick(ti);
       break;
     case sim::SyncEdge::ReleaseShared:
@@ -111,22 +118,32 @@ VectorClock& RaceDetector::readers_clock_of(ObjectId o) {
   return clocks_[ob.readers_clock];
 }
 
-void RaceDetector::load(const sim::Event& e) { task(e.task).clock.join(clock_of(e.op.object)); }
+void RaceDetector::acquire(Task& t, std::uint32_t ti, ObjectId o) {
+  const Object& ob = object(o);
+  // Nothing released into it yet, or this task released last (its clock has only grown since).
+  if (ob.clock == none || ob.releaser == ti) return;
+  t.clock.join(clocks_[ob.clock]);
+}
+
+void RaceDetector::publish(Task& t, std::uint32_t ti, ObjectId o) {
+  clock_of(o).assign(t.clock);
+  object(o).releaser = ti;
+  t.clock.tick(ti);
+}
+
+void RaceDetector::load(const sim::Event& e) { acquire(task(e.task), sim::index(e.task), e.op.object); }
 
 void RaceDetector::store(const sim::Event& e) {
   // A plain store starts a new chain: later loads see this store, not the ones before it.
-  Task& t = task(e.task);
-  clock_of(e.op.object).assign(t.clock);
-  t.clock.tick(sim::index(e.task));
+  publish(task(e.task), sim::index(e.task), e.op.object);
 }
 
 void RaceDetector::rmw(const sim::Event& e) {
   // Reads the chain so far and extends it (a release sequence).
   Task& t = task(e.task);
-  VectorClock& a = clock_of(e.op.object);
-  t.clock.join(a);
-  a.assign(t.clock);
-  t.clock.tick(sim::index(e.task));
+  const std::uint32_t ti = sim::index(e.task);
+  acquire(t, ti, e.op.object);
+  publish(t, ti, e.op.object);
 }
 
 void RaceDetector::try_lock(const sim::Event& e) {
@@ -172,15 +189,14 @@ void RaceDetector::lock(const sim::Event& e) {
   const Object& ob = object(e.op.object);
   // An RwLock's writer also sees every reader before it.
   if (ob.readers_clock != none) t.clock.join(clocks_[ob.readers_clock]);
-  t.clock.join(clock_of(e.op.object));
+  acquire(t, sim::index(e.task), e.op.object);
   t.held.push_back(sim::index(e.op.object));
 }
 
 void RaceDetector::unlock(const sim::Event& e) { release(task(e.task), sim::index(e.task), e.op.object); }
 
 void RaceDetector::release(Task& t, std::uint32_t task_index, ObjectId m) {
-  clock_of(m).assign(t.clock);
-  t.clock.tick(task_index);
+  publish(t, task_index, m);
   if (!t.held.empty() && t.held.back() == sim::index(m)) {
     t.held.pop_back();  // the usual nesting: the last taken is the first released
     return;

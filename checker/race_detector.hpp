@@ -64,6 +64,7 @@ class RaceDetector final : public sim::Observer {
     Variable var;                          // for Shared variables
     std::uint32_t clock = none;            // index into clocks_, for synchronising objects
     std::uint32_t readers_clock = none;    // an RwLock's readers' releases
+    std::uint32_t releaser = none;         // the task whose clock `clock` is a copy of, if one is
   };
   struct Task {
     VectorClock clock;
@@ -116,6 +117,9 @@ class RaceDetector final : public sim::Observer {
   void toolbox(const sim::Event& e);
   [[gnu::noinline]] void race(const Access& earlier, const sim::Event& e, const Task& t);  // the rare path
   void release(Task& t, std::uint32_t task_index, sim::ObjectId m);
+  // Synchronising with an object's clock: take it in, or make it a copy of the task's.
+  void acquire(Task& t, std::uint32_t ti, sim::ObjectId o);
+  void publish(Task& t, std::uint32_t ti, sim::ObjectId o);
 
   sim::Failure describe(const sim::Execution& exec, const Race& race) const;
   bool known(const sim::Location& a, const sim::Location& b) const;

@@ -63,6 +63,7 @@ class VectorClock {
     if (small() && other.small()) {
       for (std::uint32_t i = 0; i < inline_size; ++i) inline_[i] = std::max(inline_[i], other.inline_[i]);
     } else {
+      // Past its size the other clock is 0: nothing to take from there.
       if (other.size_ > capacity_) reserve(other.size_);
       for (std::uint32_t i = 0; i < other.size_; ++i) data_[i] = std::max(data_[i], other.data_[i]);
     }
@@ -74,7 +75,7 @@ class VectorClock {
     } else {
       if (other.size_ > capacity_) reserve(other.size_);
       for (std::uint32_t i = 0; i < other.size_; ++i) data_[i] = other.data_[i];
-      for (std::uint32_t i = other.size_; i < size_; ++i) data_[i] = 0;
+      for (std::uint32_t i = other.size_; i < size_; ++i) data_[i] = 0;  // keep the invariant
     }
     size_ = other.size_;
   }
