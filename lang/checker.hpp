@@ -51,6 +51,9 @@ class Checker {
   // Statements (checker_stmt.cpp).
   void block(Block& block);
   void statement(Stmt& s);
+  void if_chain(Stmt& s);
+  void loop(Stmt& s);
+  void returned(Stmt& s);
   void assignment(Stmt& s);
   void object(Stmt& s);
   void element(std::uint32_t var, Expr* index, Pos pos, std::string_view use);

@@ -88,36 +88,10 @@ void Checker::statement(Stmt& s) {
     case StmtKind::Assign:
     case StmtKind::AddAssign:
     case StmtKind::SubAssign: return assignment(s);
-    case StmtKind::If: {
-      // An elif chain is walked in a loop, as the interpreter does.
-      for (Stmt* at = &s;;) {
-        condition(*at->value, "'if'");
-        block(at->body);
-        if (at->orelse.size() == 1 && at->orelse[0]->elif) {
-          at = at->orelse[0];
-          continue;
-        }
-        block(at->orelse);
-        return;
-      }
-    }
+    case StmtKind::If: return if_chain(s);
     case StmtKind::While:
     case StmtKind::Repeat:
-    case StmtKind::For: {
-      if (s.kind == StmtKind::While) condition(*s.value, "'while'");
-      if (s.kind == StmtKind::Repeat) number(*s.value, value(*s.value), "'repeat' count");
-      open_scope();
-      if (s.kind == StmtKind::For) {
-        number(*s.value, value(*s.value), "range start");
-        number(*s.value2, value(*s.value2), "range end");
-        declare_local(s.name, s.name_pos, Type::Int, s.slot, true);
-      }
-      ++loops_;
-      block(s.body);
-      --loops_;
-      close_scope();
-      return;
-    }
+    case StmtKind::For: return loop(s);
     case StmtKind::Atomic:
       ++atomic_;
       block(s.body);
@@ -139,19 +113,7 @@ void Checker::statement(Stmt& s) {
       }
       return;
     case StmtKind::Assert: condition(*s.value, "'assert'"); return;
-    case StmtKind::Return: {
-      if (context_ != Context::Procedure) {
-        if (s.value != nullptr) fail(s.value->pos, "only a procedure returns a value; a thread or 'finally:' ends with a plain 'return'");
-        return;
-      }
-      if (s.value != nullptr) {
-        value(*s.value);
-        if (s.value->kind == ExprKind::String) fail(s.value->pos, "a procedure returns a number, a bool or a thread name, not a string");
-      } else if (proc_->returns_value) {
-        fail(s.pos, "'" + std::string(proc_->name.name) + "' returns a value elsewhere, so this 'return' needs one too", 6);
-      }
-      return;
-    }
+    case StmtKind::Return: return returned(s);
     case StmtKind::Break:
     case StmtKind::Continue:
       if (loops_ == 0) fail(s.pos, std::string(s.kind == StmtKind::Break ? "'break'" : "'continue'") + " outside a loop", s.kind == StmtKind::Break ? 5 : 8);
@@ -160,6 +122,44 @@ void Checker::statement(Stmt& s) {
     case StmtKind::Yield:
     case StmtKind::Sleep:
     case StmtKind::Pass: return;
+  }
+}
+
+void Checker::if_chain(Stmt& s) {
+  // An elif chain is walked in a loop, as the interpreter does.
+  for (Stmt* at = &s;;) {
+    condition(*at->value, "'if'");
+    block(at->body);
+    if (at->orelse.size() != 1 || !at->orelse[0]->elif) return block(at->orelse);
+    at = at->orelse[0];
+  }
+}
+
+void Checker::loop(Stmt& s) {
+  if (s.kind == StmtKind::While) condition(*s.value, "'while'");
+  if (s.kind == StmtKind::Repeat) number(*s.value, value(*s.value), "'repeat' count");
+  open_scope();
+  if (s.kind == StmtKind::For) {
+    number(*s.value, value(*s.value), "range start");
+    number(*s.value2, value(*s.value2), "range end");
+    declare_local(s.name, s.name_pos, Type::Int, s.slot, true);
+  }
+  ++loops_;
+  block(s.body);
+  --loops_;
+  close_scope();
+}
+
+void Checker::returned(Stmt& s) {
+  if (context_ != Context::Procedure) {
+    if (s.value != nullptr) fail(s.value->pos, "only a procedure returns a value; a thread or 'finally:' ends with a plain 'return'");
+    return;
+  }
+  if (s.value != nullptr) {
+    value(*s.value);
+    if (s.value->kind == ExprKind::String) fail(s.value->pos, "a procedure returns a number, a bool or a thread name, not a string");
+  } else if (proc_->returns_value) {
+    fail(s.pos, "'" + std::string(proc_->name.name) + "' returns a value elsewhere, so this 'return' needs one too", 6);
   }
 }
 

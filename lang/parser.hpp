@@ -51,6 +51,7 @@ class Parser {
   Block block(const Token& opener);
   Stmt* statement();
   Stmt* simple_statement();
+  [[noreturn]] void misplaced(const Token& t);
   Stmt* new_stmt(StmtKind kind, const Token& first);
   Stmt* if_statement(const Token& keyword);
   Stmt* loop_statement(const Token& keyword);

@@ -119,6 +119,16 @@ Stmt* Parser::simple_statement() {
     case Tok::Wait:
     case Tok::Notify:
     case Tok::NotifyAll: s = object_statement(next()); break;
+    default: misplaced(t);
+  }
+  s->end = previous_end();
+  end_of_line("the statement");
+  return s;
+}
+
+// What a token that cannot start a simple statement is doing there.
+void Parser::misplaced(const Token& t) {
+  switch (t.kind) {
     case Tok::If:
     case Tok::While:
     case Tok::Repeat:
@@ -140,9 +150,6 @@ Stmt* Parser::simple_statement() {
     case Tok::Finally: fail(t, found(t) + " belongs at the top level, not inside a block");
     default: fail(t, "expected a statement, found " + found(t));
   }
-  s->end = previous_end();
-  end_of_line("the statement");
-  return s;
 }
 
 // if_stmt := 'if' expr block {'elif' expr block} ['else' block]
