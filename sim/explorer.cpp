@@ -50,10 +50,11 @@ class Board {
   explicit Board(const ExploreRun& run, std::uint32_t jobs)
       : run_(run), start_(Clock::now()), counted_(jobs, 0), progress_(jobs, 0.0) {}
 
-  void count(std::uint32_t job, std::uint64_t unit, double progress) {
+  // A job's executions in `unit` since its last report (reported in batches: no lock per execution).
+  void count(std::uint32_t job, std::uint64_t unit, std::uint64_t executions, double progress) {
     std::lock_guard lock(mutex_);
-    ++sizes_[unit];
-    ++counted_[job];
+    sizes_[unit] += executions;
+    counted_[job] += executions;
     progress_[job] = progress;
   }
   // Executions counted in units before `unit`, a lower bound on where the unit starts.
@@ -125,7 +126,14 @@ JobResult run_job(const std::function<void()>& body, SlicedStrategy& strategy, c
   std::vector<Observer*> observers;
   if (auto* o = dynamic_cast<Observer*>(&strategy)) observers.push_back(o);
   Place at{~std::uint64_t{0}, 0};
-  std::uint64_t before = 0;  // counted executions known in units before at.unit
+  std::uint64_t before = 0;    // counted executions known in units before at.unit
+  std::uint64_t unreported = 0;  // executions in at.unit not yet on the board
+  auto report = [&] {
+    if (unreported == 0) return;
+    out.units[at.unit] += unreported;
+    board.count(job, at.unit, unreported, strategy.progress());
+    unreported = 0;
+  };
   for (std::uint64_t n = 0;; ++n) {
     if (board.cancelled()) {
       out.interrupted = true;
@@ -141,10 +149,12 @@ JobResult run_job(const std::function<void()>& body, SlicedStrategy& strategy, c
     const bool counted = strategy.counted();
     if (counted) {
       if (strategy.unit() != at.unit) {
+        report();
         at = Place{strategy.unit(), 0};
         if (run.iterations > 0) before = board.before(at.unit);
-      } else if (run.iterations > 0 && (n & 63) == 0) {
-        before = board.before(at.unit);
+      } else if ((n & 255) == 0) {
+        report();
+        if (run.iterations > 0) before = board.before(at.unit);
       }
       // Everything from here on in this slice lies past the budget or the first failure.
       if (run.iterations > 0 && before + at.local >= run.iterations) break;
@@ -161,14 +171,14 @@ JobResult run_job(const std::function<void()>& body, SlicedStrategy& strategy, c
     strategy.end_execution();
     if (!counted) continue;
     if (strategy.redundant() != redundant_before) ++out.redundant;
-    ++out.units[at.unit];
-    board.count(job, at.unit, strategy.progress());
+    ++unreported;
     if (failure) {
       out.found.push_back(Found{at, std::move(*failure), strategy.names_execution()});
       if (run.on_failure == OnFailure::Stop) board.offer_failure(at);
     }
     ++at.local;
   }
+  report();
   return out;
 }
 
