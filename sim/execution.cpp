@@ -66,9 +66,24 @@ std::string Execution::object_name(ObjectId o) const {
 }
 
 std::optional<Failure> Execution::run(const std::function<void()>& body, Strategy& strategy,
-                                      std::span<Observer* const> observers) {
+                                      std::span<Observer* const> observers, Continuation* more) {
   if (current_ != nullptr) internal_error("a simulation cannot start inside another simulation");
   current_ = this;
+  strategy_ = &strategy;
+  observers_ = observers;
+  root_ = &body;
+  more_ = more;
+  begin();
+  Fiber::switch_to(*home_, task(TaskId{0}).fiber);
+  // Every task has finished (or was unwound) when control comes back here.
+  if (!concluded_) conclude();
+  current_ = nullptr;
+  root_ = nullptr;
+  more_ = nullptr;
+  return std::move(failure_);
+}
+
+void Execution::begin() {
   epoch_ = ++t_epoch;
   for (std::uint32_t i = 0; i < task_count_; ++i) states_[i] = TaskState::Finished;
   std::fill(runnable_bits_.begin(), runnable_bits_.end(), 0);
@@ -85,17 +100,16 @@ std::optional<Failure> Execution::run(const std::function<void()>& body, Strateg
   now_ = 0;
   timed_ = 0;
   timing_violated_ = false;
+  concluded_ = false;
   failure_.reset();
-  strategy_ = &strategy;
-  observers_ = observers;
-  root_ = &body;
-
   for (Observer* o : observers_) o->on_begin(*this);
   TaskId main = new_task("main", no_task, Location{});
   task(main).body.emplace([this] { (*root_)(); });
   current_task_ = main;
-  Fiber::switch_to(*home_, task(main).fiber);
-  // Every task has finished (or was unwound) when control comes back here.
+}
+
+void Execution::conclude() {
+  concluded_ = true;
   if (failure_ && timing_violated_) {
     failure_->details.push_back(
         "this schedule lets a sleep or a timeout end before its time: the failure needs a thread to be slower "
@@ -103,9 +117,18 @@ std::optional<Failure> Execution::run(const std::function<void()>& body, Strateg
         "durations exactly");
   }
   for (Observer* o : observers_) o->on_end(*this, failure_ ? &*failure_ : nullptr);
-  current_ = nullptr;
-  root_ = nullptr;
-  return std::move(failure_);
+}
+
+// The execution ended cleanly on fiber `mine`: if the continuation wants another, set it up
+// and run its main task, on this fiber if main's slot is ours. False: go home.
+bool Execution::start_next(Fiber& mine) {
+  if (more_ == nullptr || failure_) return false;
+  conclude();
+  if (!more_->again()) return false;
+  begin();
+  Fiber& main = task(TaskId{0}).fiber;
+  if (&main != &mine) Fiber::switch_to(mine, main);
+  return true;
 }
 
 TaskId Execution::new_task(std::string_view name, TaskId parent, Location where) {
@@ -187,7 +210,7 @@ void Execution::finish_current() {
   unblock_all(t.joiners);
   t.joiners = WaitList{};
   if (unfinished_ == 0) {
-    Fiber::switch_to(mine, *home_);
+    if (!start_next(mine)) Fiber::switch_to(mine, *home_);
     return;
   }
   const TaskId next = pick();
@@ -203,6 +226,13 @@ void Execution::finish_current() {
 TaskId Execution::pick() {
   if (runnable_count_ == 0 && (timed_ == 0 || !advance_clock())) return no_task;
   const std::uint32_t n = runnable_count_;
+  if (n == 1) {  // the common forced move (the others blocked or finished): no list, no choice
+    std::size_t w = 0;
+    while (runnable_bits_[w] == 0) ++w;
+    const TaskId only{static_cast<std::uint32_t>(w * 64 + std::countr_zero(runnable_bits_[w]))};
+    if (timed_ > 0) note_timing(only);
+    return only;
+  }
   if (listed_at_ != runnable_changes_) {
     std::uint32_t k = 0;
     for (std::size_t w = 0; k < n; ++w) {
@@ -211,10 +241,6 @@ TaskId Execution::pick() {
       }
     }
     listed_at_ = runnable_changes_;
-  }
-  if (n == 1) {
-    if (timed_ > 0) note_timing(runnable_[0]);
-    return runnable_[0];
   }
   TaskId chosen = strategy_->next_task(std::span<const TaskId>(runnable_.data(), n), current_task_);
   if (index(chosen) >= task_count_ || states_[index(chosen)] != TaskState::Runnable) {

@@ -19,43 +19,84 @@ double since(Clock::time_point start) { return std::chrono::duration<double>(Clo
 
 Runner::Runner(RunOptions options) : options_(options), exec_(options.limits) {}
 
-Report Runner::run(const std::function<void()>& body, Strategy& strategy, std::span<Observer* const> observers) {
-  const auto start = Clock::now();
-  Report report;
-  std::vector<Failure> found;
-  for (std::uint64_t i = 0; i < options_.iterations; ++i) {
-    if ((i & 63) == 0) {
-      if (options_.time_limit > 0 && since(start) >= options_.time_limit) break;
-      if (options_.cancel != nullptr && options_.cancel->load(std::memory_order_relaxed)) {
+namespace {
+
+// The loop's bookkeeping, shared by the thread's own stack and the fiber that ended a clean
+// execution (Continuation): counting, budgets, and whether the next execution starts.
+struct Loop final : Continuation {
+  Loop(const RunOptions& options, Strategy& strategy, std::span<Observer* const> observers, Report& report)
+      : options(options), strategy(strategy), observers(observers), report(report), start(Clock::now()) {}
+
+  bool may_start() {
+    if (started >= options.iterations) return false;
+    if ((started & 63) == 0) {
+      if (options.time_limit > 0 && since(start) >= options.time_limit) return false;
+      if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed)) {
         report.interrupted = true;
-        break;
+        return false;
       }
     }
     if (!strategy.begin_execution()) {
       report.complete = strategy.complete();
-      break;
+      return false;
     }
-    std::optional<Failure> failure = exec_.run(body, strategy, observers);
+    ++started;
+    return true;
+  }
+  void count() {
     ++report.executions;
+    for (Observer* o : observers) o->take_findings(found);
+  }
+  // A clean execution ended: when it left no finding either, the next starts at once.
+  bool again() override {
+    count();
+    if (!found.empty()) {
+      counted = true;
+      return false;
+    }
+    strategy.end_execution();
+    return may_start();
+  }
+
+  const RunOptions& options;
+  Strategy& strategy;
+  std::span<Observer* const> observers;
+  Report& report;
+  Clock::time_point start;
+  std::uint64_t started = 0;
+  std::vector<Failure> found;
+  bool counted = false;  // the last execution was counted by again(), its findings wait in `found`
+};
+
+}  // namespace
+
+Report Runner::run(const std::function<void()>& body, Strategy& strategy, std::span<Observer* const> observers) {
+  Report report;
+  Loop loop(options_, strategy, observers, report);
+  for (bool more = loop.may_start(); more; more = loop.may_start()) {
+    loop.counted = false;
+    std::optional<Failure> failure = exec_.run(body, strategy, observers, &loop);
+    // No finding and not counted here: again() saw the end of the budget or of the search.
+    if (!failure && !loop.counted) break;
+    if (!loop.counted) loop.count();
     if (failure) {
       failure->schedule = exec_.schedule_so_far();
-      found.push_back(std::move(*failure));
+      loop.found.insert(loop.found.begin(), std::move(*failure));
     }
-    for (Observer* o : observers) o->take_findings(found);
-    const std::string by = found.empty() ? std::string() : strategy.describe();
+    const std::string by = strategy.describe();
     strategy.end_execution();
     bool stop = false;
-    for (Failure& f : found) {
+    for (Failure& f : loop.found) {
       f.execution = report.executions;
       f.found_by = by;
       stop = stop || (is_fatal(f.kind) && options_.on_failure == OnFailure::Stop);
       add(report, std::move(f), body);
     }
-    found.clear();
+    loop.found.clear();
     if (stop) break;
   }
   report.strategy = strategy.describe();
-  report.seconds = since(start);
+  report.seconds = since(loop.start);
   return report;
 }
 
