@@ -4,12 +4,14 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "interleave/interleave.hpp"
 #include "sim/observer.hpp"
 #include "sim/random_strategy.hpp"
 #include "sim/runner.hpp"
+#include "explore_support.hpp"
 
 namespace {
 
@@ -106,16 +108,7 @@ TEST_CASE("a finding handed out between executions is reported and the run goes 
 }
 
 TEST_CASE("a fatal failure ends the run at its execution, and the same seed finds it at the same one") {
-  auto body = [] {
-    sim::Shared<int> balance{100, "balance"};
-    auto withdraw = [&] {
-      if (balance.load() >= 80) balance.store(balance.load() - 80);
-    };
-    sim::Thread alice(withdraw, "alice"), bob(withdraw, "bob");
-    alice.join();
-    bob.join();
-    sim::check(balance.load() >= 0, "balance went negative");
-  };
+  const std::function<void()> body = explore_test::bank_race;
   sim::Report first = sim::check_random(body, {.iterations = 1000, .seed = 11, .checks = {.races = false, .lock_order = false}});
   sim::Report second = sim::check_random(body, {.iterations = 1000, .seed = 11, .checks = {.races = false, .lock_order = false}});
   REQUIRE(first.failures.size() == 1);
