@@ -50,7 +50,24 @@ struct Expr {
 enum class StmtKind : std::uint8_t {
   Let, Assign, AddAssign, SubAssign, If, While, Repeat, For, Lock, Acquire, Release, Wait, Notify,
   NotifyAll, Atomic, Yield, Sleep, Print, Assert, Return, Break, Continue, Pass, Call,
+  // The concurrency toolbox (parser_toolbox.cpp).
+  Send,          // name: channel; value: what is sent
+  Recv,          // name: channel; target: where the value goes (or null); target2: the `ok` flag (or null)
+  Close,         // name: channel
+  Select,        // body: the cases (Send and Recv statements with bodies); orelse: the `else:` case
+  ForChannel,    // name: the loop variable; name2: the channel; body
+  Read,          // name: rwlock held shared for the body
+  Write,         // name: rwlock held exclusively for the body
+  LockFor,       // name: timed mutex; duration: the timeout; body if taken, orelse if timed out
+  CountDown,     // name: latch; value: by how much (or null: 1)
+  ArriveAndWait, // name: latch or barrier
+  ArriveAndDrop, // name: barrier
+  Await,         // name: latch (`wait done`, without a mutex)
 };
+
+// The keyword of a statement that waits or is a step of its own (what an `atomic:` block may not
+// hold), or null for the others.
+const char* waiting_keyword(StmtKind kind);
 
 struct Stmt;
 using Block = std::vector<Stmt*>;
@@ -73,7 +90,8 @@ struct Stmt {
   std::string_view name2;  // Wait: the mutex
   Pos name2_pos;
   Expr* index = nullptr;   // the element of an array of mutexes, conditions or semaphores
-  Expr* index2 = nullptr;  // Wait: the mutex's element
+  Expr* index2 = nullptr;  // Wait: the mutex's element; ForChannel: the channel's element
+  Expr* target2 = nullptr; // Recv: the `ok` flag
   std::uint32_t slot = 0;   // resolved: Let/For local slot; object statements: variable index
   std::uint32_t slot2 = 0;  // Wait: the mutex's variable index
   Block body;    // If: the branch taken; While/Repeat/For/Lock/Atomic: the body
@@ -84,7 +102,11 @@ struct Stmt {
   bool elif = false;          // If: this If is the `elif` of the one whose orelse holds it
 };
 
-enum class GlobalKind : std::uint8_t { Shared, Atomic, Mutex, Condition, Semaphore };
+enum class GlobalKind : std::uint8_t { Shared, Atomic, Mutex, Condition, Semaphore, Channel, RwLock, Latch, Barrier };
+
+// How a mutex, a rwlock or a channel was declared: `recursive mutex`, `rwlock t prefer writers`,
+// `channel c(unbounded)`.
+enum class Flavour : std::uint8_t { Plain, Recursive, Timed, PreferWriters, Unbounded };
 
 struct NamePos {
   std::string_view name;
@@ -98,6 +120,8 @@ struct GlobalDecl {
   Expr* init = nullptr;        // the initial value (every element of an array), or null
   std::vector<Expr*> init_list;  // `= [a, b, c]`: one value per element
   bool has_list = false;
+  Expr* limit = nullptr;       // channel: the capacity; semaphore: `max N`; latch, barrier: the count
+  Flavour flavour = Flavour::Plain;
 };
 
 struct ThreadDecl {

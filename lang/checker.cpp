@@ -21,6 +21,10 @@ std::string_view kind_name(GlobalKind kind) {
     case GlobalKind::Mutex: return "mutex";
     case GlobalKind::Condition: return "condition";
     case GlobalKind::Semaphore: return "semaphore";
+    case GlobalKind::Channel: return "channel";
+    case GlobalKind::RwLock: return "rwlock";
+    case GlobalKind::Latch: return "latch";
+    case GlobalKind::Barrier: return "barrier";
   }
   return "?";
 }
@@ -151,15 +155,8 @@ void Checker::global(const GlobalDecl& d) {
     v.array = true;
     v.size = static_cast<std::uint32_t>(n);
   }
-  if (d.kind == GlobalKind::Mutex || d.kind == GlobalKind::Condition || d.kind == GlobalKind::Semaphore) {
-    std::uint32_t& count = d.kind == GlobalKind::Mutex ? p_.mutexes : d.kind == GlobalKind::Condition ? p_.conditions : p_.semaphores;
-    v.first = count;
-    count += v.size;
-    if (d.kind == GlobalKind::Semaphore) {
-      Type t = Type::Int;
-      v.initial = constant(*d.init, t);
-      if (t != Type::Int || v.initial < 0) fail(d.init->pos, "a semaphore's initial count must be a number, 0 or more", d.init->end - d.init->begin);
-    }
+  if (d.kind != GlobalKind::Shared && d.kind != GlobalKind::Atomic) {
+    object_global(d, v);
     declare(d.name.name, d.name.pos, Global{Sort::Variable, index, {}});
     p_.vars.push_back(std::move(v));
     return;

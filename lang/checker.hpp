@@ -63,6 +63,16 @@ class Checker {
   void open_scope() { scopes_.push_back(locals_.size()); }
   void close_scope();
 
+  // The concurrency toolbox (checker_toolbox.cpp).
+  void object_global(const GlobalDecl& d, Variable& v);
+  std::int64_t count(Expr* e, std::int64_t least, std::string_view what);
+  void toolbox(Stmt& s);
+  void channel_operation(Stmt& s);
+  void receiver(Expr& target, Type gives, std::string_view what);
+  void channel_loop(Stmt& s);
+  void latch_wait(Stmt& s);
+  void wait_mutex(Stmt& s);
+
   // Expressions (checker_expr.cpp).
   Type expr(Expr& e);
   Type value(Expr& e);  // an expression whose value is used: no 'store', no value-less call

@@ -14,12 +14,17 @@ std::string_view kind_name(GlobalKind kind) {
     case GlobalKind::Mutex: return "a mutex";
     case GlobalKind::Condition: return "a condition";
     case GlobalKind::Semaphore: return "a semaphore";
+    case GlobalKind::Channel: return "a channel";
+    case GlobalKind::RwLock: return "an rwlock";
+    case GlobalKind::Latch: return "a latch";
+    case GlobalKind::Barrier: return "a barrier";
   }
   return "?";
 }
 
-// The statements an `atomic:` block may not hold: each waits or is a step of its own.
-const char* not_atomic(StmtKind kind) {
+}  // namespace
+
+const char* waiting_keyword(StmtKind kind) {
   switch (kind) {
     case StmtKind::Lock: return "lock";
     case StmtKind::Acquire: return "acquire";
@@ -29,11 +34,21 @@ const char* not_atomic(StmtKind kind) {
     case StmtKind::NotifyAll: return "notify_all";
     case StmtKind::Yield: return "yield";
     case StmtKind::Sleep: return "sleep";
+    case StmtKind::Send: return "send";
+    case StmtKind::Recv: return "recv";
+    case StmtKind::Close: return "close";
+    case StmtKind::Select: return "select";
+    case StmtKind::ForChannel: return "for";
+    case StmtKind::Read: return "read";
+    case StmtKind::Write: return "write";
+    case StmtKind::LockFor: return "lock";
+    case StmtKind::CountDown: return "count_down";
+    case StmtKind::ArriveAndWait: return "arrive_and_wait";
+    case StmtKind::ArriveAndDrop: return "arrive_and_drop";
+    case StmtKind::Await: return "wait";
     default: return nullptr;
   }
 }
-
-}  // namespace
 
 const Checker::Local* Checker::local(std::string_view name) const {
   for (auto it = locals_.rbegin(); it != locals_.rend(); ++it) {
@@ -72,7 +87,7 @@ void Checker::block(Block& b) {
 
 void Checker::statement(Stmt& s) {
   if (atomic_ > 0) {
-    if (const char* what = not_atomic(s.kind)) {
+    if (const char* what = waiting_keyword(s.kind)) {
       fail(s.pos, std::string("'") + what + "' cannot be used inside an 'atomic:' block: the block runs as one step, so it "
                                        "holds only reads, writes, atomic operations, prints and assertions",
            static_cast<std::uint32_t>(std::string_view(what).size()));
@@ -122,6 +137,18 @@ void Checker::statement(Stmt& s) {
     case StmtKind::Yield:
     case StmtKind::Sleep:
     case StmtKind::Pass: return;
+    case StmtKind::Send:
+    case StmtKind::Recv:
+    case StmtKind::Close:
+    case StmtKind::Select:
+    case StmtKind::ForChannel:
+    case StmtKind::Read:
+    case StmtKind::Write:
+    case StmtKind::LockFor:
+    case StmtKind::CountDown:
+    case StmtKind::ArriveAndWait:
+    case StmtKind::ArriveAndDrop:
+    case StmtKind::Await: return toolbox(s);
   }
 }
 
@@ -227,9 +254,9 @@ void Checker::object(Stmt& s) {
       s.slot = object_named(s.name, s.name_pos, {GlobalKind::Mutex, GlobalKind::Semaphore}, "'release'");
       break;
     case StmtKind::Wait:
-      s.slot = object_named(s.name, s.name_pos, {GlobalKind::Condition}, "'wait'");
-      s.slot2 = object_named(s.name2, s.name2_pos, {GlobalKind::Mutex}, "'wait " + std::string(s.name) + ", ...'");
-      element(s.slot2, s.index2, s.name2_pos, "wait with");
+      s.slot = object_named(s.name, s.name_pos, {GlobalKind::Condition, GlobalKind::Latch}, "'wait'");
+      if (p_.vars[s.slot].kind == GlobalKind::Latch) return latch_wait(s);
+      wait_mutex(s);
       break;
     case StmtKind::Notify:
       s.slot = object_named(s.name, s.name_pos, {GlobalKind::Condition}, "'notify'");

@@ -31,12 +31,10 @@ Interpreter::Interpreter(const Program& program, InterpreterOptions options)
           cell_created_[v.first + i] = created;
         }
         break;
-      case GlobalKind::Mutex:
       case GlobalKind::Condition:
       case GlobalKind::Semaphore:
         for (std::uint32_t i = 0; i < v.size; ++i) {
           std::string name = v.array ? v.name + "[" + std::to_string(i) + "]" : v.name;
-          if (v.kind == GlobalKind::Mutex) mutexes_.push_back(std::make_unique<sim::Mutex>(name, created));
           if (v.kind == GlobalKind::Condition) conditions_.push_back(std::make_unique<sim::CondVar>(name, created));
           if (v.kind == GlobalKind::Semaphore) {
             semaphores_.emplace_back();
@@ -44,6 +42,7 @@ Interpreter::Interpreter(const Program& program, InterpreterOptions options)
           }
         }
         break;
+      default: make_objects(v); break;
     }
   }
   tasks_.resize(program.threads.size() + 1);
@@ -57,7 +56,7 @@ void Interpreter::reset() {
   std::fill(ids_.begin(), ids_.end(), sim::no_object);
   for (const Variable& v : p_.vars) {
     if (v.kind != GlobalKind::Semaphore) continue;
-    for (std::uint32_t i = 0; i < v.size; ++i) semaphores_[v.first + i] = Semaphore{v.initial, sim::no_object, {}};
+    for (std::uint32_t i = 0; i < v.size; ++i) semaphores_[v.first + i] = Semaphore{v.initial, v.limit, sim::no_object, {}};
   }
   output_id_ = sim::no_object;
   atomic_id_ = sim::no_object;

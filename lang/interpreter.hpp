@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,6 +24,12 @@
 #include "sim/condvar.hpp"
 #include "sim/execution.hpp"
 #include "sim/mutex.hpp"
+#include "sim/barrier.hpp"
+#include "sim/channel.hpp"
+#include "sim/latch.hpp"
+#include "sim/mutex_variants.hpp"
+#include "sim/rwlock.hpp"
+
 
 namespace lang {
 
@@ -78,6 +85,7 @@ class Interpreter {
   };
   struct Semaphore {
     std::int64_t count = 0;
+    std::int64_t max = -1;  // -1: no max
     sim::ObjectId id = sim::no_object;
     sim::WaitList waiters;
   };
@@ -111,6 +119,21 @@ class Interpreter {
   void assertion(const Stmt& s, Task& t);
   void no_atomic(const char* what, Pos pos, Task& t);
 
+  // The concurrency toolbox (interpreter_toolbox.cpp).
+  void make_objects(const Variable& v);
+  Flow toolbox(const Stmt& s, Task& t);
+  Flow select(const Stmt& s, Task& t);
+  Flow channel_loop(const Stmt& s, Task& t);
+  Flow held(const Stmt& s, Task& t);
+  Flow lock_for(const Stmt& s, Task& t);
+  void count(const Stmt& s, Task& t);
+  sim::Channel<std::int64_t>& channel(const Stmt& s, Task& t);
+  void received(const Stmt& s, const std::optional<std::int64_t>& value, Task& t);
+  void store(const Expr& target, std::int64_t value, Pos pos, Task& t);
+  void lock_mutex(std::uint32_t n, sim::Location at);
+  void unlock_mutex(std::uint32_t n, sim::Location at);
+  void over_release(Semaphore& s, Pos pos);
+
   // Expressions (interpreter_expr.cpp).
   template <bool Peek>
   std::int64_t eval(const Expr& e, Task& t);
@@ -131,7 +154,13 @@ class Interpreter {
   std::vector<sim::ObjectId> ids_;           // per cell, no_object until first touched
   std::vector<sim::ObjectKind> cell_kinds_;  // per cell
   std::vector<sim::Location> cell_created_;  // per cell: its declaration
-  std::vector<std::unique_ptr<sim::Mutex>> mutexes_;
+  std::vector<std::unique_ptr<sim::Mutex>> mutexes_;  // per mutex; null for a recursive or timed one
+  std::vector<std::unique_ptr<sim::RecursiveMutex>> recursive_;  // per mutex; null unless recursive
+  std::vector<std::unique_ptr<sim::TimedMutex>> timed_;          // per mutex; null unless timed
+  std::vector<std::unique_ptr<sim::Channel<std::int64_t>>> channels_;
+  std::vector<std::unique_ptr<sim::RwLock>> rwlocks_;
+  std::vector<std::unique_ptr<sim::Latch>> latches_;
+  std::vector<std::unique_ptr<sim::Barrier<>>> barriers_;
   std::vector<std::unique_ptr<sim::CondVar>> conditions_;
   std::vector<Semaphore> semaphores_;
   std::vector<std::string> semaphore_names_;  // sized once: objects keep references to them

@@ -68,6 +68,18 @@ Interpreter::Flow Interpreter::exec(const Stmt& s, Task& t) {
       }
       return Flow::Next;
     case StmtKind::Pass: return Flow::Next;
+    case StmtKind::Send:
+    case StmtKind::Recv:
+    case StmtKind::Close:
+    case StmtKind::Select:
+    case StmtKind::ForChannel:
+    case StmtKind::Read:
+    case StmtKind::Write:
+    case StmtKind::LockFor:
+    case StmtKind::CountDown:
+    case StmtKind::ArriveAndWait:
+    case StmtKind::ArriveAndDrop:
+    case StmtKind::Await: return toolbox(s, t);
   }
   return Flow::Next;
 }
@@ -98,11 +110,11 @@ Interpreter::Flow Interpreter::loop(const Stmt& s, Task& t) {
 
 Interpreter::Flow Interpreter::locked(const Stmt& s, Task& t) {
   no_atomic("lock", s.pos, t);
-  sim::Mutex& m = *mutexes_[object_element(p_.vars[s.slot], s.index, s.name_pos, t)];
-  m.lock(where(s.pos));
+  const std::uint32_t m = object_element(p_.vars[s.slot], s.index, s.name_pos, t);
+  lock_mutex(m, where(s.pos));
   const Flow f = exec(s.body, t);
   // Leaving the block any way but by a failure (break, continue, return) unlocks.
-  m.unlock(where(s.pos));
+  unlock_mutex(m, where(s.pos));
   return f;
 }
 
@@ -140,14 +152,14 @@ void Interpreter::object(const Stmt& s, Task& t) {
   switch (s.kind) {
     case StmtKind::Acquire:
       if (v.kind == GlobalKind::Mutex) {
-        mutexes_[n]->lock(at);
+        lock_mutex(n, at);
       } else {
         acquire(semaphores_[n], s.pos);
       }
       return;
     case StmtKind::Release:
       if (v.kind == GlobalKind::Mutex) {
-        mutexes_[n]->unlock(at);
+        unlock_mutex(n, at);
       } else {
         release(semaphores_[n], s.pos);
       }
@@ -188,6 +200,7 @@ void Interpreter::release(Semaphore& s, Pos pos) {
   const sim::ObjectId id = named_object(s.id, sim::ObjectKind::Atomic, semaphore_names_[static_cast<std::size_t>(&s - semaphores_.data())]);
   e_->schedule(sim::OpKind::AtomicRmw, id, where(pos));
   if (s.count == std::numeric_limits<std::int64_t>::max()) runtime_error(pos, "semaphore count overflow");
+  if (s.count == s.max) over_release(s, pos);
   ++s.count;
   e_->unblock_all(s.waiters);
   e_->publish(sim::OpKind::AtomicRmw, id, where(pos), sim::ValueRef{&s.count, &format_count});

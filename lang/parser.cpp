@@ -88,6 +88,12 @@ void Parser::top_level() {
     case Tok::Mutex: return global(GlobalKind::Mutex);
     case Tok::Condition: return global(GlobalKind::Condition);
     case Tok::Semaphore: return global(GlobalKind::Semaphore);
+    case Tok::Channel: return toolbox_global(GlobalKind::Channel);
+    case Tok::RwLock: return toolbox_global(GlobalKind::RwLock);
+    case Tok::Latch: return toolbox_global(GlobalKind::Latch);
+    case Tok::Barrier: return toolbox_global(GlobalKind::Barrier);
+    case Tok::Recursive:
+    case Tok::Timed: return flavoured_mutex();
     case Tok::Thread: return thread();
     case Tok::Def: return procedure();
     case Tok::Invariant: return invariant();
@@ -101,10 +107,10 @@ void Parser::top_level() {
   if (t.kind == Tok::Name || (is_keyword(t.kind) && t.kind != Tok::True && t.kind != Tok::False)) {
     fail(t, "statements belong inside a 'thread', 'def' or 'finally:' block; found " + found(t) +
                 " at the top level (declarations there are expect, shared, atomic, mutex, condition, "
-                "semaphore, thread, def, invariant, finally)");
+                "semaphore, channel, rwlock, latch, barrier, thread, def, invariant, finally)");
   }
-  fail(t, "expected a declaration (expect, shared, atomic, mutex, condition, semaphore, thread, def, "
-          "invariant or finally), found " + found(t));
+  fail(t, "expected a declaration (expect, shared, atomic, mutex, condition, semaphore, channel, rwlock, "
+          "latch, barrier, thread, def, invariant or finally), found " + found(t));
 }
 
 // expect_line := 'expect' outcome {',' outcome} NEWLINE
@@ -115,9 +121,10 @@ void Parser::expect_line() {
   out_.has_expect = true;
   out_.expect_pos = keyword.pos;
   do {
-    const Token& first = expect_name("of an outcome after 'expect' (ok, assertion, deadlock, race, ...)");
+    // Outcome words may be spelled like keywords: lock-misuse, channel-misuse.
+    const Token& first = is_keyword(peek().kind) ? next() : expect_name("of an outcome after 'expect' (ok, assertion, deadlock, race, ...)");
     std::uint32_t end = offset(first) + static_cast<std::uint32_t>(first.text.size());
-    while (at(Tok::Minus) && offset(peek()) == end && peek(1).kind == Tok::Name && offset(peek(1)) == end + 1) {
+    while (at(Tok::Minus) && offset(peek()) == end && (peek(1).kind == Tok::Name || is_keyword(peek(1).kind)) && offset(peek(1)) == end + 1) {
       next();
       const Token& part = next();
       end = offset(part) + static_cast<std::uint32_t>(part.text.size());
@@ -129,7 +136,7 @@ void Parser::expect_line() {
 
 // global_decl := ('shared' | 'atomic') item {',' item} NEWLINE
 //              | ('mutex' | 'condition') NAME [size] {',' NAME [size]} NEWLINE
-//              | 'semaphore' NAME [size] '=' expr {',' NAME [size] '=' expr} NEWLINE
+//              | 'semaphore' NAME [size] '=' expr ['max' expr] {',' ...} NEWLINE
 // item := NAME [size] ['=' (expr | '[' expr {',' expr} ']')]
 // size := '[' expr ']'
 void Parser::global(GlobalKind kind) {
@@ -149,6 +156,10 @@ void Parser::global(GlobalKind kind) {
     if (kind == GlobalKind::Semaphore) {
       expect(Tok::Assign, "and the initial count after semaphore '" + std::string(name.text) + "'");
       d.init = expression();
+      if (at(Tok::Name) && peek().text == "max") {
+        next();
+        d.limit = expression();
+      }
     } else if (valued && accept(Tok::Assign)) {
       if (at(Tok::LBracket)) {
         const Token& open = next();

@@ -60,6 +60,15 @@ class Parser {
   Stmt* print_statement(const Token& keyword);
   Expr* element();
 
+  // The concurrency toolbox (parser_toolbox.cpp).
+  void toolbox_global(GlobalKind kind);
+  void flavoured_mutex();
+  Stmt* toolbox_statement(const Token& keyword);
+  Stmt* channel_operation(const Token& keyword);
+  Stmt* select_statement(const Token& keyword);
+  Stmt* held_statement(const Token& keyword);
+  Stmt* lock_for(Stmt* s, const Token& keyword);
+
   // Expressions (parser_expr.cpp).
   Expr* expression();
   Expr* or_expr();

@@ -57,10 +57,14 @@ Stmt* Parser::statement() {
       s->name = name.text;
       s->name_pos = name.pos;
       s->index = element();
+      if (at(Tok::For)) return lock_for(s, keyword);
       s->end = previous_end();
       s->body = block(keyword);
       return s;
     }
+    case Tok::Select: return select_statement(next());
+    case Tok::Read:
+    case Tok::Write: return held_statement(next());
     case Tok::Atomic: {
       const Token& keyword = next();
       if (at(Tok::Name)) {
@@ -119,6 +123,12 @@ Stmt* Parser::simple_statement() {
     case Tok::Wait:
     case Tok::Notify:
     case Tok::NotifyAll: s = object_statement(next()); break;
+    case Tok::Send:
+    case Tok::Recv:
+    case Tok::Close:
+    case Tok::CountDown:
+    case Tok::ArriveAndWait:
+    case Tok::ArriveAndDrop: s = toolbox_statement(next()); break;
     default: misplaced(t);
   }
   s->end = previous_end();
@@ -135,6 +145,9 @@ void Parser::misplaced(const Token& t) {
     case Tok::For:
     case Tok::Lock:
     case Tok::Atomic:
+    case Tok::Select:
+    case Tok::Read:
+    case Tok::Write:
       fail(t, "a " + found(t) + " block cannot follow ':' on the same line; start it on a new, indented line");
     case Tok::Else:
     case Tok::Elif: fail(t, found(t) + " without 'if'");
@@ -144,6 +157,12 @@ void Parser::misplaced(const Token& t) {
     case Tok::Mutex:
     case Tok::Condition:
     case Tok::Semaphore:
+    case Tok::Channel:
+    case Tok::RwLock:
+    case Tok::Latch:
+    case Tok::Barrier:
+    case Tok::Recursive:
+    case Tok::Timed:
     case Tok::Thread:
     case Tok::Def:
     case Tok::Invariant:
@@ -182,6 +201,7 @@ Stmt* Parser::if_statement(const Token& keyword) {
 // while_stmt := 'while' expr block
 // repeat_stmt := 'repeat' expr block
 // for_stmt := 'for' NAME 'in' expr '..' expr block
+//           | 'for' NAME 'in' NAME element block        (each value received until the channel closes)
 Stmt* Parser::loop_statement(const Token& keyword) {
   Stmt* s = nullptr;
   if (keyword.kind == Tok::For) {
@@ -191,6 +211,16 @@ Stmt* Parser::loop_statement(const Token& keyword) {
     s->name_pos = name.pos;
     expect(Tok::In, "after 'for " + std::string(name.text) + "' (for i in 0..N)");
     s->value = expression();
+    if (at(Tok::Colon) && (s->value->kind == ExprKind::Name || s->value->kind == ExprKind::Index)) {
+      s->kind = StmtKind::ForChannel;
+      s->name2 = s->value->name;
+      s->name2_pos = s->value->pos;
+      s->index2 = s->value->a;
+      s->value = nullptr;
+      s->end = previous_end();
+      s->body = block(keyword);
+      return s;
+    }
     expect(Tok::DotDot, "between the first and the end of the range (for i in 0..N counts 0 to N-1)");
     s->value2 = expression();
   } else {
@@ -203,7 +233,7 @@ Stmt* Parser::loop_statement(const Token& keyword) {
 }
 
 // object_stmt := ('acquire' | 'release' | 'notify' | 'notify_all') NAME element
-//              | 'wait' NAME element ',' NAME element
+//              | 'wait' NAME element [',' NAME element]      (a latch is waited for without a mutex)
 Stmt* Parser::object_statement(const Token& keyword) {
   StmtKind kind = StmtKind::Acquire;
   switch (keyword.kind) {
@@ -218,7 +248,9 @@ Stmt* Parser::object_statement(const Token& keyword) {
   s->name = name.text;
   s->name_pos = name.pos;
   s->index = element();
-  if (kind == StmtKind::Wait) {
+  if (kind == StmtKind::Wait && (at(Tok::Newline) || at(Tok::End) || at(Tok::Dedent))) {
+    s->name2_pos = peek().pos;  // `wait done` on a latch; on a condition the checker asks for the mutex
+  } else if (kind == StmtKind::Wait) {
     expect(Tok::Comma, "and the mutex after 'wait " + std::string(name.text) + "' (write 'wait " + std::string(name.text) + ", m' while holding m)");
     const Token& mutex = expect_name("of the mutex after 'wait " + std::string(name.text) + ",'");
     s->name2 = mutex.text;

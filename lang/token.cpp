@@ -9,7 +9,7 @@ namespace lang {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, Tok>, 39> keywords{{
+constexpr std::array<std::pair<std::string_view, Tok>, 54> keywords{{
     {"expect", Tok::Expect}, {"shared", Tok::Shared}, {"atomic", Tok::Atomic}, {"mutex", Tok::Mutex},
     {"condition", Tok::Condition}, {"semaphore", Tok::Semaphore}, {"thread", Tok::Thread}, {"def", Tok::Def},
     {"invariant", Tok::Invariant}, {"finally", Tok::Finally}, {"let", Tok::Let}, {"if", Tok::If},
@@ -19,6 +19,11 @@ constexpr std::array<std::pair<std::string_view, Tok>, 39> keywords{{
     {"sleep", Tok::Sleep}, {"print", Tok::Print}, {"assert", Tok::Assert}, {"return", Tok::Return},
     {"break", Tok::Break}, {"continue", Tok::Continue}, {"pass", Tok::Pass}, {"and", Tok::And}, {"or", Tok::Or},
     {"not", Tok::Not}, {"true", Tok::True}, {"false", Tok::False}, {"id", Tok::Id}, {"self", Tok::Self},
+    // The concurrency toolbox.
+    {"channel", Tok::Channel}, {"rwlock", Tok::RwLock}, {"latch", Tok::Latch}, {"barrier", Tok::Barrier},
+    {"recursive", Tok::Recursive}, {"timed", Tok::Timed}, {"send", Tok::Send}, {"recv", Tok::Recv},
+    {"close", Tok::Close}, {"select", Tok::Select}, {"read", Tok::Read}, {"write", Tok::Write},
+    {"count_down", Tok::CountDown}, {"arrive_and_wait", Tok::ArriveAndWait}, {"arrive_and_drop", Tok::ArriveAndDrop},
 }};
 
 }  // namespace

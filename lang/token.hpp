@@ -23,6 +23,9 @@ enum class Tok : std::uint8_t {
   Yield, Sleep, Print, Assert, Return, Break, Continue, Pass,
   // Keywords: expressions
   And, Or, Not, True, False, Id, Self,
+  // Keywords: the concurrency toolbox (channels, rwlocks, latches, barriers, mutex flavours)
+  Channel, RwLock, Latch, Barrier, Recursive, Timed,
+  Send, Recv, Close, Select, Read, Write, CountDown, ArriveAndWait, ArriveAndDrop,
 };
 
 // How a kind is named in messages: "'while'", "a name", "end of line".

@@ -190,7 +190,10 @@ TEST_CASE("check scenarios/ under several seeds and strategies") {
       "scenarios/deadlock_lock_order.scn scenarios/dining_philosophers.scn scenarios/dining_philosophers_ordered.scn "
       "scenarios/lost_update_locked.scn scenarios/lost_update_atomic.scn scenarios/missed_notification.scn "
       "scenarios/producer_consumer.scn scenarios/producer_consumer_if.scn scenarios/numbers_and_letters.scn "
-      "scenarios/semaphore_pool.scn";
+      "scenarios/semaphore_pool.scn scenarios/channel_pipeline.scn scenarios/channel_send_after_close.scn "
+      "scenarios/channel_nobody_sends.scn scenarios/select_default.scn scenarios/rwlock_readers_writer.scn "
+      "scenarios/rwlock_upgrade.scn scenarios/barrier_wrong_count.scn scenarios/barrier_phases.scn scenarios/latch_start.scn "
+      "scenarios/semaphore_over_release.scn scenarios/timed_mutex.scn scenarios/recursive_mutex.scn";
   for (const char* strategy : {"pct", "portfolio", "dpor"}) {
     const Result r = interleave("check " + files + " -q --strategy " + strategy);
     CHECK_MESSAGE(r.status == 0, strategy << "\n" << r.out);

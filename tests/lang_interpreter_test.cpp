@@ -8,27 +8,14 @@
 
 #include "lang/interpreter.hpp"
 #include "lang/scenario.hpp"
+#include "lang_support.hpp"
 #include "sim/random_strategy.hpp"
-
-#ifndef INTERLEAVE_SOURCE_DIR
-#define INTERLEAVE_SOURCE_DIR "."
-#endif
 
 namespace {
 
-const std::string source_dir = INTERLEAVE_SOURCE_DIR;
-
-std::shared_ptr<const lang::Program> program(const std::string& text) {
-  const lang::Loaded loaded = lang::load_text("t.scn", text);
-  REQUIRE_MESSAGE(loaded.ok(), (loaded.error ? loaded.error->render() : std::string()));
-  return loaded.program;
-}
-
-std::shared_ptr<const lang::Program> scenario(const std::string& name) {
-  const lang::Loaded loaded = lang::load_file(source_dir + "/scenarios/" + name);
-  REQUIRE_MESSAGE(loaded.ok(), (loaded.error ? loaded.error->render() : std::string()));
-  return loaded.program;
-}
+using lang_test::program;
+using lang_test::scenario;
+using lang_test::source_dir;
 
 sim::Report explore(const std::shared_ptr<const lang::Program>& p, std::uint64_t iterations = 2000, std::uint64_t seed = 1) {
   return sim::check_random(lang::make_body(p), {.iterations = iterations, .seed = seed, .on_failure = sim::OnFailure::Continue});

@@ -112,7 +112,7 @@ TEST_CASE("semantic errors: names resolved with did-you-mean, kinds of object, t
   CHECK(error("expect race, race\n") == "t.scn:1:14: error: 'race' is listed twice");
   CHECK(error("mutex m\nthread a:\n    let x = m\n") == "t.scn:3:13: error: 'm' is a mutex, not a value");
   CHECK(error("shared x = 0\nthread a:\n    lock x:\n        pass\n") == "t.scn:3:10: error: 'lock' needs a mutex, but 'x' is a shared variable (declared at line 1)");
-  CHECK(error("mutex m\ncondition c\nthread a:\n    wait m, c\n") == "t.scn:4:10: error: 'wait' needs a condition, but 'm' is a mutex (declared at line 1)");
+  CHECK(error("mutex m\ncondition c\nthread a:\n    wait m, c\n") == "t.scn:4:10: error: 'wait' needs a condition or a latch, but 'm' is a mutex (declared at line 1)");
   CHECK(error("condition c\nthread a:\n    notify d\n") == "t.scn:3:12: error: 'notify' needs a condition, and there is no 'd'");
   CHECK(error("condition ready\nthread a:\n    notify raedy\n") == "t.scn:3:12: error: 'notify' needs a condition, and there is no 'raedy' (did you mean 'ready'?)");
   CHECK(error("mutex fork[3]\nthread a:\n    lock fork:\n        pass\n") == "t.scn:3:10: error: 'fork' is an array: lock one element, like fork[0]");

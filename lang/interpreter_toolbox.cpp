@@ -1,0 +1,199 @@
+// Interpreter: the concurrency toolbox — channels and select, rwlocks, latches, barriers, mutex
+// flavours — each statement driving the sim primitive of the same name, so their deadlock stories,
+// misuse reports and happens-before edges are the C++ API's.
+#include <chrono>
+
+#include "lang/interpreter.hpp"
+#include "sim/select.hpp"
+
+namespace lang {
+
+namespace {
+
+// A select's receive case keeps what it got here until its body runs.
+struct Got {
+  std::optional<std::int64_t>* out;
+  void operator()(std::optional<std::int64_t> v) const { *out = v; }
+};
+
+}  // namespace
+
+void Interpreter::make_objects(const Variable& v) {
+  const sim::Location created = where(v.pos);
+  if (v.kind == GlobalKind::Mutex && recursive_.empty()) {
+    recursive_.resize(p_.mutexes);
+    timed_.resize(p_.mutexes);
+  }
+  for (std::uint32_t i = 0; i < v.size; ++i) {
+    const std::string name = v.array ? v.name + "[" + std::to_string(i) + "]" : v.name;
+    switch (v.kind) {
+      case GlobalKind::Mutex:
+        mutexes_.push_back(v.flavour == Flavour::Plain ? std::make_unique<sim::Mutex>(name, created) : nullptr);
+        if (v.flavour == Flavour::Recursive) recursive_[v.first + i] = std::make_unique<sim::RecursiveMutex>(name, created);
+        if (v.flavour == Flavour::Timed) timed_[v.first + i] = std::make_unique<sim::TimedMutex>(name, created);
+        break;
+      case GlobalKind::Channel:
+        channels_.push_back(std::make_unique<sim::Channel<std::int64_t>>(
+            name, v.limit < 0 ? sim::unbounded : static_cast<std::size_t>(v.limit), created));
+        break;
+      case GlobalKind::RwLock: {
+        const sim::RwPrefer prefer = v.flavour == Flavour::PreferWriters ? sim::RwPrefer::Writers : sim::RwPrefer::Readers;
+        rwlocks_.push_back(std::make_unique<sim::RwLock>(name, sim::RwLockOptions{.prefer = prefer}, created));
+        break;
+      }
+      case GlobalKind::Latch: latches_.push_back(std::make_unique<sim::Latch>(v.initial, name, created)); break;
+      case GlobalKind::Barrier: barriers_.push_back(std::make_unique<sim::Barrier<>>(v.initial, name, created)); break;
+      default: break;
+    }
+  }
+}
+
+void Interpreter::lock_mutex(std::uint32_t n, sim::Location at) {
+  if (mutexes_[n] != nullptr) return mutexes_[n]->lock(at);
+  if (recursive_[n] != nullptr) return recursive_[n]->lock(at);
+  timed_[n]->lock(at);
+}
+
+void Interpreter::unlock_mutex(std::uint32_t n, sim::Location at) {
+  if (mutexes_[n] != nullptr) return mutexes_[n]->unlock(at);
+  if (recursive_[n] != nullptr) return recursive_[n]->unlock(at);
+  timed_[n]->unlock(at);
+}
+
+// A release that would lift a semaphore above its declared max: the classic double release.
+void Interpreter::over_release(Semaphore& s, Pos pos) {
+  const std::string name = semaphore_names_[static_cast<std::size_t>(&s - semaphores_.data())];
+  e_->fail(sim::FailureKind::SyncMisuse,
+           e_->task_name(e_->current_task()) + " releases semaphore " + name + " past its max of " + std::to_string(s.max) +
+               ": more releases than acquires",
+           where(pos));
+  throw sim::detail::Abort{};
+}
+
+sim::Channel<std::int64_t>& Interpreter::channel(const Stmt& s, Task& t) {
+  return *channels_[object_element(p_.vars[s.slot], s.index, s.name_pos, t)];
+}
+
+void Interpreter::store(const Expr& target, std::int64_t value, Pos pos, Task& t) {
+  if (target.kind == ExprKind::Local) {
+    t.locals[t.base + target.slot] = value;
+    return;
+  }
+  const Variable& var = p_.vars[target.slot];
+  const std::uint32_t cell = target.a == nullptr ? var.first : element(var, eval<false>(*target.a, t), target.pos);
+  write(cell, value, pos, t);
+}
+
+// recv c, x, ok: x gets the value (0 once the channel is closed and drained), ok whether one came.
+void Interpreter::received(const Stmt& s, const std::optional<std::int64_t>& value, Task& t) {
+  if (s.target != nullptr) store(*s.target, value.value_or(0), s.pos, t);
+  if (s.target2 != nullptr) store(*s.target2, value.has_value() ? 1 : 0, s.pos, t);
+}
+
+Interpreter::Flow Interpreter::toolbox(const Stmt& s, Task& t) {
+  no_atomic(waiting_keyword(s.kind), s.pos, t);
+  const sim::Location at = where(s.pos);
+  switch (s.kind) {
+    case StmtKind::Send: {
+      const std::int64_t v = eval<false>(*s.value, t);
+      channel(s, t).send(v, at);
+      return Flow::Next;
+    }
+    case StmtKind::Recv: received(s, channel(s, t).recv(at), t); return Flow::Next;
+    case StmtKind::Close: channel(s, t).close(at); return Flow::Next;
+    case StmtKind::Select: return select(s, t);
+    case StmtKind::ForChannel: return channel_loop(s, t);
+    case StmtKind::Read:
+    case StmtKind::Write: return held(s, t);
+    case StmtKind::LockFor: return lock_for(s, t);
+    default: count(s, t); return Flow::Next;
+  }
+}
+
+// Latches and barriers.
+void Interpreter::count(const Stmt& s, Task& t) {
+  const Variable& v = p_.vars[s.slot];
+  const std::uint32_t n = object_element(v, s.index, s.name_pos, t);
+  const sim::Location at = where(s.pos);
+  switch (s.kind) {
+    case StmtKind::CountDown: {
+      const std::int64_t by = s.value != nullptr ? eval<false>(*s.value, t) : 1;
+      if (by < 0) runtime_error(s.pos, "'count_down' by a negative amount (" + std::to_string(by) + ")");
+      latches_[n]->count_down(by, at);
+      return;
+    }
+    case StmtKind::ArriveAndWait:
+      if (v.kind == GlobalKind::Latch) return latches_[n]->arrive_and_wait(1, at);
+      return barriers_[n]->arrive_and_wait(at);
+    case StmtKind::ArriveAndDrop: return barriers_[n]->arrive_and_drop(at);
+    default: return latches_[n]->wait(at);
+  }
+}
+
+// select: every send's value is worked out first (as in Go), then the sim select takes one ready
+// case — which one, when several are, is the strategy's choice — or the `else:` case.
+Interpreter::Flow Interpreter::select(const Stmt& s, Task& t) {
+  std::vector<std::unique_ptr<sim::detail::SelectCase>> cases;
+  std::vector<std::optional<std::int64_t>> got(s.body.size());
+  for (std::size_t i = 0; i < s.body.size(); ++i) {
+    const Stmt& c = *s.body[i];
+    sim::Channel<std::int64_t>& ch = channel(c, t);
+    if (c.kind == StmtKind::Send) {
+      cases.push_back(std::make_unique<sim::detail::SendCase<std::int64_t, sim::detail::NoHandler>>(
+          ch, eval<false>(*c.value, t), sim::detail::NoHandler{}, where(c.pos)));
+    } else {
+      cases.push_back(std::make_unique<sim::detail::RecvCase<std::int64_t, Got>>(ch, Got{&got[i]}, where(c.pos)));
+    }
+  }
+  std::vector<sim::detail::SelectCase*> ops;
+  for (const auto& c : cases) ops.push_back(c.get());
+  const std::size_t k = sim::detail::run_select(ops, !s.orelse.empty());
+  if (k >= cases.size()) return exec(s.orelse, t);
+  cases[k]->handle();
+  const Stmt& c = *s.body[k];
+  if (c.kind == StmtKind::Recv) received(c, got[k], t);
+  return exec(c.body, t);
+}
+
+// for x in c: one receive per round, until the channel is closed and drained.
+Interpreter::Flow Interpreter::channel_loop(const Stmt& s, Task& t) {
+  sim::Channel<std::int64_t>& ch = *channels_[object_element(p_.vars[s.slot2], s.index2, s.name2_pos, t)];
+  while (true) {
+    const std::optional<std::int64_t> v = ch.recv(where(s.pos));
+    if (!v) break;
+    t.locals[t.base + s.slot] = *v;
+    local_work(s.pos);
+    const Flow f = exec(s.body, t);
+    if (f == Flow::Break) break;
+    if (f == Flow::Return) return f;
+  }
+  return Flow::Next;
+}
+
+// read rw: / write rw: the rwlock held shared or exclusively for the block.
+Interpreter::Flow Interpreter::held(const Stmt& s, Task& t) {
+  sim::RwLock& rw = *rwlocks_[object_element(p_.vars[s.slot], s.index, s.name_pos, t)];
+  const sim::Location at = where(s.pos);
+  if (s.kind == StmtKind::Read) {
+    rw.lock_shared(at);
+    const Flow f = exec(s.body, t);
+    rw.unlock_shared(at);
+    return f;
+  }
+  rw.lock(at);
+  const Flow f = exec(s.body, t);
+  rw.unlock(at);
+  return f;
+}
+
+// lock m for 50ms: the body if the timed mutex was taken in time, else the `else:` block.
+Interpreter::Flow Interpreter::lock_for(const Stmt& s, Task& t) {
+  const std::uint32_t n = object_element(p_.vars[s.slot], s.index, s.name_pos, t);
+  const sim::Location at = where(s.pos);
+  if (!timed_[n]->try_lock_for(std::chrono::nanoseconds(s.duration), at)) return exec(s.orelse, t);
+  const Flow f = exec(s.body, t);
+  timed_[n]->unlock(at);
+  return f;
+}
+
+}  // namespace lang
