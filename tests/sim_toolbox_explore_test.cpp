@@ -214,3 +214,76 @@ TEST_CASE("async: without a co_await in between every interleaving passes; with 
   require_all_pass([&] { body(false); }, 2);
   require_found([&] { body(true); }, sim::FailureKind::AssertionFailed);
 }
+
+TEST_CASE("recursive and timed mutexes: every interleaving; a timed mutex relocked by its holder is found") {
+  require_all_pass([] {
+    sim::RecursiveMutex m{"m"};
+    sim::Atomic<int> count{0, "count"};
+    auto add = [&] {
+      m.lock();
+      m.lock();  // the holder again: no wait, no step
+      count.store(count.load() + 1);
+      m.unlock();
+      m.unlock();
+    };
+    sim::Thread a(add, "a"), b(add, "b");
+    a.join();
+    b.join();
+    sim::check(count.load() == 2, "lost update");
+  }, 26);
+  require_all_pass([] {
+    sim::TimedMutex m{"m"};
+    sim::Atomic<int> taken{0, "taken"}, gave_up{0, "gave_up"};
+    auto try_it = [&] {
+      if (m.try_lock_for(10ms)) {
+        taken.fetch_add(1);
+        m.unlock();
+      } else {
+        gave_up.fetch_add(1);
+      }
+    };
+    sim::Thread a(try_it, "a"), b(try_it, "b");
+    a.join();
+    b.join();
+    sim::check(taken.load() + gave_up.load() == 2 && taken.load() >= 1, "nobody took the mutex");
+  }, 23);
+  require_found(
+      [] {
+        sim::TimedMutex m{"m"};
+        sim::Thread a(
+            [&] {
+              m.lock();
+              if (!m.try_lock_for(5ms)) m.unlock();
+            },
+            "a");
+        a.join();
+      },
+      sim::FailureKind::LockMisuse);
+}
+
+TEST_CASE("latch: counting down past zero is found and replayed") {
+  require_found(
+      [] {
+        sim::Latch done{1, "done"};
+        sim::Thread a([&] { done.count_down(); }, "a"), b([&] { done.count_down(); }, "b");
+        a.join();
+        b.join();
+      },
+      sim::FailureKind::SyncMisuse);
+}
+
+TEST_CASE("task-local: every interleaving keeps each task's value its own") {
+  sim::TaskLocal<int> mine{0};
+  require_all_pass([&] {
+    auto work = [&](int n) {
+      for (int i = 0; i < n; ++i) {
+        ++mine.get();
+        sim::yield();
+      }
+      sim::check(mine.get() == n, "another task's count leaked into this one");
+    };
+    sim::Thread a([&] { work(2); }, "a"), b([&] { work(1); }, "b");
+    a.join();
+    b.join();
+  }, 15);
+}
