@@ -7,8 +7,8 @@
 // array, bound lazily to an Execution object the first time an execution touches it, and every
 // read or write of a cell is one scheduling point announced on that object (as sim::Shared
 // does), so the same strategies, checkers and replay tokens apply to scenarios and C++ bodies.
-// Mutexes and conditions are sim::Mutex and sim::CondVar objects made once and rebound each
-// execution. All state lives in the interpreter and is reset, not reallocated, per execution.
+// Mutexes, conditions, channels, rwlocks, latches and barriers are the sim primitives (sim::Mutex,
+// sim::Channel<int64_t>, ...) made once and rebound each execution. All state lives in the interpreter and is reset, not reallocated, per execution.
 #pragma once
 
 #include <cstdint>
@@ -21,12 +21,12 @@
 #include <vector>
 
 #include "lang/program.hpp"
-#include "sim/condvar.hpp"
-#include "sim/execution.hpp"
-#include "sim/mutex.hpp"
 #include "sim/barrier.hpp"
 #include "sim/channel.hpp"
+#include "sim/condvar.hpp"
+#include "sim/execution.hpp"
 #include "sim/latch.hpp"
+#include "sim/mutex.hpp"
 #include "sim/mutex_variants.hpp"
 #include "sim/rwlock.hpp"
 
