@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "lang/scenario.hpp"
+#include "sim/machine.hpp"
 #include "sim/failure.hpp"
 
 namespace cli {
@@ -65,9 +66,25 @@ struct CheckArgs {
   OutputArgs output;
 };
 
+// Changes to the scenario's machine line from the command line (timeline, compare).
+struct TimingOverrides {
+  std::uint32_t cores = 0;  // 0: the scenario's
+  double quantum_ms = 0;    // 0: the scenario's
+  bool gil = false;
+  bool no_gil = false;
+};
+
+struct TimelineArgs {
+  std::string file;
+  std::string trace_out;
+  std::uint32_t width = 64;
+  TimingOverrides machine;
+};
+
 int run_command(const RunArgs& args);
 int replay_command(const ReplayArgs& args);
 int check_command(const CheckArgs& args);
+int timeline_command(const TimelineArgs& args);
 
 // --- shared helpers (output.cpp, explore.cpp) ---
 
@@ -93,5 +110,7 @@ struct Explored {
 };
 Explored explore(const std::function<void()>& body, const ExploreArgs& args);
 lang::InterpreterOptions interpreter_options();
+// The machine a scenario's timing run uses: its `machine` line, changed by the overrides.
+sim::MachineModel machine_of(const lang::Program& program, const TimingOverrides& overrides);
 
 }  // namespace cli

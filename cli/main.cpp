@@ -4,6 +4,7 @@
 #include <map>
 
 #include "cli/cli.hpp"
+#include "cli/commands.hpp"
 
 namespace {
 
@@ -119,6 +120,9 @@ int main(int argc, char** argv) {
   output_options(*check_cmd, check.output, check_color, check_no_timing);
   check_cmd->footer(check_examples);
 
+  cli::TimelineArgs timeline;
+  CLI::App* timeline_cmd = cli::add_timeline_command(app, timeline);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -138,5 +142,6 @@ int main(int argc, char** argv) {
   check.output.timing = !check_no_timing;
   if (*run_cmd) return cli::run_command(run);
   if (*replay_cmd) return cli::replay_command(replay);
+  if (*timeline_cmd) return cli::timeline_command(timeline);
   return cli::check_command(check);
 }

@@ -22,6 +22,7 @@
 #include "sim/real_runner.hpp"
 #include "sim/runner.hpp"
 #include "sim/sim.hpp"
+#include "sim/timeline.hpp"
 
 namespace sim {
 

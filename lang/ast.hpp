@@ -63,6 +63,7 @@ enum class StmtKind : std::uint8_t {
   ArriveAndWait, // name: latch or barrier
   ArriveAndDrop, // name: barrier
   Await,         // name: latch (`wait done`, without a mutex)
+  Compute, AwaitSleep,  // `compute 50ms` (CPU work), `await sleep 1s` (an async task gives way)
 };
 
 // The keyword of a statement that waits or is a step of its own (what an `atomic:` block may not
@@ -98,7 +99,7 @@ struct Stmt {
   Block orelse;  // If: the else branch (an elif is an If inside it)
   std::vector<PrintItem> items;
   std::int32_t message = -1;  // Assert: string index, or -1
-  std::int64_t duration = 0;  // Sleep: nanoseconds
+  std::int64_t duration = 0;  // Sleep, Compute, AwaitSleep: nanoseconds
   bool elif = false;          // If: this If is the `elif` of the one whose orelse holds it
 };
 
@@ -124,12 +125,17 @@ struct GlobalDecl {
   Flavour flavour = Flavour::Plain;
 };
 
+// What a `thread`-like declaration starts: a thread of the main process, a process of its own
+// (own memory, own GIL), or an async task on the main process's event loop.
+enum class TaskKind : std::uint8_t { Thread, Process, Async };
+
 struct ThreadDecl {
   struct Entry {
     NamePos name;
     Expr* count = nullptr;  // `worker[4]`: an array of threads
   };
   Pos pos;
+  TaskKind kind = TaskKind::Thread;
   std::vector<Entry> names;
   Block body;
   std::uint32_t frame_size = 0;  // checker: local slots the body needs
@@ -141,9 +147,20 @@ struct ProcDecl {
   Block body;
   std::uint32_t frame_size = 0;
   bool returns_value = false;  // checker: some `return` carries a value
+  bool shares = false;         // checker: touches a global (so a process may not call it)
+};
+
+// `machine cores=2 quantum=5ms gil`: the machine timing runs use (interleave timeline).
+struct MachineDecl {
+  bool present = false;
+  Pos pos;
+  std::int64_t cores = 1;
+  std::int64_t quantum = 10'000'000;  // nanoseconds
+  bool gil = false;
 };
 
 struct Module {
+  MachineDecl machine;
   std::vector<NamePos> expects;
   Pos expect_pos;
   bool has_expect = false;

@@ -81,7 +81,11 @@ void Checker::run() {
     close_scope();
     proc_ = nullptr;
   }
-  for (ThreadDecl& d : m.threads) body(d.body, Context::Thread, d.frame_size);
+  for (ThreadDecl& d : m.threads) {
+    task_ = &d;
+    body(d.body, Context::Thread, d.frame_size);
+  }
+  task_ = nullptr;
   if (m.has_finally) body(m.finally, Context::Finally, m.finally_frame);
   context_ = Context::Invariant;
   for (Expr* e : m.invariants) condition(*e, "an invariant");
@@ -207,6 +211,8 @@ void Checker::threads() {
   for (std::size_t i = 0; i < p_.module.threads.size(); ++i) {
     const ThreadDecl& d = p_.module.threads[i];
     std::int64_t id = 0;
+    std::uint32_t processes = 0;
+    for (const ThreadSpec& s : p_.threads) processes = std::max(processes, s.process);
     for (const ThreadDecl::Entry& e : d.names) {
       const auto width = static_cast<std::uint32_t>(e.name.name.size());
       if (e.name.name == "main") fail(e.name.pos, "'main' is the task that starts the threads and runs 'finally:'; name the thread otherwise", width);
@@ -223,7 +229,8 @@ void Checker::threads() {
         if (p_.threads.size() >= max_threads) fail(e.name.pos, "more than " + std::to_string(max_threads) + " threads", width);
         std::string name(e.name.name);
         if (e.count != nullptr) name += "[" + std::to_string(k) + "]";
-        p_.threads.push_back(ThreadSpec{std::move(name), static_cast<std::uint32_t>(i), id++, e.name.pos});
+        const std::uint32_t process = d.kind == TaskKind::Process ? ++processes : 0;
+        p_.threads.push_back(ThreadSpec{std::move(name), static_cast<std::uint32_t>(i), id++, e.name.pos, process, d.kind == TaskKind::Async});
       }
     }
   }

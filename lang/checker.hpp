@@ -89,6 +89,11 @@ class Checker {
   std::string describe(const Global& g) const;
   const Local* local(std::string_view name) const;
 
+  // Processes, async tasks, the machine (checker_timing.cpp).
+  void timing(Stmt& s);
+  void process_memory(std::string_view name, Pos pos);
+  void process_call(const ProcDecl& callee, std::string_view name, Pos pos);
+
   Program& p_;
   const Source& src_;
   std::map<std::string_view, Global, std::less<>> globals_;
@@ -100,6 +105,7 @@ class Checker {
   int loops_ = 0;
   int atomic_ = 0;
   ProcDecl* proc_ = nullptr;
+  const ThreadDecl* task_ = nullptr;  // the thread, process or async task being checked
 };
 
 }  // namespace lang

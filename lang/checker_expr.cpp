@@ -158,6 +158,7 @@ Type Checker::name(Expr& e) {
     fail(e.pos, quoted + " is " + describe(g) + ", not a value", w);
   }
   if (v.array) fail(e.pos, quoted + " is an array: use one element, like " + std::string(e.name) + "[0]", w);
+  process_memory(e.name, e.pos);
   e.kind = ExprKind::Global;
   e.slot = g.index;
   return v.type;
@@ -175,6 +176,7 @@ Type Checker::index(Expr& e) {
   const Variable& v = p_.vars[g.index];
   if (!v.array) fail(e.pos, "'" + std::string(e.name) + "' is " + describe(g) + " but not an array", w);
   number(*e.a, value(*e.a), "an index");
+  process_memory(e.name, e.pos);
   e.kind = ExprKind::Global;
   e.slot = g.index;
   return v.type;
@@ -196,6 +198,7 @@ Type Checker::call(Expr& e) {
     value(*a);
     if (a->kind == ExprKind::String) fail(a->pos, "a procedure takes numbers, bools or thread names, not strings", width(*a));
   }
+  process_call(d, e.name, e.pos);
   e.kind = ExprKind::CallProc;
   e.slot = it->second.index;
   return Type::Any;
@@ -211,6 +214,7 @@ Type Checker::method(Expr& e) {
     if (g.sort == Sort::Variable && p_.vars[g.index].kind == GlobalKind::Shared) message += " (declare it 'atomic')";
     fail(e.pos, message, w);
   }
+  process_memory(e.name, e.pos);
   const Variable& v = p_.vars[g.index];
   if (v.array && e.a == nullptr) fail(e.pos, "'" + std::string(e.name) + "' is an array: call the method on one element, like " + std::string(e.name) + "[0]." + std::string(e.member) + "(...)", w);
   if (!v.array && e.a != nullptr) fail(e.pos, "'" + std::string(e.name) + "' is not an array", w);

@@ -46,6 +46,8 @@ const char* waiting_keyword(StmtKind kind) {
     case StmtKind::ArriveAndWait: return "arrive_and_wait";
     case StmtKind::ArriveAndDrop: return "arrive_and_drop";
     case StmtKind::Await: return "wait";
+    case StmtKind::Compute: return "compute";
+    case StmtKind::AwaitSleep: return "await";
     default: return nullptr;
   }
 }
@@ -149,6 +151,8 @@ void Checker::statement(Stmt& s) {
     case StmtKind::ArriveAndWait:
     case StmtKind::ArriveAndDrop:
     case StmtKind::Await: return toolbox(s);
+    case StmtKind::Compute:
+    case StmtKind::AwaitSleep: return timing(s);
   }
 }
 
@@ -227,6 +231,7 @@ std::uint32_t Checker::object_named(std::string_view name, Pos pos, std::initial
     fail(pos, std::string(use) + " needs " + wanted + ", and there is no '" + std::string(name) + "'" + did_you_mean(name, candidates), width);
   }
   const Global& g = it->second;
+  process_memory(name, pos);
   if (g.sort != Sort::Variable || std::find(kinds.begin(), kinds.end(), p_.vars[g.index].kind) == kinds.end()) {
     fail(pos, std::string(use) + " needs " + wanted + ", but '" + std::string(name) + "' is " + describe(g) + " (declared at line " +
                   std::to_string(g.pos.line) + ")", width);

@@ -5,6 +5,9 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "sim/machine.hpp"
+#include "sim/time.hpp"
+
 namespace lang {
 
 namespace {
@@ -115,7 +118,30 @@ void Interpreter::run_thread(std::uint32_t index) {
   const ThreadDecl& decl = p_.module.threads[spec.decl];
   Task& t = tasks_[index];
   start(t, index, spec.id, decl.frame_size);
+  if (spec.process != 0) sim::in_process(spec.process);
+  if (spec.async) loop_.lock(where(spec.pos));
   exec(decl.body, t);
+  if (spec.async) loop_.unlock(where(spec.pos));
+}
+
+void Interpreter::timed(const Stmt& s, Task& t) {
+  const sim::Duration d(s.duration);
+  switch (s.kind) {
+    case StmtKind::Compute:
+      no_atomic("compute", s.pos, t);
+      sim::compute(d, where(s.pos));
+      return;
+    case StmtKind::AwaitSleep:
+      // Give the event loop to the other async tasks while this one waits.
+      loop_.unlock(where(s.pos));
+      sim::sleep_for(d, where(s.pos));
+      loop_.lock(where(s.pos));
+      return;
+    default:
+      no_atomic("sleep", s.pos, t);
+      sim::sleep_for(d, where(s.pos));
+      return;
+  }
 }
 
 sim::ObjectId Interpreter::cell_object(std::uint32_t cell) {

@@ -116,6 +116,7 @@ class Interpreter {
   void acquire(Semaphore& s, Pos pos);
   void release(Semaphore& s, Pos pos);
   void print(const Stmt& s, Task& t);
+  void timed(const Stmt& s, Task& t);  // sleep, compute, await sleep (interpreter.cpp)
   void assertion(const Stmt& s, Task& t);
   void no_atomic(const char* what, Pos pos, Task& t);
 
@@ -164,6 +165,9 @@ class Interpreter {
   std::vector<std::unique_ptr<sim::CondVar>> conditions_;
   std::vector<Semaphore> semaphores_;
   std::vector<std::string> semaphore_names_;  // sized once: objects keep references to them
+  // The event loop async tasks share: a task holds it from one `await` to the next, so only
+  // `await` gives way to another async task (and a `compute` between blocks them all).
+  sim::Mutex loop_{"event loop"};
   std::vector<Task> tasks_;                  // one per thread, then main
   std::vector<sim::TaskId> task_ids_;
   sim::ObjectId output_id_ = sim::no_object;

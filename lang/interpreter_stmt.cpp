@@ -48,11 +48,12 @@ Interpreter::Flow Interpreter::exec(const Stmt& s, Task& t) {
     case StmtKind::Notify:
     case StmtKind::NotifyAll: object(s, t); return Flow::Next;
     case StmtKind::Yield:
-    case StmtKind::Sleep:
-      // Sleep takes virtual time once the runtime has a clock; until then it gives way like yield.
-      no_atomic(s.kind == StmtKind::Yield ? "yield" : "sleep", s.pos, t);
+      no_atomic("yield", s.pos, t);
       sim::yield(where(s.pos));
       return Flow::Next;
+    case StmtKind::Sleep:
+    case StmtKind::Compute:
+    case StmtKind::AwaitSleep: timed(s, t); return Flow::Next;
     case StmtKind::Print: print(s, t); return Flow::Next;
     case StmtKind::Assert: assertion(s, t); return Flow::Next;
     case StmtKind::Return:

@@ -104,13 +104,14 @@ void Parser::top_level() {
     case Tok::Newline: next(); return;
     default: break;
   }
+  if (t.kind == Tok::Name && timing_declaration(t)) return;
   if (t.kind == Tok::Name || (is_keyword(t.kind) && t.kind != Tok::True && t.kind != Tok::False)) {
     fail(t, "statements belong inside a 'thread', 'def' or 'finally:' block; found " + found(t) +
                 " at the top level (declarations there are expect, shared, atomic, mutex, condition, "
-                "semaphore, channel, rwlock, latch, barrier, thread, def, invariant, finally)");
+                "semaphore, channel, rwlock, latch, barrier, thread, process, async, machine, def, invariant, finally)");
   }
   fail(t, "expected a declaration (expect, shared, atomic, mutex, condition, semaphore, channel, rwlock, "
-          "latch, barrier, thread, def, invariant or finally), found " + found(t));
+          "latch, barrier, thread, process, async, machine, def, invariant or finally), found " + found(t));
 }
 
 // expect_line := 'expect' outcome {',' outcome} NEWLINE
@@ -185,6 +186,7 @@ void Parser::thread() {
   const Token& keyword = next();
   ThreadDecl d;
   d.pos = keyword.pos;
+  d.kind = keyword.text == "process" ? TaskKind::Process : keyword.text == "async" ? TaskKind::Async : TaskKind::Thread;
   do {
     ThreadDecl::Entry e;
     const Token& name = expect_name("for the thread");

@@ -43,6 +43,9 @@ class Parser {
   void expect_line();
   void global(GlobalKind kind);
   void thread();
+  bool timing_declaration(const Token& t);  // machine, process, async (parser_timing.cpp)
+  void machine_line();
+  Stmt* timing_statement();  // compute, await; null if the name starts no such statement
   void procedure();
   void invariant();
   void finally_block();

@@ -95,7 +95,10 @@ Stmt* Parser::simple_statement() {
       s->value = expression();
       break;
     }
-    case Tok::Name: s = name_statement(); break;
+    case Tok::Name:
+      s = timing_statement();
+      if (s == nullptr) s = name_statement();
+      break;
     case Tok::Yield: s = new_stmt(StmtKind::Yield, next()); break;
     case Tok::Pass: s = new_stmt(StmtKind::Pass, next()); break;
     case Tok::Break: s = new_stmt(StmtKind::Break, next()); break;

@@ -32,6 +32,8 @@ struct ThreadSpec {
   std::uint32_t decl = 0;    // index into module.threads
   std::int64_t id = 0;       // position among the threads its declaration starts
   Pos pos;
+  std::uint32_t process = 0;  // 0: the main process; a `process` declaration starts one per task
+  bool async = false;         // an `async` task: runs on the event loop, gives way only at `await`
 };
 
 struct Program {

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "sim/execution.hpp"
+#include "sim/machine.hpp"
 
 namespace sim {
 
@@ -22,7 +23,9 @@ void wait_virtual(Execution& e, Duration d, Location where) {
 
 void sleep_for(Duration d, Location where) {
   if (Execution* e = Execution::current()) {
+    const Nanos start = e->now();
     wait_virtual(*e, d, where);
+    if (Machine* m = Machine::current()) m->note_sleep(*e, start);
     return;
   }
   std::this_thread::sleep_for(d);
@@ -30,7 +33,11 @@ void sleep_for(Duration d, Location where) {
 
 void compute(Duration d, Location where) {
   if (Execution* e = Execution::current()) {
-    wait_virtual(*e, d, where);
+    if (Machine* m = Machine::current()) {
+      m->compute(*e, d, where);
+    } else {
+      wait_virtual(*e, d, where);
+    }
     return;
   }
   const auto until = std::chrono::steady_clock::now() + d;

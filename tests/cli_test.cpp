@@ -231,3 +231,23 @@ TEST_CASE("every malformed file: exit 2 and its file:line:col diagnostic, never 
   }
   CHECK(interleave("check tests/malformed/unknown_variable.scn").status == 2);
 }
+
+TEST_CASE("interleave timeline: makespans, the chart, and a trace written through a temporary name") {
+  const Result one = interleave("timeline scenarios/timing/count_threads.scn --width 16");
+  CHECK(one.status == 0);
+  CHECK(one.out.find("makespan 4 s  (machine: 1 core, quantum 10 ms, no GIL)") != std::string::npos);
+  const Result four = interleave("timeline scenarios/timing/count_threads.scn --cores 4 --width 16");
+  CHECK(four.out.find("makespan 1 s") != std::string::npos);
+  CHECK(four.out.find("|DDDDDDDDDDDDDDDD|") != std::string::npos);  // core 3: one task, the whole time
+  CHECK(interleave("timeline scenarios/timing/count_threads.scn --cores 4 --gil").out.find("makespan 4 s") != std::string::npos);
+  CHECK(interleave("timeline scenarios/timing/count_threads.scn --cores 4 --width 16").out == four.out);
+  const std::string trace = (std::filesystem::temp_directory_path() / ("interleave_cli_trace_" + std::to_string(::getpid()) + ".json")).string();
+  const Result traced = interleave("timeline scenarios/timing/sleep_async.scn --trace-out '" + trace + "'");
+  CHECK(traced.status == 0);
+  const std::string json = slurp(trace);
+  CHECK(json.find("\"traceEvents\": [") != std::string::npos);
+  CHECK(json.find("\"ph\": \"X\"") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(trace + ".tmp"));
+  std::filesystem::remove(trace);
+  CHECK(interleave("timeline tests/malformed/statement_at_top.scn").status == 2);
+}
