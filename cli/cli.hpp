@@ -81,10 +81,18 @@ struct TimelineArgs {
   TimingOverrides machine;
 };
 
+struct CompareArgs {
+  std::string dir = "scenarios/timing";
+  double unit = 0.1;  // seconds of real time per model second
+  std::uint32_t repeat = 3;
+  std::vector<std::uint32_t> cores{1, 2, 4};
+};
+
 int run_command(const RunArgs& args);
 int replay_command(const ReplayArgs& args);
 int check_command(const CheckArgs& args);
 int timeline_command(const TimelineArgs& args);
+int compare_command(const CompareArgs& args);
 
 // --- shared helpers (output.cpp, explore.cpp) ---
 

@@ -122,6 +122,8 @@ int main(int argc, char** argv) {
 
   cli::TimelineArgs timeline;
   CLI::App* timeline_cmd = cli::add_timeline_command(app, timeline);
+  cli::CompareArgs compare;
+  CLI::App* compare_cmd = cli::add_compare_command(app, compare);
 
   try {
     app.parse(argc, argv);
@@ -143,5 +145,6 @@ int main(int argc, char** argv) {
   if (*run_cmd) return cli::run_command(run);
   if (*replay_cmd) return cli::replay_command(replay);
   if (*timeline_cmd) return cli::timeline_command(timeline);
+  if (*compare_cmd) return cli::compare_command(compare);
   return cli::check_command(check);
 }

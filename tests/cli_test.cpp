@@ -251,3 +251,11 @@ TEST_CASE("interleave timeline: makespans, the chart, and a trace written throug
   std::filesystem::remove(trace);
   CHECK(interleave("timeline tests/malformed/statement_at_top.scn").status == 2);
 }
+
+TEST_CASE("interleave compare: the model's makespans next to a real run of each workload") {
+  const Result r = interleave("compare --unit 0.01 --repeat 1 --cores 1 --cores 64");
+  CHECK(r.status == 0);
+  CHECK(r.out.find("count_threads.scn          | 4 s      ") != std::string::npos);
+  CHECK(r.out.find("sleep_async.scn            | 1 s      ") != std::string::npos);
+  CHECK(r.out.find("| 1 s      n/a") != std::string::npos);  // no machine here lets a test use 64 CPUs
+}
