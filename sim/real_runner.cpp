@@ -72,6 +72,8 @@ RealReport run_real(const std::function<void()>& body, RealOptions options) {
     std::lock_guard<std::mutex> lock(g_sink_mutex);
     g_active = state;
   }
+  detail::set_noise_seed(options.seed);
+  detail::real_noise_on.store(options.noise == RealOptions::Noise::Yields, std::memory_order_relaxed);
   const auto start = std::chrono::steady_clock::now();
   std::thread driver([state, body, runs = options.runs] {
     for (std::uint64_t i = 0; i < runs; ++i) {
@@ -116,6 +118,7 @@ RealReport run_real(const std::function<void()>& body, RealOptions options) {
     std::lock_guard<std::mutex> lock(g_sink_mutex);
     g_active.reset();
   }
+  detail::real_noise_on.store(false, std::memory_order_relaxed);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }

@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "sim/object.hpp"
+#include "sim/real_runner.hpp"
 
 namespace sim {
 
@@ -29,6 +30,7 @@ class Shared {
   T load(Location where = Location::here()) const {
     Execution* e = Execution::current();
     if (e == nullptr) {
+      if (detail::real_noise_on.load(std::memory_order_relaxed)) [[unlikely]] detail::real_noise();
       if constexpr (relaxed_ok) return std::atomic_ref<T>(value_).load(std::memory_order_relaxed);
       return value_;
     }
@@ -42,6 +44,7 @@ class Shared {
   void store(T v, Location where = Location::here()) {
     Execution* e = Execution::current();
     if (e == nullptr) {
+      if (detail::real_noise_on.load(std::memory_order_relaxed)) [[unlikely]] detail::real_noise();
       if constexpr (relaxed_ok) {
         std::atomic_ref<T>(value_).store(v, std::memory_order_relaxed);
       } else {

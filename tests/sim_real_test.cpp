@@ -145,3 +145,20 @@ TEST_CASE("outside any simulation the primitives are the plain std ones") {
   CHECK(m.try_lock());
   m.unlock();
 }
+
+TEST_CASE("with noise, real threads hit the bank overdraft; with the lock, never") {
+  // Noise is a random yield or short sleep at each shared access: the check-then-act window of
+  // one thread then often spans the other's whole withdrawal. The rate is not asserted, only
+  // that real threads do hit it (10,000 runs measured for the note: see docs/timing.md).
+  sim::RealReport racy = sim::run_real(racy_bank, {.runs = 2000, .noise = sim::RealOptions::Noise::Yields});
+  MESSAGE(sim::summary(racy, "real threads: overdraft"));
+  CHECK(racy.runs == 2000);
+  CHECK(racy.failed > 0);
+  CHECK(racy.rate_low() <= racy.rate());
+  CHECK(racy.rate() <= racy.rate_high());
+  CHECK(contains(racy.first_failure, "balance went negative"));
+  sim::RealReport locked = sim::run_real(locked_bank, {.runs = 2000, .noise = sim::RealOptions::Noise::Yields});
+  CHECK(locked.runs == 2000);
+  CHECK(locked.failed == 0);
+  CHECK(contains(sim::summary(locked, "overdraft"), "overdraft in 0 of 2,000 runs (0.000%"));
+}
