@@ -192,9 +192,9 @@ void Interpreter::check_invariants(Task& t, Pos pos) {
 }
 
 void Interpreter::local_work(Pos pos) {
-  if (++local_work_ <= max_local_work) [[likely]] return;
+  if (++local_work_ <= options_.max_local_work) [[likely]] return;
   e_->fail(sim::FailureKind::StepLimit,
-           "more than " + std::to_string(max_local_work) + " loop iterations and calls in one execution: an endless loop over locals?",
+           "more than " + std::to_string(options_.max_local_work) + " loop iterations and calls in one execution: an endless loop over locals? (the limit is --max-loop-work)",
            where(pos));
   throw sim::detail::Abort{};
 }

@@ -50,6 +50,10 @@ struct InterpreterOptions {
   std::size_t stack_size = 256 * 1024;  // the fiber stack each task runs on (sim::ExecutionLimits)
   bool capture_output = false;          // keep what the execution printed, for output()
   OutputTally* tally = nullptr;         // if set (with capture_output), gets each finished execution's output
+  // Loop iterations and calls one execution may make between them: beyond, it is stopped as an
+  // endless loop (loops over locals take no steps, so the step limit alone would never end them).
+  std::uint64_t max_local_work = 10'000'000;
+  std::uint32_t max_call_depth = 200;  // nested procedure calls in one task (--max-call-depth)
 };
 
 class Interpreter {
@@ -64,10 +68,6 @@ class Interpreter {
   // What the last execution printed, one line per print (with capture_output on).
   const std::string& output() const { return output_; }
 
-  static constexpr std::uint32_t max_call_depth = 200;
-  // Loop iterations and calls one execution may make between them: beyond, it is stopped as an
-  // endless loop (loops over locals take no steps, so the step limit alone would never end them).
-  static constexpr std::uint64_t max_local_work = 10'000'000;
 
  private:
   enum class Flow : std::uint8_t { Next, Break, Continue, Return };

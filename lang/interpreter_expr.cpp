@@ -110,8 +110,9 @@ std::int64_t Interpreter::call(const Expr& e, Task& t, bool value_used) {
   const ProcDecl& d = p_.module.procs[e.slot];
   const auto* here = static_cast<const char*>(__builtin_frame_address(0));
   // Calls nest on the task's fiber stack: stop well before it runs out.
-  if (t.depth >= max_call_depth) [[unlikely]] {
-    runtime_error(e.pos, "recursion too deep: more than " + std::to_string(max_call_depth) + " nested calls (calling '" + std::string(e.name) + "')");
+  if (t.depth >= options_.max_call_depth) [[unlikely]] {
+    runtime_error(e.pos, "recursion too deep: more than " + std::to_string(options_.max_call_depth) + " nested calls (calling '" +
+                             std::string(e.name) + "'; the limit is --max-call-depth)");
   }
   if (t.stack_top - here > static_cast<std::ptrdiff_t>(options_.stack_size) - 96 * 1024) [[unlikely]] {
     runtime_error(e.pos, "recursion too deep: " + std::to_string(t.depth) + " nested calls fill the task's stack (calling '" +

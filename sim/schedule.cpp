@@ -11,6 +11,7 @@
 // two-thread bug is 8-16 characters. A newer format must use a new version number.
 #include "sim/schedule.hpp"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace sim {
@@ -19,7 +20,6 @@ namespace {
 
 constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 constexpr std::string_view prefix = "v1.";
-constexpr std::uint64_t max_choices = 1u << 28;
 
 void put_varint(std::string& out, std::uint64_t v) {
   while (v >= 0x80) {
@@ -89,7 +89,7 @@ std::string Schedule::encode() const {
   return out;
 }
 
-DecodedSchedule decode_schedule(std::string_view token) {
+DecodedSchedule decode_schedule(std::string_view token, std::uint64_t max_choices) {
   DecodedSchedule result;
   auto fail = [&](std::string message) {
     result.schedule.choices.clear();
@@ -107,7 +107,7 @@ DecodedSchedule decode_schedule(std::string_view token) {
     return fail("replay token version '" + std::string(version) + "' is not one this interleave reads (it reads version 1)");
   }
   std::string_view text = token.substr(dot + 1);
-  if (text.size() > (max_choices / 2)) return fail("replay token is too long");
+  if (text.size() > default_max_choices / 2) return fail("replay token is too long");
 
   std::string bytes;
   std::uint32_t acc = 0;
@@ -137,9 +137,13 @@ DecodedSchedule decode_schedule(std::string_view token) {
 
   Reader in{body};
   std::uint64_t count = 0;
-  if (!in.get(count) || count > max_choices) return fail("replay token is damaged: bad choice count");
+  if (!in.get(count)) return fail("replay token is damaged: bad choice count");
+  if (count > max_choices) {
+    return fail("replay token holds " + std::to_string(count) + " choices, more than the limit of " + std::to_string(max_choices));
+  }
   std::vector<Choice>& out = result.schedule.choices;
-  out.reserve(count);
+  // Runs expand, so the count may be far above the bytes read; grow with what is really there.
+  out.reserve(std::min<std::uint64_t>(count, body.size()));
   while (out.size() < count) {
     std::uint64_t head = 0, extra = 0;
     if (!in.get(head)) return fail("replay token is truncated: copy it whole");

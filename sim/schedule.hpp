@@ -29,6 +29,9 @@ struct DecodedSchedule {
   std::string error;  // empty on success
   bool ok() const { return error.empty(); }
 };
-DecodedSchedule decode_schedule(std::string_view token);
+// Tokens of more choices than `max_choices` are refused before any is stored (the default fits
+// the largest --max-steps); tools decoding untrusted text at volume (the fuzzer) pass less.
+inline constexpr std::uint64_t default_max_choices = std::uint64_t{1} << 27;
+DecodedSchedule decode_schedule(std::string_view token, std::uint64_t max_choices = default_max_choices);
 
 }  // namespace sim

@@ -1,0 +1,32 @@
+// Fuzz targets: the functions libFuzzer drives and the corpus test replays, one per input surface.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace fuzz {
+
+// Each takes any bytes and must neither crash, hang, leak, nor trip a sanitizer; a broken
+// internal promise (a token that does not survive its own round trip) aborts.
+using Target = void (*)(const std::uint8_t* data, std::size_t size);
+
+// The scenario lexer, parser and checker on the bytes as a file's text.
+void scenario(const std::uint8_t* data, std::size_t size);
+// The replay-token decoder; a token that decodes must encode back to the same schedule, and is
+// replayed on a small fixed scenario.
+void token(const std::uint8_t* data, std::size_t size);
+// A full run of the scenario the bytes spell, when it checks: a few executions, a small step budget.
+void run(const std::uint8_t* data, std::size_t size);
+
+struct Named {
+  const char* name;
+  Target target;
+  // Where its seeds are, relative to the source root: the corpus directory is the first.
+  std::vector<std::string> seeds;
+};
+// Every target, by the name scripts/fuzz takes.
+const std::vector<Named>& targets();
+
+}  // namespace fuzz
