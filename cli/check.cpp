@@ -7,6 +7,7 @@
 
 #include "cli/cli.hpp"
 #include "lang/outcome.hpp"
+#include "sim/progress.hpp"
 
 namespace cli {
 
@@ -61,7 +62,7 @@ Row check_one(const std::string& file, const CheckArgs& args, bool color_err, st
   row.expected = lang::join(expected);
   ExploreArgs budget = args.explore;
   budget.keep_going = true;  // every kind of finding, not only the first
-  const Explored explored = explore(lang::make_body(loaded->program, interpreter_options()), budget);
+  const Explored explored = explore(lang::make_body(loaded->program, interpreter_options(args.explore.limits)), budget);
   if (!explored.error.empty()) {
     error = explored.error;
     return row;
@@ -72,13 +73,14 @@ Row check_one(const std::string& file, const CheckArgs& args, bool color_err, st
   row.got = lang::join(found);
   row.executions = r.executions;
   row.seconds = r.seconds;
+  if (r.interrupted) row.got += " (interrupted)";
   if (found == expected) return row;
   row.verdict = Row::Verdict::Mismatch;
   for (const sim::Failure& f : r.failures) {
     const std::string name = lang::outcome_name(f.kind);
     if (std::find(expected.begin(), expected.end(), name) != expected.end()) continue;
     row.notes += fmt::format("  {}: unexpected {}: {} (at {})\n    replay: {}\n", file, name, f.message, to_string(f.where),
-                             replay_command_line(file, f.token, args.explore.max_steps));
+                             replay_command_line(file, f.token, args.explore.max_steps, args.explore.limits));
   }
   for (const std::string& name : expected) {
     if (name == "ok" || std::find(found.begin(), found.end(), name) != found.end()) continue;
@@ -96,7 +98,14 @@ int check_command(const CheckArgs& args) {
   const std::vector<std::string> files = scenario_files(args.paths, missing);
   std::vector<Row> rows;
   std::string error;
+  // Ctrl-C ends the search, not the process: the table shows the files checked so far.
+  const sim::SigintStop sigint;
+  std::size_t not_run = 0;
   for (const std::string& file : files) {
+    if (sim::SigintStop::flag().load()) {
+      ++not_run;
+      continue;
+    }
     rows.push_back(check_one(file, args, color_err, error));
     if (!error.empty()) {
       std::fprintf(stderr, "interleave: error: %s\n", error.c_str());
@@ -128,6 +137,7 @@ int check_command(const CheckArgs& args) {
   out += fmt::format("\n{} scenario{}: {} as expected", rows.size(), rows.size() == 1 ? "" : "s", passed);
   if (mismatched > 0) out += fmt::format(", {} not as expected", mismatched);
   if (errors > 0) out += fmt::format(", {} with errors", errors);
+  if (sim::SigintStop::flag().load()) out += fmt::format("; interrupted, {} not run", not_run);
   out += "\n";
   if (!notes.empty()) out += "\nNot as expected:\n" + notes;
   if (!args.output.quiet || mismatched + errors > 0) std::fputs(out.c_str(), stdout);

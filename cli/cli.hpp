@@ -24,6 +24,14 @@ enum class Color : std::uint8_t { Auto, Always, Never };
 // in the build, else the random walk.
 const char* default_strategy();
 
+// The scenario interpreter's limits (flags of run, check and replay); a replay needs the same.
+struct Limits {
+  std::uint32_t max_call_depth = 200;        // nested procedure calls per thread
+  std::uint64_t max_loop_work = 10'000'000;  // loop iterations and calls per execution
+  // The flags that set the limits not at their defaults, each with a leading space.
+  std::string flags() const;
+};
+
 // How to explore: shared by run and check.
 struct ExploreArgs {
   std::string strategy = default_strategy();
@@ -35,6 +43,7 @@ struct ExploreArgs {
   std::optional<std::uint32_t> preemptions;  // dfs: preemption bound
   std::uint32_t jobs = 1;
   std::uint32_t max_steps = 20000;  // per execution
+  Limits limits;
   bool keep_going = false;          // collect every distinct finding instead of stopping at the first
   bool progress = false;            // a progress line on stderr, when it is a terminal
 };
@@ -44,6 +53,7 @@ struct OutputArgs {
   bool timing = true;  // --no-timing drops wall times, for output that is the same byte for byte
   bool quiet = false;
   bool json = false;
+  std::string file;  // --output: the report goes to this file (written whole, then renamed) instead of stdout
 };
 
 struct RunArgs {
@@ -57,6 +67,7 @@ struct ReplayArgs {
   std::string file;
   std::string token;
   std::uint32_t max_steps = 20000;
+  Limits limits;
   OutputArgs output;
 };
 
@@ -101,14 +112,17 @@ std::string paint(const std::string& text, const char* code, bool color);
 // A word for a shell: left alone if safe, else in single quotes.
 std::string shell_quote(const std::string& word);
 // The command line that replays `token` on `file`, with the flags that change what runs.
-std::string replay_command_line(const std::string& file, const std::string& token, std::uint32_t max_steps);
+std::string replay_command_line(const std::string& file, const std::string& token, std::uint32_t max_steps, const Limits& limits = {});
 std::string json_string(const std::string& text);
+// Writes `text` to `path` through a temporary file renamed over it; returns an error message, or
+// nothing on success.
+std::string write_file(const std::string& path, const std::string& text);
 // Loads a scenario; on an error prints the diagnostic on stderr and returns nullopt.
 std::optional<lang::Loaded> load(const std::string& path, bool color);
 // What the threads printed in a failure's execution, one line per print, from its history.
 std::vector<std::string> printed(const sim::Failure& failure);
 // Renders the failures of a report as stories with their replay commands and output.
-std::string stories(const sim::Report& report, const std::string& file, std::uint32_t max_steps, bool color);
+std::string stories(const sim::Report& report, const std::string& file, std::uint32_t max_steps, bool color, const Limits& limits = {});
 
 // Explores `body` as the arguments say. A strategy that is not available yet gives `error`.
 struct Explored {
@@ -117,7 +131,7 @@ struct Explored {
   std::string note;  // what this exploration cannot see, said once on stderr
 };
 Explored explore(const std::function<void()>& body, const ExploreArgs& args);
-lang::InterpreterOptions interpreter_options();
+lang::InterpreterOptions interpreter_options(const Limits& limits = {});
 // The machine a scenario's timing run uses: its `machine` line, changed by the overrides.
 sim::MachineModel machine_of(const lang::Program& program, const TimingOverrides& overrides);
 

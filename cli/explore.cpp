@@ -3,6 +3,7 @@
 
 #include "cli/cli.hpp"
 #include "interleave/interleave.hpp"
+#include "sim/progress.hpp"
 
 // The strategies beyond the random walk come with interleave/explore.hpp; until a tree has it,
 // the random walk is all there is.
@@ -15,7 +16,9 @@ namespace cli {
 
 // Scenario tasks get a larger stack than C++ tasks: procedure calls nest interpreter frames. Stacks are
 // reserved, not committed, so the size costs nothing until a deep recursion touches it.
-lang::InterpreterOptions interpreter_options() { return lang::InterpreterOptions{.stack_size = 512 * 1024}; }
+lang::InterpreterOptions interpreter_options(const Limits& limits) {
+  return lang::InterpreterOptions{.stack_size = 512 * 1024, .max_local_work = limits.max_loop_work, .max_call_depth = limits.max_call_depth};
+}
 
 namespace {
 
@@ -99,6 +102,7 @@ Explored random_walk(const std::function<void()>& body, const ExploreArgs& args)
   options.time_limit = args.time_limit;
   options.on_failure = args.keep_going ? sim::OnFailure::Continue : sim::OnFailure::Stop;
   options.limits = limits(args);
+  options.cancel = &sim::SigintStop::flag();  // the command keeps a SigintStop alive
   out.report = sim::check_random(body, options);
   return out;
 }

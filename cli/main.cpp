@@ -45,6 +45,15 @@ struct Unset {
   std::int64_t preemptions = -1;
 };
 
+void limit_options(CLI::App& app, cli::Limits& l) {
+  app.add_option("--max-call-depth", l.max_call_depth, "nested procedure calls a thread may make (deeper is a runtime error)")
+      ->check(CLI::Range(1u, 1000000u))
+      ->capture_default_str();
+  app.add_option("--max-loop-work", l.max_loop_work, "loop iterations and calls one execution may make (more is a step-limit finding)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
+      ->capture_default_str();
+}
+
 void explore_options(CLI::App& app, cli::ExploreArgs& a, Unset& unset) {
   app.add_option("--strategy", a.strategy, "how to explore: portfolio (PCT and random), random, pct, dfs (every interleaving) or dpor (every one up to reordering independent steps)")
       ->check(CLI::IsMember({"random", "pct", "dfs", "dpor", "portfolio"}))
@@ -60,6 +69,7 @@ void explore_options(CLI::App& app, cli::ExploreArgs& a, Unset& unset) {
   app.add_option("--max-steps", a.max_steps, "steps one execution may take before it counts as endless (step-limit)")
       ->check(CLI::Range(1u, 100000000u))
       ->capture_default_str();
+  limit_options(app, a.limits);
 }
 
 void output_options(CLI::App& app, cli::OutputArgs& o, std::string& color, bool& no_timing) {
@@ -95,6 +105,7 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--keep-going", run.explore.keep_going, "collect every distinct finding instead of stopping at the first");
   run_cmd->add_flag("--outputs", run.outputs, "list the different outputs the executions printed, with how often each came");
   run_cmd->add_flag("--json", run.output.json, "print the results as JSON");
+  run_cmd->add_option("--output,-o", run.output.file, "write the report to this file instead of standard output (whole or not at all)");
   output_options(*run_cmd, run.output, run_color, run_no_timing);
   run_cmd->footer(run_examples);
 
@@ -105,6 +116,7 @@ int main(int argc, char** argv) {
   replay_cmd->add_option("FILE", replay.file, "the scenario file")->required();
   replay_cmd->add_option("TOKEN", replay.token, "the replay token a run printed")->required();
   replay_cmd->add_option("--max-steps", replay.max_steps, "the step limit the run used")->check(CLI::Range(1u, 100000000u))->capture_default_str();
+  limit_options(*replay_cmd, replay.limits);
   output_options(*replay_cmd, replay.output, replay_color, replay_no_timing);
   replay_cmd->footer(replay_examples);
 

@@ -32,10 +32,17 @@ std::string shell_quote(const std::string& word) {
   return out + "'";
 }
 
-std::string replay_command_line(const std::string& file, const std::string& token, std::uint32_t max_steps) {
+std::string Limits::flags() const {
+  std::string out;
+  if (max_call_depth != Limits{}.max_call_depth) out += " --max-call-depth " + std::to_string(max_call_depth);
+  if (max_loop_work != Limits{}.max_loop_work) out += " --max-loop-work " + std::to_string(max_loop_work);
+  return out;
+}
+
+std::string replay_command_line(const std::string& file, const std::string& token, std::uint32_t max_steps, const Limits& limits) {
   std::string line = "interleave replay " + shell_quote(file) + " " + shell_quote(token);
   if (max_steps != ExploreArgs{}.max_steps) line += " --max-steps " + std::to_string(max_steps);
-  return line;
+  return line + limits.flags();
 }
 
 std::string json_string(const std::string& text) {
@@ -76,12 +83,12 @@ std::vector<std::string> printed(const sim::Failure& failure) {
   return lines;
 }
 
-std::string stories(const sim::Report& report, const std::string& file, std::uint32_t max_steps, bool color) {
+std::string stories(const sim::Report& report, const std::string& file, std::uint32_t max_steps, bool color, const Limits& limits) {
   std::string out;
   for (const sim::Failure& f : report.failures) {
     checker::TextOptions options;
     options.timing = false;
-    options.replay_hint = replay_command_line(file, "{token}", max_steps);
+    options.replay_hint = replay_command_line(file, "{token}", max_steps, limits);
     // The hint's token placeholder must survive quoting: put it back.
     if (auto at = options.replay_hint.find("'{token}'"); at != std::string::npos) options.replay_hint.replace(at, 9, "{token}");
     std::string story = checker::story(f, options);

@@ -47,7 +47,7 @@ int replay_command(const ReplayArgs& args) {
   sim::ExecutionLimits limits;
   limits.max_steps = args.max_steps;
   limits.stack_size = interpreter_options().stack_size;
-  const std::function<void()> body = lang::make_body(loaded->program, interpreter_options());
+  const std::function<void()> body = lang::make_body(loaded->program, interpreter_options(args.limits));
   const sim::Report r = sim::replay(body, args.token, limits);
   if (r.ok()) {
     std::fputs((args.file + ": " + clean_run(body, decoded.schedule, limits)).c_str(), stdout);
@@ -56,7 +56,7 @@ int replay_command(const ReplayArgs& args) {
   bool diverged = false;
   for (const sim::Failure& f : r.failures) diverged = diverged || f.kind == sim::FailureKind::ReplayDivergence;
   std::string out = args.file + ": replayed " + args.token + "\n";
-  if (!args.output.quiet) out += stories(r, args.file, args.max_steps, color);
+  if (!args.output.quiet) out += stories(r, args.file, args.max_steps, color, args.limits);
   std::fputs(out.c_str(), stdout);
   if (diverged) {
     std::fprintf(stderr, "interleave: error: the token does not fit %s (was it made from another scenario, or an older version of this one?)\n",

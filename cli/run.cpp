@@ -5,6 +5,7 @@
 
 #include "cli/cli.hpp"
 #include "lang/outcome.hpp"
+#include "sim/progress.hpp"
 
 namespace cli {
 
@@ -16,12 +17,12 @@ std::string json_list(const std::vector<std::string>& items) {
   return out + "]";
 }
 
-std::string json_failure(const sim::Failure& f, const std::string& file, std::uint32_t max_steps) {
+std::string json_failure(const sim::Failure& f, const std::string& file, const ExploreArgs& args) {
   std::string out = "{\"kind\":" + json_string(lang::outcome_name(f.kind)) + ",\"name\":" + json_string(std::string(to_string(f.kind))) +
                     ",\"message\":" + json_string(f.message) + ",\"details\":" + json_list(f.details) +
                     ",\"where\":" + json_string(to_string(f.where)) + ",\"task\":" + json_string(f.task_name) +
                     ",\"execution\":" + std::to_string(f.execution) + ",\"token\":" + json_string(f.token) +
-                    ",\"replay\":" + json_string(replay_command_line(file, f.token, max_steps)) + ",\"output\":" + json_list(printed(f)) +
+                    ",\"replay\":" + json_string(replay_command_line(file, f.token, args.max_steps, args.limits)) + ",\"output\":" + json_list(printed(f)) +
                     ",\"steps\":[";
   const sim::History& h = f.history;
   for (std::size_t i = 0; i < h.steps.size(); ++i) {
@@ -39,10 +40,10 @@ std::string json_result(const std::string& file, const lang::Program& program, c
                     ",\"outcomes\":" + json_list(lang::outcomes_of(r)) +
                     ",\"as_expected\":" + (lang::outcomes_of(r) == lang::normalise(program.expects) ? "true" : "false") +
                     ",\"executions\":" + std::to_string(r.executions) + ",\"strategy\":" + json_string(r.strategy) +
-                    ",\"complete\":" + (r.complete ? "true" : "false");
+                    ",\"complete\":" + (r.complete ? "true" : "false") + ",\"interrupted\":" + (r.interrupted ? "true" : "false");
   if (args.output.timing) out += ",\"seconds\":" + fmt::format("{:.6f}", r.seconds);
   out += ",\"failures\":[";
-  for (std::size_t i = 0; i < r.failures.size(); ++i) out += (i > 0 ? "," : "") + json_failure(r.failures[i], file, args.explore.max_steps);
+  for (std::size_t i = 0; i < r.failures.size(); ++i) out += (i > 0 ? "," : "") + json_failure(r.failures[i], file, args.explore);
   return out + "]}";
 }
 
@@ -89,19 +90,36 @@ std::string json_outputs(const lang::OutputTally& tally) {
 }  // namespace
 
 int run_command(const RunArgs& args) {
-  const bool color = !args.output.json && use_color(args.output.color, 1);
+  const bool color = !args.output.json && (args.output.file.empty() ? use_color(args.output.color, 1) : args.output.color == Color::Always);
   const bool color_err = use_color(args.output.color, 2);
   int status = exit_ok;
   bool noted = false;
   std::string json;
+  // Ctrl-C ends the search, not the process: the file being explored reports what it found so
+  // far (every failure with its token), the files after it are listed as not run.
+  const sim::SigintStop sigint;
+  std::vector<std::string> not_run;
+  std::string saved;  // with --output: the whole report, written at the end
+  auto emit = [&](const std::string& text) {
+    if (args.output.file.empty()) {
+      std::fputs(text.c_str(), stdout);
+      std::fflush(stdout);
+    } else {
+      saved += text;
+    }
+  };
   for (const std::string& file : args.files) {
+    if (sim::SigintStop::flag().load()) {
+      not_run.push_back(file);
+      continue;
+    }
     const std::optional<lang::Loaded> loaded = load(file, color_err);
     if (!loaded) {
       status = exit_usage;
       continue;
     }
     lang::OutputTally tally;
-    lang::InterpreterOptions options = interpreter_options();
+    lang::InterpreterOptions options = interpreter_options(args.explore.limits);
     if (args.outputs) {
       options.capture_output = true;
       options.tally = &tally;
@@ -125,11 +143,22 @@ int run_command(const RunArgs& args) {
     }
     std::string out = summary(file, *loaded->program, r, args.output, color);
     if (args.outputs) out += outputs(tally);
-    if (!args.output.quiet) out += stories(r, file, args.explore.max_steps, color);
+    if (!args.output.quiet) out += stories(r, file, args.explore.max_steps, color, args.explore.limits);
     if (!args.output.quiet && &file != &args.files.back()) out += "\n";
-    std::fputs(out.c_str(), stdout);
+    emit(out);
   }
-  if (args.output.json) std::printf("{\"version\":1,\"results\":[%s]}\n", json.c_str());
+  const bool interrupted = sim::SigintStop::flag().load();
+  if (args.output.json) {
+    emit(fmt::format("{{\"version\":1,\"results\":[{}],\"interrupted\":{},\"not_run\":{}}}\n", json, interrupted, json_list(not_run)));
+  } else if (!not_run.empty()) {
+    emit(fmt::format("\ninterrupted: {} file{} not run: {}\n", not_run.size(), not_run.size() == 1 ? "" : "s", lang::join(not_run)));
+  }
+  if (!args.output.file.empty()) {
+    if (const std::string error = write_file(args.output.file, saved); !error.empty()) {
+      std::fprintf(stderr, "interleave: error: %s\n", error.c_str());
+      return exit_usage;
+    }
+  }
   return status;
 }
 

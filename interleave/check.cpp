@@ -24,7 +24,8 @@ Report check_random(const std::function<void()>& body, CheckOptions options) {
   Runner runner(RunOptions{.iterations = options.iterations,
                            .time_limit = options.time_limit,
                            .on_failure = options.on_failure,
-                           .limits = options.limits});
+                           .limits = options.limits,
+                           .cancel = options.cancel});
   RandomStrategy strategy(options.seed);
   checker::Checkers checkers(options.checks);  // one per run: the lock graph spans executions
   Observer* slot[1];

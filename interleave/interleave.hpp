@@ -8,6 +8,7 @@
 // Code under test only needs <sim/sim.hpp> (the primitives).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -38,6 +39,7 @@ struct CheckOptions {
   // Each failure's schedule is shrunk to the fewest preemptions found within a small budget;
   // off with `.minimize = {.enabled = false}`.
   checker::MinimizeOptions minimize{};
+  const std::atomic<bool>* cancel = nullptr;  // set from elsewhere (a Ctrl-C flag) to stop early
 };
 
 // Explore `body` with the seeded random strategy.

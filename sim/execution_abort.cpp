@@ -36,7 +36,8 @@ void Execution::abort_point(OpKind kind) {
 void Execution::step_limit() {
   fail(FailureKind::StepLimit,
        "execution ran " + std::to_string(limits_.max_steps) +
-           " steps without finishing: an endless loop or a livelock (the last steps show what repeats)",
+           " steps without finishing: an endless loop or a livelock (the last steps show what repeats; the limit is "
+           "ExecutionLimits::max_steps, --max-steps in interleave)",
        pending_[index(current_task_)].where);
 }
 

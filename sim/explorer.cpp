@@ -13,6 +13,7 @@
 #include "sim/observer.hpp"
 #include "sim/progress.hpp"
 #include "sim/replay_strategy.hpp"
+#include "sim/watchdog.hpp"
 
 namespace sim {
 
@@ -122,6 +123,7 @@ std::uint64_t schedule_hash(const Schedule& s) {
 JobResult run_job(const std::function<void()>& body, SlicedStrategy& strategy, const ExploreRun& run, Board& board,
                   std::uint32_t job, ProgressPrinter* printer) {
   JobResult out;
+  const Watchdog watchdog(run.time_limit);  // a task stuck between steps past the budget
   Execution exec(run.limits);
   std::vector<Observer*> observers;
   if (auto* o = dynamic_cast<Observer*>(&strategy)) observers.push_back(o);

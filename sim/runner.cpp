@@ -9,6 +9,7 @@
 #include "sim/observer.hpp"
 #include "sim/replay_strategy.hpp"
 #include "sim/strategy.hpp"
+#include "sim/watchdog.hpp"
 
 namespace sim {
 
@@ -71,6 +72,7 @@ struct Loop final : Continuation {
 }  // namespace
 
 Report Runner::run(const std::function<void()>& body, Strategy& strategy, std::span<Observer* const> observers) {
+  const Watchdog watchdog(options_.time_limit);  // a task stuck between steps past the budget
   Report report;
   Loop loop(options_, strategy, observers, report);
   for (bool more = loop.may_start(); more; more = loop.may_start()) {

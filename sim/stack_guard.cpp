@@ -15,17 +15,6 @@ namespace sim {
 
 namespace {
 
-void write_all(const std::string& text) {
-  const char* p = text.data();
-  std::size_t left = text.size();
-  while (left > 0) {
-    const ssize_t n = ::write(STDERR_FILENO, p, left);
-    if (n <= 0) return;
-    p += n;
-    left -= static_cast<std::size_t>(n);
-  }
-}
-
 void on_fault(int signal, siginfo_t* info, void*) {
   const Execution* e = Execution::current();
   if (e != nullptr) {
@@ -33,7 +22,7 @@ void on_fault(int signal, siginfo_t* info, void*) {
     if (t != no_task) {
       // The process is ending; formatting here is a last resort, not async-signal-safe.
       const std::size_t kib = e->stack_size() / 1024;
-      write_all("interleave: task " + e->task_name(t) + " overflowed its stack (" + std::to_string(kib) +
+      detail::write_stderr("interleave: task " + e->task_name(t) + " overflowed its stack (" + std::to_string(kib) +
                 " KiB): endless recursion, or raise ExecutionLimits::stack_size (e.g. .limits = {.stack_size = " +
                 std::to_string(kib * 4) + " * 1024})\n  replay token of the schedule so far: " +
                 e->schedule_so_far().encode() + "\n");
@@ -59,6 +48,17 @@ struct AltStack {
 };
 
 }  // namespace
+
+void detail::write_stderr(const std::string& text) {
+  const char* p = text.data();
+  std::size_t left = text.size();
+  while (left > 0) {
+    const ssize_t n = ::write(STDERR_FILENO, p, left);
+    if (n <= 0) return;
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+}
 
 void install_stack_guard() {
   // The handler cannot run on the stack that just overflowed: each thread gets its own.

@@ -1,6 +1,8 @@
 // Stack guard: turns a task's stack overflow (a fault on its fiber's guard page) into a report.
 #pragma once
 
+#include <string>
+
 namespace sim {
 
 // Installs, once per process, a SIGSEGV/SIGBUS handler running on an alternate signal stack
@@ -9,5 +11,10 @@ namespace sim {
 // token so far, then ends the process with exit code 3; any other fault is left to the
 // default action.
 void install_stack_guard();
+
+namespace detail {
+// Writes a last-resort report (the process is about to end) to stderr with write(2), no stdio.
+void write_stderr(const std::string& text);
+}  // namespace detail
 
 }  // namespace sim

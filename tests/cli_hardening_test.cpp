@@ -1,0 +1,200 @@
+// The command under stress: Ctrl-C or a time budget ending during `run`/`check` still prints the
+// report so far (every failure with its token; --json stays complete JSON), --output files are
+// whole or absent, and each interpreter limit has a flag its error names.
+#include <doctest/doctest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A scenario with many long threads: a search of it never ends by itself, and its races and
+// lost updates turn up early.
+fs::path large_scenario() {
+  const fs::path path = fs::temp_directory_path() / ("interleave_interrupt_" + std::to_string(::getpid()) + ".scn");
+  std::ofstream(path) << "expect race, assertion\n\nshared counter = 0\nmutex m\n\n"
+                         "thread worker[12]:\n    repeat 40:\n        counter = counter + 1\n        lock m:\n            counter = counter + 1\n\n"
+                         "finally:\n    assert counter == 960, \"an increment was lost\"\n";
+  return path;
+}
+
+// True once process `pid` catches SIGINT (its SigCgt mask in /proc has bit 1 set).
+bool catches_sigint(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("SigCgt:", 0) != 0) continue;
+    return (std::stoull(line.substr(7), nullptr, 16) & (1ull << (SIGINT - 1))) != 0;
+  }
+  return false;
+}
+
+struct Spawned {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs the command with `args`, sends SIGINT once it handles it and has run a while, and waits.
+Spawned interrupt(const std::vector<std::string>& args) {
+  const fs::path out = fs::temp_directory_path() / ("interleave_interrupt_" + std::to_string(::getpid()) + ".out");
+  const fs::path err = fs::temp_directory_path() / ("interleave_interrupt_" + std::to_string(::getpid()) + ".err");
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    if (!std::freopen(out.c_str(), "w", stdout) || !std::freopen(err.c_str(), "w", stderr)) ::_exit(127);
+    std::vector<char*> argv{const_cast<char*>(INTERLEAVE_BIN)};
+    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(INTERLEAVE_BIN, argv.data());
+    ::_exit(127);
+  }
+  // Polling for the handler is the only wait that matters; the pause after it lets the search find something.
+  for (int i = 0; i < 6000 && !catches_sigint(pid); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  ::kill(pid, SIGINT);
+  int raw = 0;
+  ::waitpid(pid, &raw, 0);
+  Spawned s;
+  s.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+  s.out = slurp(out);
+  s.err = slurp(err);
+  fs::remove(out);
+  fs::remove(err);
+  return s;
+}
+
+// Replays `token` and returns the replay's exit status (1: the failure shows again).
+int replay(const fs::path& file, const std::string& token) {
+  const std::string command = std::string("'") + INTERLEAVE_BIN + "' replay '" + file.string() + "' '" + token + "' --quiet >/dev/null 2>&1";
+  const int raw = std::system(command.c_str());
+  return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+}
+
+}  // namespace
+
+TEST_CASE("SIGINT during run --json --time-limit 60s gives complete JSON with every failure found and its token") {
+  const fs::path file = large_scenario();
+  const Spawned s = interrupt({"run", file.string(), "--json", "--keep-going", "--strategy", "random", "--iterations", "1000000000",
+                               "--time-limit", "60", "--no-timing"});
+  INFO("stdout: ", s.out, "\nstderr: ", s.err);
+  CHECK(s.status == 1);  // failures were found
+  const nlohmann::json j = nlohmann::json::parse(s.out);  // throws (fails the test) unless complete JSON
+  CHECK(j["interrupted"] == true);
+  REQUIRE(j["results"].size() == 1);
+  const nlohmann::json& r = j["results"][0];
+  CHECK(r["interrupted"] == true);
+  CHECK(r["complete"] == false);
+  CHECK(r["executions"].get<std::uint64_t>() > 0);
+  REQUIRE(r["failures"].size() >= 1);
+  for (const nlohmann::json& f : r["failures"]) {
+    CHECK(f["token"].get<std::string>().rfind("v1.", 0) == 0);
+    if (f["name"] == "AssertionFailed") CHECK(replay(file, f["token"].get<std::string>()) == 1);
+  }
+  fs::remove(file);
+}
+
+TEST_CASE("SIGINT during run prints the summary and every story found so far, then the files not run") {
+  const fs::path file = large_scenario();
+  const Spawned s = interrupt({"run", file.string(), file.string(), "--keep-going", "--iterations", "1000000000", "--time-limit", "60", "--color", "never"});
+  INFO("stdout: ", s.out, "\nstderr: ", s.err);
+  CHECK(s.status == 1);
+  CHECK(s.out.find("interrupted") != std::string::npos);
+  CHECK(s.out.find("replay: interleave replay") != std::string::npos);
+  CHECK(s.out.find("1 file not run") != std::string::npos);
+  fs::remove(file);
+}
+
+TEST_CASE("SIGINT during check prints the table so far and says it was interrupted") {
+  const fs::path file = large_scenario();
+  const Spawned s = interrupt({"check", file.string(), "--iterations", "1000000000", "--time-limit", "60", "--color", "never"});
+  INFO("stdout: ", s.out, "\nstderr: ", s.err);
+  CHECK(s.out.find("(interrupted)") != std::string::npos);
+  CHECK(s.out.find("1 scenario") != std::string::npos);
+  fs::remove(file);
+}
+
+TEST_CASE("SIGINT during run --output writes the whole report to the file through a temporary name") {
+  const fs::path file = large_scenario();
+  const fs::path dir = fs::temp_directory_path() / ("interleave_output_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const fs::path report = dir / "report.json";
+  std::ofstream(report) << "an older report";
+  const Spawned s = interrupt({"run", file.string(), "--json", "--keep-going", "--iterations", "1000000000", "--time-limit", "60", "-o", report.string()});
+  INFO("stdout: ", s.out, "\nstderr: ", s.err);
+  CHECK(s.out.empty());
+  const nlohmann::json j = nlohmann::json::parse(slurp(report));
+  CHECK(j["interrupted"] == true);
+  CHECK(j["results"][0]["failures"].size() >= 1);
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir)) ++files;
+  CHECK(files == 1);  // no temporary left behind
+  fs::remove_all(dir);
+  fs::remove(file);
+}
+
+TEST_CASE("a time budget ending gives the same complete report and JSON") {
+  const fs::path file = large_scenario();
+  const std::string command = std::string("'") + INTERLEAVE_BIN + "' run '" + file.string() +
+                              "' --json --keep-going --strategy random --iterations 1000000000 --time-limit 1 --no-timing";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string out;
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) out.append(buf, n);
+  const int raw = ::pclose(pipe);
+  CHECK(WEXITSTATUS(raw) == 1);
+  const nlohmann::json j = nlohmann::json::parse(out);
+  CHECK(j["interrupted"] == false);
+  CHECK(j["results"][0]["complete"] == false);
+  CHECK(j["results"][0]["failures"].size() >= 1);
+  fs::remove(file);
+}
+
+TEST_CASE("--max-call-depth and --max-loop-work are named by their errors and carried into the replay command") {
+  const fs::path file = fs::temp_directory_path() / ("interleave_limits_" + std::to_string(::getpid()) + ".scn");
+  std::ofstream(file) << "shared n = 0\ndef down(k):\n    return down(k + 1)\nthread diver:\n    n = down(0)\n";
+  const std::string bin = std::string("'") + INTERLEAVE_BIN + "' ";
+  const std::string out = fs::temp_directory_path() / ("interleave_limits_" + std::to_string(::getpid()) + ".out");
+  auto run = [&](const std::string& args) {
+    const int raw = std::system((bin + args + " >'" + out + "' 2>&1").c_str());
+    return std::pair{WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out)};
+  };
+  const auto [status, text] = run("run '" + file.string() + "' --strategy random --max-call-depth 50 --color never");
+  INFO(text);
+  CHECK(status == 1);
+  CHECK(text.find("more than 50 nested calls (calling 'down'; the limit is --max-call-depth)") != std::string::npos);
+  CHECK(text.find("diver") != std::string::npos);
+  const std::size_t at = text.find("replay: interleave replay");
+  REQUIRE(at != std::string::npos);
+  const std::string replay = text.substr(at + 8, text.find('\n', at) - at - 8);
+  CHECK(replay.find(" --max-call-depth 50") != std::string::npos);
+  const auto [replay_status, replay_text] = run(replay.substr(11) + " --color never");
+  CHECK(replay_status == 1);
+  CHECK(replay_text.find("more than 50 nested calls") != std::string::npos);
+
+  std::ofstream(file) << "shared x = 0\nthread spin:\n    while true:\n        pass\n";
+  const auto [loop_status, loop_text] = run("run '" + file.string() + "' --strategy random --max-loop-work 1000 --color never");
+  CHECK(loop_status == 1);
+  CHECK(loop_text.find("more than 1000 loop iterations and calls in one execution") != std::string::npos);
+  CHECK(loop_text.find("--max-loop-work") != std::string::npos);
+  fs::remove(file);
+  fs::remove(out);
+}
