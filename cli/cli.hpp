@@ -92,6 +92,18 @@ struct TimelineArgs {
   TimingOverrides machine;
 };
 
+struct RealArgs {
+  std::string file;
+  std::uint64_t runs = 1000;
+  bool noise = false;
+  std::uint64_t seed = 1;
+  double stall_seconds = 10;
+  std::string timeline;  // --timeline: the runs' threads as Chrome trace events
+  bool json = false;
+  bool no_timing = false;
+  bool no_simulation = false;  // else the scenario is also explored, for the side-by-side line
+};
+
 struct CompareArgs {
   std::string dir = "scenarios/timing";
   double unit = 0.1;  // seconds of real time per model second
@@ -104,6 +116,7 @@ int replay_command(const ReplayArgs& args);
 int check_command(const CheckArgs& args);
 int timeline_command(const TimelineArgs& args);
 int compare_command(const CompareArgs& args);
+int real_command(const RealArgs& args);
 
 // --- shared helpers (output.cpp, explore.cpp) ---
 

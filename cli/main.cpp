@@ -136,6 +136,8 @@ int main(int argc, char** argv) {
   CLI::App* timeline_cmd = cli::add_timeline_command(app, timeline);
   cli::CompareArgs compare;
   CLI::App* compare_cmd = cli::add_compare_command(app, compare);
+  cli::RealArgs real;
+  CLI::App* real_cmd = cli::add_real_command(app, real);
 
   try {
     app.parse(argc, argv);
@@ -158,5 +160,6 @@ int main(int argc, char** argv) {
   if (*replay_cmd) return cli::replay_command(replay);
   if (*timeline_cmd) return cli::timeline_command(timeline);
   if (*compare_cmd) return cli::compare_command(compare);
+  if (*real_cmd) return cli::real_command(real);
   return cli::check_command(check);
 }

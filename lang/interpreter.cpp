@@ -10,42 +10,21 @@
 
 namespace lang {
 
-namespace {
+std::unique_ptr<Backend> make_sim_backend(Interpreter& in);  // backend_sim.cpp
 
-void format_int(const void* p, std::string& out) { out += std::to_string(*static_cast<const std::int64_t*>(p)); }
-void format_bool(const void* p, std::string& out) { out += *static_cast<const std::int64_t*>(p) != 0 ? "true" : "false"; }
-
-}  // namespace
-
-Interpreter::Interpreter(const Program& program, InterpreterOptions options)
+Interpreter::Interpreter(const Program& program, InterpreterOptions options, Backend* backend)
     : p_(program), options_(options), path_(program.path()) {
-  const std::size_t cells = program.cell_names.size();
-  values_.resize(cells);
-  ids_.resize(cells);
-  cell_kinds_.resize(cells);
-  cell_created_.resize(cells);
+  if (backend == nullptr) own_backend_ = make_sim_backend(*this);
+  b_ = backend != nullptr ? backend : own_backend_.get();
+  values_.resize(program.cell_names.size());
   for (const Variable& v : program.vars) {
-    const sim::Location created = where(v.pos);
-    switch (v.kind) {
-      case GlobalKind::Shared:
-      case GlobalKind::Atomic:
-        for (std::uint32_t i = 0; i < v.size; ++i) {
-          cell_kinds_[v.first + i] = v.kind == GlobalKind::Atomic ? sim::ObjectKind::Atomic : sim::ObjectKind::Shared;
-          cell_created_[v.first + i] = created;
-        }
-        break;
-      case GlobalKind::Condition:
-      case GlobalKind::Semaphore:
-        for (std::uint32_t i = 0; i < v.size; ++i) {
-          std::string name = v.array ? v.name + "[" + std::to_string(i) + "]" : v.name;
-          if (v.kind == GlobalKind::Condition) conditions_.push_back(std::make_unique<sim::CondVar>(name, created));
-          if (v.kind == GlobalKind::Semaphore) {
-            semaphores_.emplace_back();
-            semaphore_names_.push_back(std::move(name));
-          }
-        }
-        break;
-      default: make_objects(v); break;
+    if (v.kind == GlobalKind::Shared || v.kind == GlobalKind::Atomic || v.kind == GlobalKind::Semaphore) continue;
+    if (v.kind != GlobalKind::Condition) {
+      make_objects(v);
+      continue;
+    }
+    for (std::uint32_t i = 0; i < v.size; ++i) {
+      conditions_.push_back(std::make_unique<sim::CondVar>(v.array ? v.name + "[" + std::to_string(i) + "]" : v.name, where(v.pos)));
     }
   }
   tasks_.resize(program.threads.size() + 1);
@@ -56,14 +35,8 @@ Interpreter::~Interpreter() = default;
 
 void Interpreter::reset() {
   std::copy(p_.cell_initial.begin(), p_.cell_initial.end(), values_.begin());
-  std::fill(ids_.begin(), ids_.end(), sim::no_object);
-  for (const Variable& v : p_.vars) {
-    if (v.kind != GlobalKind::Semaphore) continue;
-    for (std::uint32_t i = 0; i < v.size; ++i) semaphores_[v.first + i] = Semaphore{v.initial, v.limit, sim::no_object, {}};
-  }
-  output_id_ = sim::no_object;
-  atomic_id_ = sim::no_object;
-  local_work_ = 0;
+  b_->reset();
+  local_work_.store(0, std::memory_order_relaxed);
   output_.clear();
 }
 
@@ -85,10 +58,7 @@ void Interpreter::run() {
     std::fprintf(stderr, "interleave: internal error: a scenario runs only inside a simulation\n");
     std::abort();
   }
-  reset();
-  Task& main = tasks_.back();
-  start(main, -1, 0, p_.module.finally_frame);
-  if (!p_.module.invariants.empty()) check_invariants(main, Pos{});
+  begin();
   for (std::uint32_t i = 0; i < p_.threads.size(); ++i) {
     const ThreadSpec& spec = p_.threads[i];
     const sim::TaskId t = e_->spawn(spec.name, where(spec.pos));
@@ -97,7 +67,18 @@ void Interpreter::run() {
     task_ids_[i] = t;
   }
   for (std::uint32_t i = 0; i < p_.threads.size(); ++i) e_->join(task_ids_[i], where(p_.threads[i].pos));
-  if (p_.module.has_finally) exec(p_.module.finally, main);
+  end();
+}
+
+void Interpreter::begin() {
+  reset();
+  Task& main = tasks_.back();
+  start(main, -1, 0, p_.module.finally_frame);
+  if (!p_.module.invariants.empty()) check_invariants(main, Pos{});
+}
+
+void Interpreter::end() {
+  if (p_.module.has_finally) exec(p_.module.finally, tasks_.back());
   if (options_.tally != nullptr) options_.tally->add(output_);
 }
 
@@ -119,9 +100,9 @@ void Interpreter::run_thread(std::uint32_t index) {
   Task& t = tasks_[index];
   start(t, index, spec.id, decl.frame_size);
   if (spec.process != 0) sim::in_process(spec.process);
-  if (spec.async) loop_.lock(where(spec.pos));
+  if (spec.async) b_->loop_enter(where(spec.pos));
   exec(decl.body, t);
-  if (spec.async) loop_.unlock(where(spec.pos));
+  if (spec.async) b_->loop_leave(where(spec.pos));
 }
 
 void Interpreter::timed(const Stmt& s, Task& t) {
@@ -129,54 +110,25 @@ void Interpreter::timed(const Stmt& s, Task& t) {
   switch (s.kind) {
     case StmtKind::Compute:
       no_atomic("compute", s.pos, t);
-      sim::compute(d, where(s.pos));
+      b_->compute(d, where(s.pos));
       return;
     case StmtKind::AwaitSleep:
       // Give the event loop to the other async tasks while this one waits.
-      loop_.unlock(where(s.pos));
-      sim::sleep_for(d, where(s.pos));
-      loop_.lock(where(s.pos));
+      b_->loop_leave(where(s.pos));
+      b_->sleep(d, where(s.pos));
+      b_->loop_enter(where(s.pos));
       return;
     default:
       no_atomic("sleep", s.pos, t);
-      sim::sleep_for(d, where(s.pos));
+      b_->sleep(d, where(s.pos));
       return;
   }
 }
 
-sim::ObjectId Interpreter::cell_object(std::uint32_t cell) {
-  sim::ObjectId& id = ids_[cell];
-  if (id == sim::no_object) [[unlikely]] id = e_->add_object(cell_kinds_[cell], p_.cell_names[cell], cell_created_[cell]);
-  return id;
-}
-
-sim::ObjectId Interpreter::named_object(sim::ObjectId& id, sim::ObjectKind kind, const std::string& name) {
-  if (id == sim::no_object) id = e_->add_object(kind, name, sim::Location{path_, 0});
-  return id;
-}
-
-std::int64_t Interpreter::read(std::uint32_t cell, Pos pos, Task& t) {
-  const sim::ObjectId id = cell_object(cell);
-  const sim::OpKind kind = cell_kinds_[cell] == sim::ObjectKind::Atomic ? sim::OpKind::AtomicLoad : sim::OpKind::Read;
-  // Inside an `atomic:` block the block's one step covers every access in it.
-  if (t.atomic == 0) e_->schedule(kind, id, where(pos));
-  const std::int64_t v = values_[cell];
-  if (e_->observed()) {
-    const bool boolean = p_.cell_types[cell] == Type::Bool;
-    e_->publish(kind, id, where(pos), sim::ValueRef{&v, boolean ? &format_bool : &format_int});
-  }
-  return v;
-}
+std::int64_t Interpreter::read(std::uint32_t cell, Pos pos, Task& t) { return b_->load(cell, where(pos), t.atomic == 0); }
 
 void Interpreter::write(std::uint32_t cell, std::int64_t value, Pos pos, Task& t) {
-  const sim::ObjectId id = cell_object(cell);
-  const sim::OpKind kind = cell_kinds_[cell] == sim::ObjectKind::Atomic ? sim::OpKind::AtomicStore : sim::OpKind::Write;
-  if (t.atomic == 0) e_->schedule(kind, id, where(pos));
-  values_[cell] = value;
-  if (e_->observed()) {
-    const bool boolean = p_.cell_types[cell] == Type::Bool;
-    e_->publish(kind, id, where(pos), sim::ValueRef{&values_[cell], boolean ? &format_bool : &format_int});
-  }
+  b_->store(cell, value, where(pos), t.atomic == 0);
   if (t.atomic == 0 && !p_.module.invariants.empty()) check_invariants(t, pos);
 }
 
@@ -186,22 +138,21 @@ void Interpreter::check_invariants(Task& t, Pos pos) {
     std::vector<std::string> details{"invariant " + std::string(p_.text(*inv)) + " (line " + std::to_string(inv->pos.line) + ")"};
     for (std::string& v : values_in(*inv, t)) details.push_back(std::move(v));
     const std::string message = pos.line == 0 ? "the invariant does not hold at the start" : "invariant broken: " + std::string(p_.text(*inv));
-    e_->fail(sim::FailureKind::AssertionFailed, message, where(pos.line == 0 ? inv->pos : pos), std::move(details));
-    throw sim::detail::Abort{};
+    fail(sim::FailureKind::AssertionFailed, message, pos.line == 0 ? inv->pos : pos, std::move(details));
   }
 }
 
 void Interpreter::local_work(Pos pos) {
-  if (++local_work_ <= options_.max_local_work) [[likely]] return;
-  e_->fail(sim::FailureKind::StepLimit,
-           "more than " + std::to_string(options_.max_local_work) + " loop iterations and calls in one execution: an endless loop over locals? (the limit is --max-loop-work)",
-           where(pos));
-  throw sim::detail::Abort{};
+  const std::uint64_t work = local_work_.load(std::memory_order_relaxed) + 1;
+  local_work_.store(work, std::memory_order_relaxed);
+  if (work <= options_.max_local_work) [[likely]] return;
+  fail(sim::FailureKind::StepLimit,
+       "more than " + std::to_string(options_.max_local_work) + " loop iterations and calls in one execution: an endless loop over locals? (the limit is --max-loop-work)",
+       pos);
 }
 
 void Interpreter::runtime_error(Pos pos, std::string message, std::vector<std::string> details) {
-  e_->fail(sim::FailureKind::AssertionFailed, "runtime error: " + message, where(pos), std::move(details));
-  throw sim::detail::Abort{};  // fail() returns only while unwinding, which never reaches here
+  fail(sim::FailureKind::AssertionFailed, "runtime error: " + message, pos, std::move(details));
 }
 
 std::string Interpreter::show(std::int64_t value, Type type) const {

@@ -9,8 +9,11 @@
 // does), so the same strategies, checkers and replay tokens apply to scenarios and C++ bodies.
 // Mutexes, conditions, channels, rwlocks, latches and barriers are the sim primitives (sim::Mutex,
 // sim::Channel<int64_t>, ...) made once and rebound each execution. All state lives in the interpreter and is reset, not reallocated, per execution.
+// What a step does goes through a Backend (lang/backend.hpp): the simulation's by default, or
+// real OS threads' (lang/real_runner.hpp), which starts the threads itself with begin/run_thread/end.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -20,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "lang/backend.hpp"
 #include "lang/program.hpp"
 #include "sim/barrier.hpp"
 #include "sim/channel.hpp"
@@ -58,18 +62,30 @@ struct InterpreterOptions {
 
 class Interpreter {
  public:
-  explicit Interpreter(const Program& program, InterpreterOptions options = {});
+  // Without a backend, steps go to the simulation (run() inside an Execution).
+  explicit Interpreter(const Program& program, InterpreterOptions options = {}, Backend* backend = nullptr);
   Interpreter(const Interpreter&) = delete;
   Interpreter& operator=(const Interpreter&) = delete;
   ~Interpreter();
 
   // One execution: must run as the body of a simulation (Execution::current() set).
   void run();
+  // The pieces of one run for a runner that starts the threads itself (real threads): begin on
+  // the main thread (state reset, invariants checked), run_thread(i) on thread i's own OS thread,
+  // end on the main thread once they have all finished (`finally:`).
+  void begin();
+  void run_thread(std::uint32_t index);
+  void end();
+  std::size_t threads() const { return p_.threads.size(); }
+  // A cell's value now, taking no step (safe while other threads write it).
+  std::int64_t peek(std::uint32_t cell) const { return std::atomic_ref<const std::int64_t>(values_[cell]).load(std::memory_order_relaxed); }
+  std::int64_t* cells() { return values_.data(); }
   // What the last execution printed, one line per print (with capture_output on).
   const std::string& output() const { return output_; }
 
 
  private:
+  friend class SimBackend;
   enum class Flow : std::uint8_t { Next, Break, Continue, Return };
   struct Task {
     std::vector<std::int64_t> locals;  // frames, one above the other; grown, never shrunk
@@ -83,25 +99,20 @@ class Interpreter {
     const char* stack_top = nullptr;   // where the task's C++ frames began, to bound recursion
     std::string text;                  // the line being printed
   };
-  struct Semaphore {
-    std::int64_t count = 0;
-    std::int64_t max = -1;  // -1: no max
-    sim::ObjectId id = sim::no_object;
-    sim::WaitList waiters;
-  };
 
   // Tasks and state (interpreter.cpp).
   void reset();
-  void run_thread(std::uint32_t index);
   void start(Task& t, std::int64_t self, std::int64_t id, std::uint32_t frame);
   sim::Location where(Pos pos) const { return sim::Location{path_, pos.line}; }
-  sim::ObjectId cell_object(std::uint32_t cell);
-  sim::ObjectId named_object(sim::ObjectId& id, sim::ObjectKind kind, const std::string& name);
   std::int64_t read(std::uint32_t cell, Pos pos, Task& t);
   void write(std::uint32_t cell, std::int64_t value, Pos pos, Task& t);
   void check_invariants(Task& t, Pos pos);
   void local_work(Pos pos);
   [[noreturn]] void runtime_error(Pos pos, std::string message, std::vector<std::string> details = {});
+  [[noreturn]] void fail(sim::FailureKind kind, std::string message, Pos pos, std::vector<std::string> details = {}) {
+    b_->fail(kind, std::move(message), where(pos), std::move(details));
+    __builtin_unreachable();  // every backend's fail() throws
+  }
   std::string show(std::int64_t value, Type type) const;
   std::vector<std::string> values_in(const Expr& e, Task& t);
 
@@ -113,8 +124,6 @@ class Interpreter {
   Flow atomic_block(const Stmt& s, Task& t);
   void assign(const Stmt& s, Task& t);
   void object(const Stmt& s, Task& t);
-  void acquire(Semaphore& s, Pos pos);
-  void release(Semaphore& s, Pos pos);
   void print(const Stmt& s, Task& t);
   void timed(const Stmt& s, Task& t);  // sleep, compute, await sleep (interpreter.cpp)
   void assertion(const Stmt& s, Task& t);
@@ -131,9 +140,6 @@ class Interpreter {
   sim::Channel<std::int64_t>& channel(const Stmt& s, Task& t);
   void received(const Stmt& s, const std::optional<std::int64_t>& value, Task& t);
   void store(const Expr& target, std::int64_t value, Pos pos, Task& t);
-  void lock_mutex(std::uint32_t n, sim::Location at);
-  void unlock_mutex(std::uint32_t n, sim::Location at);
-  void over_release(Semaphore& s, Pos pos);
 
   // Expressions (interpreter_expr.cpp).
   template <bool Peek>
@@ -150,11 +156,11 @@ class Interpreter {
   const Program& p_;
   const InterpreterOptions options_;
   const char* path_;
+  std::unique_ptr<Backend> own_backend_;     // the simulation's, unless one was given
+  Backend* b_;
   sim::Execution* e_ = nullptr;
-  std::vector<std::int64_t> values_;         // per cell
-  std::vector<sim::ObjectId> ids_;           // per cell, no_object until first touched
-  std::vector<sim::ObjectKind> cell_kinds_;  // per cell
-  std::vector<sim::Location> cell_created_;  // per cell: its declaration
+  // Per cell. Read and written through atomic_ref: on real threads every access is atomic.
+  std::vector<std::int64_t> values_;
   std::vector<std::unique_ptr<sim::Mutex>> mutexes_;  // per mutex; null for a recursive or timed one
   std::vector<std::unique_ptr<sim::RecursiveMutex>> recursive_;  // per mutex; null unless recursive
   std::vector<std::unique_ptr<sim::TimedMutex>> timed_;          // per mutex; null unless timed
@@ -163,18 +169,14 @@ class Interpreter {
   std::vector<std::unique_ptr<sim::Latch>> latches_;
   std::vector<std::unique_ptr<sim::Barrier<>>> barriers_;
   std::vector<std::unique_ptr<sim::CondVar>> conditions_;
-  std::vector<Semaphore> semaphores_;
-  std::vector<std::string> semaphore_names_;  // sized once: objects keep references to them
   // The event loop async tasks share: a task holds it from one `await` to the next, so only
   // `await` gives way to another async task (and a `compute` between blocks them all).
   sim::Mutex loop_{"event loop"};
   std::vector<Task> tasks_;                  // one per thread, then main
   std::vector<sim::TaskId> task_ids_;
-  sim::ObjectId output_id_ = sim::no_object;
-  sim::ObjectId atomic_id_ = sim::no_object;
-  const std::string output_name_ = "output";
-  const std::string atomic_name_ = "atomic";
-  std::uint64_t local_work_ = 0;
+  // Relaxed loads and stores, not an increment: threads of a real run may lose a count, which a
+  // limit on endless loops can afford.
+  std::atomic<std::uint64_t> local_work_{0};
   std::string output_;
 };
 

@@ -7,9 +7,6 @@ namespace lang {
 
 namespace {
 
-void format_int(const void* p, std::string& out) { out += std::to_string(*static_cast<const std::int64_t*>(p)); }
-void format_bool(const void* p, std::string& out) { out += *static_cast<const std::int64_t*>(p) != 0 ? "true" : "false"; }
-
 constexpr const char* spelling[] = {" + ", " - ", " * ", " / ", " % "};
 
 }  // namespace
@@ -28,7 +25,7 @@ std::int64_t Interpreter::eval(const Expr& e, Task& t) {
       const Variable& v = p_.vars[e.slot];
       const std::uint32_t cell = e.a == nullptr ? v.first : element(v, eval<Peek>(*e.a, t), e.pos);
       if constexpr (Peek) {
-        return values_[cell];
+        return peek(cell);
       } else {
         return read(cell, e.pos, t);
       }
@@ -36,7 +33,7 @@ std::int64_t Interpreter::eval(const Expr& e, Task& t) {
     case ExprKind::AtomicOp:
       if constexpr (Peek) {
         const Variable& v = p_.vars[e.slot];
-        return values_[e.a == nullptr ? v.first : element(v, eval<Peek>(*e.a, t), e.pos)];
+        return peek(e.a == nullptr ? v.first : element(v, eval<Peek>(*e.a, t), e.pos));
       } else {
         return atomic_op(e, t);
       }
@@ -154,30 +151,35 @@ std::int64_t Interpreter::atomic_op(const Expr& e, Task& t) {
     write(cell, args[0], e.pos, t);
     return 0;
   }
-  const sim::ObjectId id = cell_object(cell);
-  if (t.atomic == 0) e_->schedule(sim::OpKind::AtomicRmw, id, where(e.pos));
-  std::int64_t& value = values_[cell];
-  const std::int64_t old = value;
-  std::int64_t result = old;
-  switch (e.method) {
-    case Method::FetchAdd:
-    case Method::FetchSub: {
-      std::int64_t r = 0;
-      const bool overflow = e.method == Method::FetchAdd ? __builtin_add_overflow(old, args[0], &r) : __builtin_sub_overflow(old, args[0], &r);
-      if (overflow) runtime_error(e.pos, "integer overflow in '" + std::string(p_.text(e)) + "' (" + v.name + " is " + std::to_string(old) + ")");
-      value = r;
-      break;
+  struct Update {
+    Interpreter& in;
+    const Expr& e;
+    const Variable& v;
+    const std::int64_t* args;
+    std::int64_t result = 0;
+  } u{*this, e, v, args};
+  // The new value from the old; the backend may ask more than once (a compare-and-swap loop).
+  auto next = [](void* context, std::int64_t old) -> std::int64_t {
+    Update& u = *static_cast<Update*>(context);
+    u.result = old;
+    switch (u.e.method) {
+      case Method::FetchAdd:
+      case Method::FetchSub: {
+        std::int64_t r = 0;
+        const bool overflow = u.e.method == Method::FetchAdd ? __builtin_add_overflow(old, u.args[0], &r) : __builtin_sub_overflow(old, u.args[0], &r);
+        if (overflow) {
+          u.in.runtime_error(u.e.pos, "integer overflow in '" + std::string(u.in.p_.text(u.e)) + "' (" + u.v.name + " is " + std::to_string(old) + ")");
+        }
+        return r;
+      }
+      case Method::Exchange: return u.args[0];
+      default:  // cas(expected, new): true when it swapped
+        u.result = old == u.args[0] ? 1 : 0;
+        return u.result != 0 ? u.args[1] : old;
     }
-    case Method::Exchange: value = args[0]; break;
-    default:  // cas(expected, new): true when it swapped
-      result = old == args[0] ? 1 : 0;
-      if (result != 0) value = args[1];
-      break;
-  }
-  if (e_->observed()) {
-    const bool boolean = p_.cell_types[cell] == Type::Bool;
-    e_->publish(sim::OpKind::AtomicRmw, id, where(e.pos), sim::ValueRef{&value, boolean ? &format_bool : &format_int});
-  }
+  };
+  b_->update(cell, next, &u, where(e.pos), t.atomic == 0);
+  const std::int64_t result = u.result;
   if (t.atomic == 0 && !p_.module.invariants.empty()) check_invariants(t, e.pos);
   return result;
 }

@@ -7,13 +7,6 @@
 
 namespace lang {
 
-namespace {
-
-void format_text(const void* p, std::string& out) { out += *static_cast<const std::string*>(p); }
-void format_count(const void* p, std::string& out) { out += std::to_string(*static_cast<const std::int64_t*>(p)); }
-
-}  // namespace
-
 Interpreter::Flow Interpreter::exec(const Block& block, Task& t) {
   for (const Stmt* s : block) {
     const Flow f = exec(*s, t);
@@ -49,7 +42,7 @@ Interpreter::Flow Interpreter::exec(const Stmt& s, Task& t) {
     case StmtKind::NotifyAll: object(s, t); return Flow::Next;
     case StmtKind::Yield:
       no_atomic("yield", s.pos, t);
-      sim::yield(where(s.pos));
+      b_->yield(where(s.pos));
       return Flow::Next;
     case StmtKind::Sleep:
     case StmtKind::Compute:
@@ -112,10 +105,10 @@ Interpreter::Flow Interpreter::loop(const Stmt& s, Task& t) {
 Interpreter::Flow Interpreter::locked(const Stmt& s, Task& t) {
   no_atomic("lock", s.pos, t);
   const std::uint32_t m = object_element(p_.vars[s.slot], s.index, s.name_pos, t);
-  lock_mutex(m, where(s.pos));
+  b_->lock(m, where(s.pos));
   const Flow f = exec(s.body, t);
   // Leaving the block any way but by a failure (break, continue, return) unlocks.
-  unlock_mutex(m, where(s.pos));
+  b_->unlock(m, where(s.pos));
   return f;
 }
 
@@ -126,15 +119,12 @@ Interpreter::Flow Interpreter::atomic_block(const Stmt& s, Task& t) {
     --t.atomic;
     return f;
   }
-  // One step for the whole block, shown as taking a lock named "atomic": every access inside is
-  // ordered with every other atomic block, and a plain access elsewhere still races with them.
-  const sim::ObjectId id = named_object(atomic_id_, sim::ObjectKind::Mutex, atomic_name_);
-  e_->schedule(sim::OpKind::Lock, id, where(s.pos));
-  e_->publish(sim::OpKind::Lock, id, where(s.pos));
+  // One step for the whole block (Backend::atomic_begin says how).
+  b_->atomic_begin(where(s.pos));
   ++t.atomic;
   const Flow f = exec(s.body, t);
   --t.atomic;
-  e_->publish(sim::OpKind::Unlock, id, where(s.pos));
+  b_->atomic_end(where(s.pos));
   if (!p_.module.invariants.empty()) check_invariants(t, s.pos);
   return f;
 }
@@ -151,60 +141,12 @@ void Interpreter::object(const Stmt& s, Task& t) {
   const std::uint32_t n = object_element(v, s.index, s.name_pos, t);
   const sim::Location at = where(s.pos);
   switch (s.kind) {
-    case StmtKind::Acquire:
-      if (v.kind == GlobalKind::Mutex) {
-        lock_mutex(n, at);
-      } else {
-        acquire(semaphores_[n], s.pos);
-      }
-      return;
-    case StmtKind::Release:
-      if (v.kind == GlobalKind::Mutex) {
-        unlock_mutex(n, at);
-      } else {
-        release(semaphores_[n], s.pos);
-      }
-      return;
-    case StmtKind::Wait: {
-      sim::Mutex& m = *mutexes_[object_element(p_.vars[s.slot2], s.index2, s.name2_pos, t)];
-      // The scenario holds the mutex itself (lock block or acquire): lend it to the wait, never
-      // let the unique_lock unlock it.
-      std::unique_lock<sim::Mutex> lock(m, std::adopt_lock);
-      struct Lend {
-        std::unique_lock<sim::Mutex>& lock;
-        ~Lend() { lock.release(); }
-      } lend{lock};
-      conditions_[n]->wait(lock, at);
-      return;
-    }
-    case StmtKind::Notify: conditions_[n]->notify_one(at); return;
-    default: conditions_[n]->notify_all(at); return;
+    case StmtKind::Acquire: return v.kind == GlobalKind::Mutex ? b_->lock(n, at) : b_->acquire(n, at);
+    case StmtKind::Release: return v.kind == GlobalKind::Mutex ? b_->unlock(n, at) : b_->release(n, at);
+    case StmtKind::Wait: return b_->wait(n, object_element(p_.vars[s.slot2], s.index2, s.name2_pos, t), at);
+    case StmtKind::Notify: return b_->notify(n, false, at);
+    default: return b_->notify(n, true, at);
   }
-}
-
-// A counting semaphore on the Execution's wait lists: acquire waits while the count is 0. Its
-// steps are read-modify-writes of the count, which orders a release before the acquire it enables.
-void Interpreter::acquire(Semaphore& s, Pos pos) {
-  const sim::ObjectId id = named_object(s.id, sim::ObjectKind::Atomic, semaphore_names_[static_cast<std::size_t>(&s - semaphores_.data())]);
-  const sim::TaskId me = e_->current_task();
-  e_->enlist(s.waiters, me, sim::Waiting{sim::OpKind::AtomicRmw, id, sim::no_task, where(pos)});
-  if (s.count == 0) e_->block(me);
-  e_->schedule(sim::OpKind::AtomicRmw, id, where(pos));
-  // Chosen to run, so the count is above zero.
-  e_->delist(s.waiters, me);
-  --s.count;
-  if (s.count == 0) e_->block_all(s.waiters);
-  e_->publish(sim::OpKind::AtomicRmw, id, where(pos), sim::ValueRef{&s.count, &format_count});
-}
-
-void Interpreter::release(Semaphore& s, Pos pos) {
-  const sim::ObjectId id = named_object(s.id, sim::ObjectKind::Atomic, semaphore_names_[static_cast<std::size_t>(&s - semaphores_.data())]);
-  e_->schedule(sim::OpKind::AtomicRmw, id, where(pos));
-  if (s.count == std::numeric_limits<std::int64_t>::max()) runtime_error(pos, "semaphore count overflow");
-  if (s.count == s.max) over_release(s, pos);
-  ++s.count;
-  e_->unblock_all(s.waiters);
-  e_->publish(sim::OpKind::AtomicRmw, id, where(pos), sim::ValueRef{&s.count, &format_count});
 }
 
 void Interpreter::assign(const Stmt& s, Task& t) {
@@ -251,10 +193,7 @@ void Interpreter::print(const Stmt& s, Task& t) {
       text += show(eval<false>(*item.expr, t), item.expr->type);
     }
   }
-  // Output goes to one stream every thread shares, so each print is a step on it.
-  const sim::ObjectId id = named_object(output_id_, sim::ObjectKind::Shared, output_name_);
-  if (t.atomic == 0) e_->schedule(sim::OpKind::Print, id, where(s.pos));
-  if (e_->observed()) e_->publish(sim::OpKind::Print, id, where(s.pos), sim::ValueRef{&text, &format_text});
+  b_->print(text, where(s.pos), t.atomic == 0);
   if (options_.capture_output) {
     output_ += text;
     output_ += '\n';
@@ -267,8 +206,7 @@ void Interpreter::assertion(const Stmt& s, Task& t) {
   for (std::string& v : values_in(*s.value, t)) details.push_back(std::move(v));
   std::string message = s.message >= 0 ? p_.module.strings[static_cast<std::size_t>(s.message)]
                                        : "assertion failed: " + std::string(p_.text(*s.value));
-  e_->fail(sim::FailureKind::AssertionFailed, std::move(message), where(s.pos), std::move(details));
-  throw sim::detail::Abort{};
+  fail(sim::FailureKind::AssertionFailed, std::move(message), s.pos, std::move(details));
 }
 
 }  // namespace lang

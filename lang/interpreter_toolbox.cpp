@@ -48,28 +48,6 @@ void Interpreter::make_objects(const Variable& v) {
   }
 }
 
-void Interpreter::lock_mutex(std::uint32_t n, sim::Location at) {
-  if (mutexes_[n] != nullptr) return mutexes_[n]->lock(at);
-  if (recursive_[n] != nullptr) return recursive_[n]->lock(at);
-  timed_[n]->lock(at);
-}
-
-void Interpreter::unlock_mutex(std::uint32_t n, sim::Location at) {
-  if (mutexes_[n] != nullptr) return mutexes_[n]->unlock(at);
-  if (recursive_[n] != nullptr) return recursive_[n]->unlock(at);
-  timed_[n]->unlock(at);
-}
-
-// A release that would lift a semaphore above its declared max: the classic double release.
-void Interpreter::over_release(Semaphore& s, Pos pos) {
-  const std::string name = semaphore_names_[static_cast<std::size_t>(&s - semaphores_.data())];
-  e_->fail(sim::FailureKind::SyncMisuse,
-           e_->task_name(e_->current_task()) + " releases semaphore " + name + " past its max of " + std::to_string(s.max) +
-               ": more releases than acquires",
-           where(pos));
-  throw sim::detail::Abort{};
-}
-
 sim::Channel<std::int64_t>& Interpreter::channel(const Stmt& s, Task& t) {
   return *channels_[object_element(p_.vars[s.slot], s.index, s.name_pos, t)];
 }
@@ -190,9 +168,9 @@ Interpreter::Flow Interpreter::held(const Stmt& s, Task& t) {
 Interpreter::Flow Interpreter::lock_for(const Stmt& s, Task& t) {
   const std::uint32_t n = object_element(p_.vars[s.slot], s.index, s.name_pos, t);
   const sim::Location at = where(s.pos);
-  if (!timed_[n]->try_lock_for(std::chrono::nanoseconds(s.duration), at)) return exec(s.orelse, t);
+  if (!b_->lock_for(n, sim::Duration(s.duration), at)) return exec(s.orelse, t);
   const Flow f = exec(s.body, t);
-  timed_[n]->unlock(at);
+  b_->unlock(n, at);
   return f;
 }
 

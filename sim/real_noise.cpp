@@ -44,6 +44,14 @@ void wilson(const RealReport& r, double& low, double& high) {
   high = std::min(1.0, centre + half);
 }
 
+std::string percent(double fraction) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, fraction >= 0.01 ? "%.1f%%" : "%.3f%%", fraction * 100);
+  return buf;
+}
+
+}  // namespace
+
 std::string with_commas(std::uint64_t n) {
   std::string digits = std::to_string(n), out;
   for (std::size_t i = 0; i < digits.size(); ++i) {
@@ -52,14 +60,6 @@ std::string with_commas(std::uint64_t n) {
   }
   return out;
 }
-
-std::string percent(double fraction) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, fraction >= 0.01 ? "%.1f%%" : "%.3f%%", fraction * 100);
-  return buf;
-}
-
-}  // namespace
 
 double RealReport::rate_low() const {
   double low = 0, high = 0;
@@ -73,11 +73,12 @@ double RealReport::rate_high() const {
   return high;
 }
 
-std::string summary(const RealReport& r, const std::string& what) {
+std::string summary(const RealReport& r, const std::string& what, WallTime wall) {
   char per_run[48];
   std::snprintf(per_run, sizeof per_run, "%.3f ms per run", r.runs == 0 ? 0.0 : r.seconds * 1000 / static_cast<double>(r.runs));
   std::string out = what + " in " + with_commas(r.failed) + " of " + with_commas(r.runs) + " runs (" + percent(r.rate()) +
-                    ", 95% CI " + percent(r.rate_low()) + "-" + percent(r.rate_high()) + "), " + per_run;
+                    ", 95% CI " + percent(r.rate_low()) + "-" + percent(r.rate_high()) + ")";
+  if (wall == WallTime::Show) out += std::string(", ") + per_run;
   if (r.stalled) out += "; a run stalled (a deadlock?) and was abandoned";
   return out;
 }

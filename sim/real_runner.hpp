@@ -31,8 +31,12 @@ struct RealReport {
   double rate_low() const;
   double rate_high() const;
 };
-// "overdraft in 11 of 20,000 runs (0.055%, 95% CI 0.031%-0.098%), 0.8 ms per run"
-std::string summary(const RealReport& report, const std::string& what);
+// "overdraft in 11 of 20,000 runs (0.055%, 95% CI 0.031%-0.098%), 0.8 ms per run"; without the
+// time per run with WallTime::Hide (output that is the same from run to run when the counts are).
+enum class WallTime : std::uint8_t { Show, Hide };
+std::string summary(const RealReport& report, const std::string& what, WallTime wall = WallTime::Show);
+// "20,000": a count with thousands separated, as summaries print them.
+std::string with_commas(std::uint64_t n);
 
 RealReport run_real(const std::function<void()>& body, RealOptions options = {});
 

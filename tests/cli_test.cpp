@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 #include <sys/wait.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -258,4 +260,70 @@ TEST_CASE("interleave compare: the model's makespans next to a real run of each 
   CHECK(r.out.find("count_threads.scn          | 4 s      ") != std::string::npos);
   CHECK(r.out.find("sleep_async.scn            | 1 s      ") != std::string::npos);
   CHECK(r.out.find("| 1 s      n/a") != std::string::npos);  // no machine here lets a test use 64 CPUs
+}
+
+TEST_CASE("interleave real: the overdraft counted next to the simulation's; the locked bank has none; JSON and trace load") {
+  const Result race = interleave("real scenarios/bank_race.scn --runs 2000 --noise --seed 3 --no-timing");
+  CHECK(race.status == 1);
+  CHECK(contains(race.out, "scenarios/bank_race.scn: 2,000 runs on real threads, 2 threads each, with noise (seed 3)"));
+  CHECK(contains(race.out, "overdraft (at scenarios/bank_race.scn:11, in main; first in run "));
+  CHECK(contains(race.out, "real threads: overdraft in "));
+  CHECK(contains(race.out, "; simulation: overdraft found at execution 2\n"));
+  CHECK_FALSE(contains(race.out, "ms per run"));
+
+  const Result locked = interleave("real scenarios/bank_locked.scn --runs 2000 --noise --json");
+  CHECK(locked.status == 0);
+  const nlohmann::json j = nlohmann::json::parse(locked.out);
+  CHECK(j["runs"] == 2000);
+  CHECK(j["failed"] == 0);
+  CHECK(j["outcomes"].size() == 1);
+  CHECK(j["outcomes"][0]["kind"] == "ok");
+  CHECK(j["outcomes"][0]["runs"] == 2000);
+  CHECK(j["rate_high"].get<double>() < 0.01);
+  CHECK(j["ms_per_run"].get<double>() > 0);
+  CHECK(j["simulation"]["first_finding"].is_null());
+
+  const std::string trace = (std::filesystem::temp_directory_path() / ("interleave_cli_real_" + std::to_string(::getpid()) + ".json")).string();
+  const Result traced = interleave("real scenarios/lost_update.scn --runs 20 --no-simulation --timeline '" + trace + "'");
+  CHECK(traced.status <= 1);
+  const nlohmann::json t = nlohmann::json::parse(slurp(trace));
+  std::size_t runs = 0;
+  for (const auto& e : t["traceEvents"]) {
+    for (const char* field : {"ph", "pid", "tid"}) CHECK(e.contains(field));
+    if (e["ph"] == "X") {
+      CHECK(e.contains("ts"));
+      CHECK(e.contains("dur"));
+      runs += e["pid"] == 2 ? 1 : 0;
+    }
+  }
+  CHECK(runs == 20 * 3);  // lost_update.scn: three threads
+  CHECK_FALSE(std::filesystem::exists(trace + ".tmp"));
+  std::filesystem::remove(trace);
+}
+
+TEST_CASE("interleave real: a deadlock ends its runs and says who waits for what; bad input exits 2") {
+  // Each thread takes its first lock and waits (on a semaphore) until the other has taken its own.
+  const std::string file = (std::filesystem::temp_directory_path() / ("interleave_cli_deadlock_" + std::to_string(::getpid()) + ".scn")).string();
+  std::ofstream(file) << "mutex a, b\nsemaphore a_held = 0\nsemaphore b_held = 0\n"
+                         "thread left:\n    lock a:\n        release a_held\n        acquire b_held\n        lock b:\n            pass\n"
+                         "thread right:\n    lock b:\n        release b_held\n        acquire a_held\n        lock a:\n            pass\n";
+  const Result d = interleave("real '" + file + "' --runs 50 --no-timing");
+  std::filesystem::remove(file);
+  CHECK(d.status == 1);
+  CHECK(contains(d.out, "  deadlock             50  every thread waits for another (first in run 1)\n"
+                        "      left waits for mutex b (held by right)\n      right waits for mutex a (held by left)\n"));
+  CHECK(contains(d.out, "real threads: deadlock in 50 of 50 runs (100.0%"));
+  CHECK(contains(d.out, "; simulation: deadlock found at execution "));
+  CHECK(interleave("real").status == 2);
+  CHECK(interleave("real scenarios/bank_race.scn --runs 0").status == 2);
+  CHECK(interleave("real scenarios/bank_race.scn --runs many").status == 2);
+  CHECK(interleave("real scenarios/bank_race.scn --stall-seconds -1").status == 2);
+  CHECK(interleave("real scenarios/bank_race.scn --loud").status == 2);
+  CHECK(interleave("real no/such/file.scn").status == 2);
+  CHECK(interleave("real tests/malformed/statement_at_top.scn").status == 2);
+  CHECK(interleave("real scenarios/bank_race.scn --runs 1 --timeline /no/such/dir/t.json").status == 2);
+  const Result refused = interleave("real scenarios/channel_pipeline.scn --runs 1");
+  CHECK(refused.status == 2);
+  CHECK(contains(refused.err, "scenarios/channel_pipeline.scn:"));
+  CHECK(contains(refused.err, "cannot run on real threads yet"));
 }

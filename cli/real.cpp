@@ -1,0 +1,181 @@
+// interleave real: a scenario on real OS threads, many runs, outcomes counted, next to what the
+// simulation finds.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "lang/outcome.hpp"
+#include "lang/real_runner.hpp"
+
+namespace cli {
+
+namespace {
+
+const char* const real_examples = R"(
+Examples:
+  interleave real scenarios/bank_race.scn --runs 10000
+  interleave real scenarios/bank_race.scn --runs 10000 --noise
+  interleave real scenarios/bank_locked.scn --runs 10000 --noise --json
+  interleave real scenarios/lost_update.scn --runs 100 --timeline runs.json   (open in Perfetto)
+
+Each scenario thread runs on an OS thread; shared variables are real memory, mutexes, conditions
+and semaphores block in the OS, sleep and compute take real time. The threads of a run start
+together. A deadlock is reported as soon as every thread waits for another; a run that does not
+end within --stall-seconds is stopped and counted as a stall. Channels, select, rwlocks, latches
+and barriers are refused (interleave run explores them).
+Exit status: 0 no run failed, 1 some run failed, 2 bad input or usage.
+)";
+
+// What a kind of ending is called in the summary line: an assertion's message, else its kind.
+std::string called(const std::string& kind, const std::string& message) { return kind == "assertion" ? message : kind; }
+
+// What the failed runs have in common, for the summary line.
+std::string what_failed(const lang::RealRunReport& r) {
+  if (r.outcomes.size() == 1) return called(r.outcomes.front().kind, r.outcomes.front().message);
+  return r.outcomes.empty() ? "a failure" : "a failure (" + std::to_string(r.outcomes.size()) + " kinds)";
+}
+
+// "simulation: overdraft found at execution 2": the simulation's finding that matches the real
+// runs' commonest ending, else its first fatal one, else its first.
+std::string simulated(const sim::Report& s, const lang::RealRunReport& r) {
+  const lang::RealOutcome* top = nullptr;
+  for (const lang::RealOutcome& o : r.outcomes) {
+    if (top == nullptr || o.runs > top->runs) top = &o;
+  }
+  const sim::Failure* pick = s.failures.empty() ? nullptr : &s.failures.front();
+  for (const sim::Failure& f : s.failures) {
+    if (sim::is_fatal(f.kind) && !sim::is_fatal(pick->kind)) pick = &f;
+  }
+  for (const sim::Failure& f : s.failures) {
+    if (top != nullptr && called(top->kind, top->message) == called(lang::outcome_name(f.kind), f.message)) {
+      pick = &f;
+      break;
+    }
+  }
+  if (pick == nullptr) return "simulation: no failure in " + sim::with_commas(s.executions) + " executions" + (s.complete ? " (search complete)" : "");
+  return "simulation: " + called(lang::outcome_name(pick->kind), pick->message) + " found at execution " + sim::with_commas(pick->execution);
+}
+
+std::string json_list(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (const std::string& s : items) out += (out.size() > 1 ? "," : "") + json_string(s);
+  return out + "]";
+}
+
+std::string json_report(const RealArgs& args, const lang::Program& p, const lang::RealRunReport& r, const sim::Report* s, const std::string& line) {
+  const sim::RealReport& t = r.totals;
+  std::string out = fmt::format("{{\"version\":1,\"file\":{},\"threads\":{},\"runs\":{},\"noise\":{},\"seed\":{},\"failed\":{},", json_string(args.file),
+                                p.threads.size(), t.runs, args.noise, args.seed, t.failed);
+  out += fmt::format("\"rate\":{:.6f},\"rate_low\":{:.6f},\"rate_high\":{:.6f},\"stalled\":{},\"abandoned\":{},", t.rate(), t.rate_low(), t.rate_high(),
+                     t.stalled, r.abandoned);
+  if (!args.no_timing) out += fmt::format("\"seconds\":{:.6f},\"ms_per_run\":{:.6f},", t.seconds, t.runs == 0 ? 0.0 : t.seconds * 1000 / static_cast<double>(t.runs));
+  out += fmt::format("\"outcomes\":[{{\"kind\":\"ok\",\"runs\":{}}}", t.runs - t.failed);
+  for (const lang::RealOutcome& o : r.outcomes) {
+    out += fmt::format(",{{\"kind\":{},\"message\":{},\"where\":{},\"thread\":{},\"details\":{},\"runs\":{},\"first_run\":{}}}", json_string(o.kind),
+                       json_string(o.message), json_string(o.where), json_string(o.thread), json_list(o.details), o.runs, o.first_run);
+  }
+  out += "]";
+  if (s != nullptr) {
+    const sim::Failure* f = s->failures.empty() ? nullptr : &s->failures.front();
+    out += fmt::format(",\"simulation\":{{\"strategy\":{},\"executions\":{},\"complete\":{},\"first_finding\":{},\"at_execution\":{}}}",
+                       json_string(s->strategy), s->executions, s->complete, f != nullptr ? json_string(f->message) : "null",
+                       f != nullptr ? std::to_string(f->execution) : "null");
+  }
+  return out + ",\"summary\":" + json_string(line) + "}\n";
+}
+
+std::string text_report(const RealArgs& args, const lang::Program& p, const lang::RealRunReport& r, const std::string& line) {
+  const sim::RealReport& t = r.totals;
+  std::string out = fmt::format("{}: {} run{} on real threads, {} thread{} each, {}", args.file, sim::with_commas(t.runs), t.runs == 1 ? "" : "s",
+                                p.threads.size(), p.threads.size() == 1 ? "" : "s",
+                                args.noise ? fmt::format("with noise (seed {})", args.seed) : std::string("no noise"));
+  if (!args.no_timing) out += fmt::format(", {:.3f} s", t.seconds);
+  out += fmt::format("\n  {:<12} {:>10}\n", "ok", sim::with_commas(t.runs - t.failed));
+  for (const lang::RealOutcome& o : r.outcomes) {
+    std::string where = o.where.empty() ? "" : " at " + o.where;
+    if (!o.thread.empty()) where += (where.empty() ? " in " : ", in ") + o.thread;
+    out += fmt::format("  {:<12} {:>10}  {} ({}first in run {})\n", o.kind, sim::with_commas(o.runs), o.message, where.empty() ? "" : where.substr(1) + "; ",
+                       sim::with_commas(o.first_run));
+    for (const std::string& d : o.details) out += "      " + d + "\n";
+  }
+  if (r.abandoned) out += "the last run's threads did not stop when told (a loop that takes no step?): the runs ended there\n";
+  return out + line + "\n";
+}
+
+}  // namespace
+
+CLI::App* add_real_command(CLI::App& app, RealArgs& args) {
+  CLI::App* cmd = app.add_subcommand("real", "run a scenario many times on real OS threads and count how each run ended, next to what the simulation finds");
+  cmd->add_option("FILE", args.file, "the scenario file")->required();
+  cmd->add_option("--runs,-n", args.runs, "how many runs")->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000'000}))->capture_default_str();
+  cmd->add_flag("--noise", args.noise, "a seeded random yield or short sleep at each shared access, to widen race windows");
+  cmd->add_option("--seed", args.seed, "seed of the noise")->capture_default_str();
+  cmd->add_option("--stall-seconds", args.stall_seconds, "a run that takes longer is stopped and counted as a stall")
+      ->check(CLI::Range(0.001, 86400.0))
+      ->capture_default_str();
+  cmd->add_option("--timeline", args.timeline, "write each run's thread start and end times as Chrome trace-event JSON (Perfetto)");
+  cmd->add_flag("--json", args.json, "print the results as JSON");
+  cmd->add_flag("--no-timing", args.no_timing, "leave out wall times");
+  cmd->add_flag("--no-simulation", args.no_simulation, "do not explore the scenario for the side-by-side line");
+  cmd->footer(real_examples);
+  return cmd;
+}
+
+int real_command(const RealArgs& args) {
+  const std::optional<lang::Loaded> loaded = load(args.file, use_color(Color::Auto, 2));
+  if (!loaded) return exit_usage;
+  const lang::Program& program = *loaded->program;
+  if (const std::optional<lang::Diagnostic> refused = lang::refused_on_real_threads(program)) {
+    std::fputs(refused->render(use_color(Color::Auto, 2)).c_str(), stderr);
+    return exit_usage;
+  }
+  if (!args.timeline.empty()) {
+    const std::filesystem::path parent = std::filesystem::absolute(args.timeline).parent_path();
+    std::error_code ec;
+    if (!std::filesystem::is_directory(parent, ec)) {
+      std::fprintf(stderr, "interleave: error: --timeline %s: no such directory %s\n", args.timeline.c_str(), parent.string().c_str());
+      return exit_usage;
+    }
+  }
+  if (program.module.machine.present) {
+    std::fprintf(stderr, "interleave: note: the machine line describes the model (interleave timeline); real runs use this machine's %u CPUs and no GIL\n",
+                 std::max(1u, std::thread::hardware_concurrency()));
+  }
+  const lang::RealRunOptions options{.runs = args.runs,
+                                     .noise = args.noise ? lang::RealBackend::Noise::Yields : lang::RealBackend::Noise::None,
+                                     .seed = args.seed,
+                                     .stall_seconds = args.stall_seconds,
+                                     .record_timeline = !args.timeline.empty()};
+  const lang::RealRunReport report = lang::run_real_threads(loaded->program, options);
+  std::optional<Explored> explored;
+  if (!args.no_simulation) explored = explore(lang::make_body(loaded->program, interpreter_options()), ExploreArgs{});
+  const sim::Report* sim_report = explored && explored->error.empty() ? &explored->report : nullptr;
+  std::string line = "real threads: " + sim::summary(report.totals, what_failed(report), !args.no_timing ? sim::WallTime::Show : sim::WallTime::Hide);
+  if (sim_report != nullptr) line += "; " + simulated(*sim_report, report);
+  const std::string out = args.json ? json_report(args, program, report, sim_report, line) : text_report(args, program, report, line);
+  std::fputs(out.c_str(), stdout);
+  int status = report.totals.failed > 0 ? exit_failure : exit_ok;
+  if (!args.timeline.empty()) {
+    std::string error;
+    if (!sim::write_trace(sim::to_trace_json(report.timeline), args.timeline, error)) {
+      std::fprintf(stderr, "interleave: error: %s\n", error.c_str());
+      status = exit_usage;
+    } else if (!args.json) {
+      std::printf("trace written to %s (open it in https://ui.perfetto.dev or chrome://tracing)\n", args.timeline.c_str());
+    }
+  }
+  if (report.abandoned) {
+    // Threads of the abandoned run still hold its state: end without running destructors under them.
+    std::fflush(stdout);
+    std::fflush(stderr);
+    std::_Exit(status);
+  }
+  return status;
+}
+
+}  // namespace cli

@@ -1,0 +1,61 @@
+// Backend: what one step of a scenario does — the seam between the interpreter's walk over the AST
+// and the runtime the steps go to.
+//
+// The interpreter decides *which* step comes next (the statement it is at); a backend decides what
+// the step *is*. SimBackend (backend_sim.cpp, the default) announces each step to the current
+// sim::Execution, so strategies, checkers and replay tokens see it. RealBackend
+// (real_backend.cpp) does the same step on real OS threads: cells are real memory, locks block
+// in the OS, sleeps take real time. Statements the real backend has no counterpart for are
+// refused before a run starts (real_support.cpp), never run half-right.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/failure.hpp"
+#include "sim/ids.hpp"
+#include "sim/time.hpp"
+
+namespace lang {
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  // A run begins: state from the last one goes.
+  virtual void reset() = 0;
+
+  // A shared or atomic cell. `step` is false inside an `atomic:` block, whose one step covers
+  // every access in it.
+  virtual std::int64_t load(std::uint32_t cell, sim::Location at, bool step) = 0;
+  virtual void store(std::uint32_t cell, std::int64_t value, sim::Location at, bool step) = 0;
+  // An atomic read-modify-write: `next(context, old)` gives the new value (it may throw a runtime
+  // error); returns the old one.
+  using Next = std::int64_t (*)(void* context, std::int64_t old);
+  virtual std::int64_t update(std::uint32_t cell, Next next, void* context, sim::Location at, bool step) = 0;
+  // The outermost `atomic:` block begins and ends.
+  virtual void atomic_begin(sim::Location at) = 0;
+  virtual void atomic_end(sim::Location at) = 0;
+  virtual void print(const std::string& text, sim::Location at, bool step) = 0;
+
+  // Mutexes of any flavour, by number; conditions and semaphores, by number.
+  virtual void lock(std::uint32_t mutex, sim::Location at) = 0;
+  virtual bool lock_for(std::uint32_t mutex, sim::Duration timeout, sim::Location at) = 0;  // timed mutexes
+  virtual void unlock(std::uint32_t mutex, sim::Location at) = 0;
+  virtual void wait(std::uint32_t condition, std::uint32_t mutex, sim::Location at) = 0;
+  virtual void notify(std::uint32_t condition, bool all, sim::Location at) = 0;
+  virtual void acquire(std::uint32_t semaphore, sim::Location at) = 0;
+  virtual void release(std::uint32_t semaphore, sim::Location at) = 0;
+  // The event loop async tasks share: held from one `await` to the next.
+  virtual void loop_enter(sim::Location at) = 0;
+  virtual void loop_leave(sim::Location at) = 0;
+
+  virtual void yield(sim::Location at) = 0;
+  virtual void sleep(sim::Duration d, sim::Location at) = 0;
+  virtual void compute(sim::Duration d, sim::Location at) = 0;
+
+  // A finding ends the run (sim: the execution; real: every thread of the run, at its next step).
+  [[noreturn]] virtual void fail(sim::FailureKind kind, std::string message, sim::Location at, std::vector<std::string> details = {}) = 0;
+};
+
+}  // namespace lang

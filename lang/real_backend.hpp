@@ -1,0 +1,134 @@
+// RealBackend: a scenario's steps on real OS threads — cells as real memory, locks that block in
+// the OS — for one run of `interleave real` (lang/real_runner.hpp).
+//
+// How this works: cells are the interpreter's int64 array, accessed through std::atomic_ref
+// (relaxed for `shared`, sequentially consistent for `atomic`), a load and a store apart, so a
+// check-then-act race loses updates as it would in C++ with no undefined behaviour. Mutexes,
+// conditions, semaphores, the event loop and `atomic:` blocks share one monitor (a std::mutex and
+// a std::condition_variable): each waiting thread registers what it waits for, so the moment
+// every live thread waits for something no other can give, that is a deadlock, reported at once
+// with who waits for what. Misuse (unlocking a mutex another thread holds, relocking a plain one)
+// is a finding, never undefined behaviour. The first finding stops the run: every thread ends at
+// its next step with RealStop, caught at the thread's entry.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lang/backend.hpp"
+#include "lang/program.hpp"
+
+namespace lang {
+
+// Ends a thread of a run that has stopped (a finding, a deadlock, the watchdog).
+struct RealStop {};
+
+struct RealFailure {
+  sim::FailureKind kind = sim::FailureKind::AssertionFailed;
+  std::string message;
+  sim::Location where;
+  std::string thread;  // who found it
+  std::vector<std::string> details;
+};
+
+class RealBackend final : public Backend {
+ public:
+  enum class Noise : std::uint8_t { None, Yields };
+  RealBackend(const Program& program, Noise noise);
+
+  // The interpreter's cells (Interpreter::cells()), before the run starts.
+  void attach(std::int64_t* cells) { cells_ = cells; }
+  // `live` threads are about to run (the scenario's threads, or main alone for begin and end);
+  // each calls enter(index) first (index threads() is main) and leave() when it is done.
+  void expect(std::uint32_t live);
+  void enter(std::uint32_t thread);
+  void leave();
+  // An exception that left a thread (not a finding of the scenario: ours, or out of memory).
+  void uncaught(const std::string& what);
+  // The watchdog gives up on the run: every thread stops at its next step.
+  void stop();
+  bool stopping() const { return stopping_.load(std::memory_order_relaxed); }
+  std::optional<RealFailure> failure() const;
+
+  void reset() override {}
+  std::int64_t load(std::uint32_t cell, sim::Location at, bool step) override;
+  void store(std::uint32_t cell, std::int64_t value, sim::Location at, bool step) override;
+  std::int64_t update(std::uint32_t cell, Next next, void* context, sim::Location at, bool step) override;
+  void atomic_begin(sim::Location at) override { lock(atomic_mutex(), at); }
+  void atomic_end(sim::Location at) override { unlock(atomic_mutex(), at); }
+  void print(const std::string& text, sim::Location at, bool step) override;
+  void lock(std::uint32_t mutex, sim::Location at) override;
+  bool lock_for(std::uint32_t mutex, sim::Duration timeout, sim::Location at) override;
+  void unlock(std::uint32_t mutex, sim::Location at) override;
+  void wait(std::uint32_t condition, std::uint32_t mutex, sim::Location at) override;
+  void notify(std::uint32_t condition, bool all, sim::Location at) override;
+  void acquire(std::uint32_t semaphore, sim::Location at) override;
+  void release(std::uint32_t semaphore, sim::Location at) override;
+  void loop_enter(sim::Location at) override { lock(loop_mutex(), at); }
+  void loop_leave(sim::Location at) override { unlock(loop_mutex(), at); }
+  void yield(sim::Location at) override;
+  void sleep(sim::Duration d, sim::Location at) override;
+  void compute(sim::Duration d, sim::Location at) override;
+  [[noreturn]] void fail(sim::FailureKind kind, std::string message, sim::Location at, std::vector<std::string> details) override;
+
+ private:
+  struct Mutex {
+    std::string name;
+    Flavour flavour = Flavour::Plain;
+    std::int32_t owner = -1;  // thread index, -1 when free
+    std::uint32_t count = 0;  // recursive: times taken
+    sim::Location locked_at;
+  };
+  struct Condition {
+    std::string name;
+    std::uint64_t arrived = 0;   // waiters so far, each with its ticket
+    std::uint64_t released = 0;  // tickets below this are woken (notify_one: the oldest)
+  };
+  struct Semaphore {
+    std::string name;
+    std::int64_t count = 0;
+    std::int64_t max = -1;
+  };
+  struct Waiting {
+    std::function<bool()> ready;  // empty: not waiting
+    std::string what;             // "mutex b (held by left)"
+  };
+  using Guard = std::unique_lock<std::mutex>;
+  using Clock = std::chrono::steady_clock;
+
+  std::uint32_t loop_mutex() const { return static_cast<std::uint32_t>(mutexes_.size() - 2); }
+  std::uint32_t atomic_mutex() const { return static_cast<std::uint32_t>(mutexes_.size() - 1); }
+  const std::string& name(std::int32_t thread) const;
+  void step();    // throws RealStop once the run is stopping
+  void access();  // step(), after the noise if any
+  // Waits in the monitor until `ready`; false if `deadline` came first. Throws RealStop if the run stops.
+  bool block(Guard& g, const std::function<bool()>& ready, const std::function<std::string()>& what, const Clock::time_point* deadline = nullptr);
+  bool deadlocked() const;
+  void declare_deadlock();
+  [[noreturn]] void fail_locked(Guard& g, sim::FailureKind kind, std::string message, sim::Location at, std::vector<std::string> details = {});
+  void record(sim::FailureKind kind, std::string message, sim::Location at, std::vector<std::string> details);
+  std::string holder(const Mutex& m) const;
+
+  const Program& p_;
+  const Noise noise_;
+  std::int64_t* cells_ = nullptr;
+  std::vector<bool> atomic_cell_;  // per cell: `atomic` (sequentially consistent), else `shared` (relaxed)
+  std::vector<std::string> names_;  // per thread, then "main"
+  std::atomic<bool> stopping_{false};
+  mutable std::mutex m_;  // the monitor: everything below
+  std::condition_variable cv_;
+  std::vector<Mutex> mutexes_;  // the scenario's, then the event loop and the `atomic:` blocks' lock
+  std::vector<Condition> conditions_;
+  std::vector<Semaphore> semaphores_;
+  std::vector<Waiting> waiting_;  // per thread
+  std::uint32_t live_ = 0;
+  std::optional<RealFailure> failure_;
+};
+
+}  // namespace lang

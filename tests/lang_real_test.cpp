@@ -1,0 +1,122 @@
+// Tests scenarios on real OS threads (lang::run_real_threads): the bank race loses money under
+// noise and the locked bank never does, deadlocks and stalls end their run instead of hanging it,
+// misuse is a finding, and what real threads cannot run is refused by name.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "lang/real_runner.hpp"
+#include "lang/scenario.hpp"
+
+#ifndef INTERLEAVE_SOURCE_DIR
+#define INTERLEAVE_SOURCE_DIR "."
+#endif
+
+namespace {
+
+const std::string source_dir = INTERLEAVE_SOURCE_DIR;
+constexpr auto noise = lang::RealBackend::Noise::Yields;
+
+std::shared_ptr<const lang::Program> load(const std::string& path, const std::string& text = {}) {
+  const lang::Loaded loaded = text.empty() ? lang::load_file(source_dir + "/" + path) : lang::load_text(path, text);
+  REQUIRE_MESSAGE(loaded.ok(), (loaded.error ? loaded.error->render() : std::string()));
+  return loaded.program;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("bank_race.scn on real threads with noise overdraws; the simulation finds it too") {
+  // With noise about one run in five overdraws (22% measured), so 3,000 runs without one would
+  // take a rate below 0.3%.
+  const auto p = load("scenarios/bank_race.scn");
+  const lang::RealRunReport r = lang::run_real_threads(p, {.runs = 3000, .noise = noise, .seed = 7});
+  CHECK(r.totals.runs == 3000);
+  REQUIRE(r.totals.failed > 0);
+  REQUIRE(r.outcomes.size() == 1);
+  CHECK(r.outcomes[0].kind == "assertion");
+  CHECK(r.outcomes[0].message == "overdraft");
+  CHECK(contains(r.outcomes[0].where, "bank_race.scn:11"));
+  CHECK(r.outcomes[0].thread == "main");
+  CHECK(r.outcomes[0].runs == r.totals.failed);
+  CHECK(r.totals.rate_low() > 0);
+  CHECK_FALSE(r.totals.stalled);
+}
+
+TEST_CASE("bank_locked.scn on real threads with noise never overdraws") {
+  const lang::RealRunReport r = lang::run_real_threads(load("scenarios/bank_locked.scn"), {.runs = 3000, .noise = noise});
+  CHECK(r.totals.runs == 3000);
+  CHECK(r.totals.failed == 0);
+  CHECK(r.outcomes.empty());
+}
+
+TEST_CASE("a deadlock is reported at once, with who waits for what, and the runs go on") {
+  const std::string text =
+      "mutex a, b\nsemaphore a_held = 0\nsemaphore b_held = 0\n"
+      "thread left:\n    lock a:\n        release a_held\n        acquire b_held\n        lock b:\n            pass\n"
+      "thread right:\n    lock b:\n        release b_held\n        acquire a_held\n        lock a:\n            pass\n";
+  // A long stall limit: the monitor sees the deadlock, not the watchdog.
+  const lang::RealRunReport r = lang::run_real_threads(load("deadlock.scn", text), {.runs = 20, .stall_seconds = 3600});
+  CHECK(r.totals.runs == 20);
+  CHECK(r.totals.failed == 20);
+  REQUIRE(r.outcomes.size() == 1);
+  CHECK(r.outcomes[0].kind == "deadlock");
+  CHECK(r.outcomes[0].details == std::vector<std::string>{"left waits for mutex b (held by right)", "right waits for mutex a (held by left)"});
+  CHECK_FALSE(r.abandoned);
+}
+
+TEST_CASE("a condition nobody notifies is a deadlock; a spin on a flag nobody sets is a stall the watchdog stops") {
+  const lang::RealRunReport waited =
+      lang::run_real_threads(load("w.scn", "mutex m\ncondition c\nthread waiter:\n    lock m:\n        wait c, m\n"), {.runs = 3, .stall_seconds = 3600});
+  REQUIRE(waited.outcomes.size() == 1);
+  CHECK(waited.outcomes[0].kind == "deadlock");
+  CHECK(waited.outcomes[0].details == std::vector<std::string>{"waiter waits for condition c (a notify)"});
+
+  const lang::RealRunReport spun =
+      lang::run_real_threads(load("s.scn", "shared flag = 0\nthread spinner:\n    while flag == 0:\n        pass\n"), {.runs = 2, .stall_seconds = 0.05});
+  CHECK(spun.totals.runs == 2);
+  CHECK(spun.totals.failed == 2);
+  CHECK(spun.totals.stalled);
+  REQUIRE(spun.outcomes.size() == 1);
+  CHECK(spun.outcomes[0].kind == "stall");
+  CHECK_FALSE(spun.abandoned);  // the spinner stopped at its next read
+}
+
+TEST_CASE("misuse on real threads is a finding, not undefined behaviour") {
+  const lang::RealRunReport unlocked =
+      lang::run_real_threads(load("u.scn", "mutex m\nthread t:\n    release m\n"), {.runs = 5});
+  REQUIRE(unlocked.outcomes.size() == 1);
+  CHECK(unlocked.outcomes[0].kind == "lock-misuse");
+  CHECK(unlocked.outcomes[0].message == "t unlocks mutex m, which is not locked");
+  const lang::RealRunReport relocked =
+      lang::run_real_threads(load("r.scn", "mutex m\nthread t:\n    lock m:\n        acquire m\n"), {.runs = 5});
+  REQUIRE(relocked.outcomes.size() == 1);
+  CHECK(relocked.outcomes[0].kind == "lock-misuse");
+  CHECK(contains(relocked.outcomes[0].message, "t locks mutex m again while holding it"));
+  const lang::RealRunReport over =
+      lang::run_real_threads(load("o.scn", "semaphore s = 1 max 1\nthread t:\n    release s\n"), {.runs = 5});
+  REQUIRE(over.outcomes.size() == 1);
+  CHECK(contains(over.outcomes[0].message, "releases semaphore s past its max of 1"));
+}
+
+TEST_CASE("atomics, atomic blocks, conditions, semaphores and async tasks run to the expected end on real threads") {
+  for (const char* file : {"scenarios/lost_update_atomic.scn", "scenarios/lost_update_locked.scn", "scenarios/semaphore_pool.scn",
+                           "scenarios/producer_consumer.scn", "scenarios/recursive_mutex.scn", "scenarios/atomic_block.scn"}) {
+    CAPTURE(file);
+    const auto p = load(file);
+    if (lang::refused_on_real_threads(*p)) continue;
+    const lang::RealRunReport r = lang::run_real_threads(p, {.runs = 200, .noise = noise, .stall_seconds = 3600});
+    CHECK(r.totals.runs == 200);
+    if (p->expects.empty() || p->expects == std::vector<std::string>{"ok"}) CHECK(r.outcomes.empty());
+  }
+}
+
+TEST_CASE("what real threads cannot run is refused by name, with its place") {
+  const auto p = load("scenarios/channel_nobody_sends.scn");
+  const std::optional<lang::Diagnostic> refused = lang::refused_on_real_threads(*p);
+  REQUIRE(refused.has_value());
+  CHECK(refused->pos.line == 11);
+  CHECK(contains(refused->render(), "'send' (a statement of the concurrency toolbox) cannot run on real threads yet"));
+  CHECK_FALSE(lang::refused_on_real_threads(*load("scenarios/bank_race.scn")).has_value());
+}
