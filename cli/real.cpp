@@ -26,8 +26,8 @@ Examples:
 Each scenario thread runs on an OS thread; shared variables are real memory, mutexes, conditions
 and semaphores block in the OS, sleep and compute take real time. The threads of a run start
 together. A deadlock is reported as soon as every thread waits for another; a run that does not
-end within --stall-seconds is stopped and counted as a stall. Channels, select, rwlocks, latches
-and barriers are refused (interleave run explores them).
+end within --stall-seconds is stopped and counted as a stall. Channels and select are refused
+(interleave run explores them).
 Exit status: 0 no run failed, 1 some run failed, 2 bad input or usage.
 )";
 

@@ -46,6 +46,15 @@ class Backend {
   virtual void notify(std::uint32_t condition, bool all, sim::Location at) = 0;
   virtual void acquire(std::uint32_t semaphore, sim::Location at) = 0;
   virtual void release(std::uint32_t semaphore, sim::Location at) = 0;
+  // Rwlocks (held shared for `read rw:`, exclusively for `write rw:`), latches and barriers, by number.
+  enum class Hold : std::uint8_t { Shared, Exclusive };
+  virtual void rw_lock(std::uint32_t rwlock, Hold hold, sim::Location at) = 0;
+  virtual void rw_unlock(std::uint32_t rwlock, Hold hold, sim::Location at) = 0;
+  virtual void count_down(std::uint32_t latch, std::int64_t by, sim::Location at) = 0;
+  virtual void latch_wait(std::uint32_t latch, sim::Location at) = 0;       // `wait done`
+  virtual void latch_arrive(std::uint32_t latch, sim::Location at) = 0;     // `arrive_and_wait` on a latch
+  virtual void barrier_arrive(std::uint32_t barrier, sim::Location at) = 0; // `arrive_and_wait` on a barrier
+  virtual void barrier_drop(std::uint32_t barrier, sim::Location at) = 0;
   // The event loop async tasks share: held from one `await` to the next.
   virtual void loop_enter(sim::Location at) = 0;
   virtual void loop_leave(sim::Location at) = 0;

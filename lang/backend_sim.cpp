@@ -34,6 +34,17 @@ class SimBackend final : public Backend {
   void notify(std::uint32_t condition, bool all, sim::Location at) override;
   void acquire(std::uint32_t semaphore, sim::Location at) override;
   void release(std::uint32_t semaphore, sim::Location at) override;
+  void rw_lock(std::uint32_t n, Hold hold, sim::Location at) override {
+    hold == Hold::Shared ? in_.rwlocks_[n]->lock_shared(at) : in_.rwlocks_[n]->lock(at);
+  }
+  void rw_unlock(std::uint32_t n, Hold hold, sim::Location at) override {
+    hold == Hold::Shared ? in_.rwlocks_[n]->unlock_shared(at) : in_.rwlocks_[n]->unlock(at);
+  }
+  void count_down(std::uint32_t n, std::int64_t by, sim::Location at) override { in_.latches_[n]->count_down(by, at); }
+  void latch_wait(std::uint32_t n, sim::Location at) override { in_.latches_[n]->wait(at); }
+  void latch_arrive(std::uint32_t n, sim::Location at) override { in_.latches_[n]->arrive_and_wait(1, at); }
+  void barrier_arrive(std::uint32_t n, sim::Location at) override { in_.barriers_[n]->arrive_and_wait(at); }
+  void barrier_drop(std::uint32_t n, sim::Location at) override { in_.barriers_[n]->arrive_and_drop(at); }
   void loop_enter(sim::Location at) override { in_.loop_.lock(at); }
   void loop_leave(sim::Location at) override { in_.loop_.unlock(at); }
   void yield(sim::Location at) override { sim::yield(at); }

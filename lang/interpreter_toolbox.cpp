@@ -97,14 +97,11 @@ void Interpreter::count(const Stmt& s, Task& t) {
     case StmtKind::CountDown: {
       const std::int64_t by = s.value != nullptr ? eval<false>(*s.value, t) : 1;
       if (by < 0) runtime_error(s.pos, "'count_down' by a negative amount (" + std::to_string(by) + ")");
-      latches_[n]->count_down(by, at);
-      return;
+      return b_->count_down(n, by, at);
     }
-    case StmtKind::ArriveAndWait:
-      if (v.kind == GlobalKind::Latch) return latches_[n]->arrive_and_wait(1, at);
-      return barriers_[n]->arrive_and_wait(at);
-    case StmtKind::ArriveAndDrop: return barriers_[n]->arrive_and_drop(at);
-    default: return latches_[n]->wait(at);
+    case StmtKind::ArriveAndWait: return v.kind == GlobalKind::Latch ? b_->latch_arrive(n, at) : b_->barrier_arrive(n, at);
+    case StmtKind::ArriveAndDrop: return b_->barrier_drop(n, at);
+    default: return b_->latch_wait(n, at);
   }
 }
 
@@ -150,17 +147,12 @@ Interpreter::Flow Interpreter::channel_loop(const Stmt& s, Task& t) {
 
 // read rw: / write rw: the rwlock held shared or exclusively for the block.
 Interpreter::Flow Interpreter::held(const Stmt& s, Task& t) {
-  sim::RwLock& rw = *rwlocks_[object_element(p_.vars[s.slot], s.index, s.name_pos, t)];
+  const std::uint32_t n = object_element(p_.vars[s.slot], s.index, s.name_pos, t);
   const sim::Location at = where(s.pos);
-  if (s.kind == StmtKind::Read) {
-    rw.lock_shared(at);
-    const Flow f = exec(s.body, t);
-    rw.unlock_shared(at);
-    return f;
-  }
-  rw.lock(at);
+  const Backend::Hold hold = s.kind == StmtKind::Read ? Backend::Hold::Shared : Backend::Hold::Exclusive;
+  b_->rw_lock(n, hold, at);
   const Flow f = exec(s.body, t);
-  rw.unlock(at);
+  b_->rw_unlock(n, hold, at);
   return f;
 }
 

@@ -2,6 +2,7 @@
 // detection from what the waiting threads wait for, and the first finding that stops a run.
 #include "lang/real_backend.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <thread>
 
@@ -27,6 +28,9 @@ RealBackend::RealBackend(const Program& program, Noise noise) : p_(program), noi
         case GlobalKind::Mutex: mutexes_[v.first + i] = Mutex{"mutex " + element_name(v, i), v.flavour}; break;
         case GlobalKind::Condition: conditions_.push_back(Condition{"condition " + element_name(v, i)}); break;
         case GlobalKind::Semaphore: semaphores_.push_back(Semaphore{"semaphore " + element_name(v, i), v.initial, v.limit}); break;
+        case GlobalKind::RwLock: rwlocks_.push_back(RwLock{"rwlock " + element_name(v, i), v.flavour == Flavour::PreferWriters}); break;
+        case GlobalKind::Latch: latches_.push_back(Latch{"latch " + element_name(v, i), v.initial}); break;
+        case GlobalKind::Barrier: barriers_.push_back(Barrier{"barrier " + element_name(v, i), v.initial, v.initial}); break;
         default: break;
       }
     }
@@ -137,7 +141,7 @@ bool RealBackend::deadlocked() const {
 void RealBackend::declare_deadlock() {
   std::vector<std::string> details;
   for (std::size_t t = 0; t < waiting_.size(); ++t) {
-    if (waiting_[t].ready) details.push_back(names_[t] + " waits for " + waiting_[t].what);
+    if (waiting_[t].ready) details.push_back(names_[t] + " waits for " + waiting_[t].what());
   }
   if (!failure_) failure_ = RealFailure{sim::FailureKind::Deadlock, "every thread waits for another", sim::Location{}, {}, std::move(details)};
   stopping_.store(true, std::memory_order_relaxed);
@@ -149,7 +153,7 @@ bool RealBackend::block(Guard& g, const std::function<bool()>& ready, const std:
   Waiting& me = waiting_[static_cast<std::size_t>(t_self)];
   // A wait with a deadline ends by itself, so it never counts towards a deadlock.
   if (deadline == nullptr) {
-    me = Waiting{ready, what()};
+    me = Waiting{ready, what};
     if (deadlocked()) declare_deadlock();
   }
   bool ok = true;
@@ -266,6 +270,89 @@ void RealBackend::release(std::uint32_t n, sim::Location at) {
   }
   ++s.count;
   cv_.notify_all();
+}
+
+void RealBackend::rw_lock(std::uint32_t n, Hold hold, sim::Location at) {
+  step();
+  Guard g(m_);
+  RwLock& rw = rwlocks_[n];
+  const bool reading = std::find(rw.readers.begin(), rw.readers.end(), t_self) != rw.readers.end();
+  const std::string me = name(t_self);
+  if (hold == Hold::Shared) {
+    if (rw.writer == t_self) fail_locked(g, sim::FailureKind::LockMisuse, me + " locks " + rw.name + " shared while holding it exclusively", at);
+    if (reading) fail_locked(g, sim::FailureKind::LockMisuse, me + " locks " + rw.name + " shared again while holding it shared", at);
+    block(g, [&rw] { return rw.writer < 0 && (!rw.prefer_writers || rw.writers_waiting == 0); },
+          [&] { return rw.name + (rw.writer >= 0 ? " (held by " + name(rw.writer) + ")" : " (a writer waits)"); });
+    rw.readers.push_back(t_self);
+    return;
+  }
+  if (reading) {
+    fail_locked(g, sim::FailureKind::LockMisuse,
+                me + " locks " + rw.name + " exclusively while holding it shared: an upgrade waits for every reader to leave, itself included, so it deadlocks (unlock_shared first)",
+                at);
+  }
+  if (rw.writer == t_self) fail_locked(g, sim::FailureKind::LockMisuse, me + " locks " + rw.name + " again while holding it", at);
+  ++rw.writers_waiting;
+  struct Waited {
+    RwLock& rw;
+    ~Waited() { --rw.writers_waiting; }
+  } waited{rw};
+  block(g, [&rw] { return rw.writer < 0 && rw.readers.empty(); },
+        [&] { return rw.name + " (held by " + (rw.writer >= 0 ? name(rw.writer) : std::to_string(rw.readers.size()) + " reader(s)") + ")"; });
+  rw.writer = t_self;
+}
+
+void RealBackend::rw_unlock(std::uint32_t n, Hold hold, sim::Location) {
+  Guard g(m_);
+  RwLock& rw = rwlocks_[n];
+  if (hold == Hold::Shared) {
+    std::erase(rw.readers, t_self);
+  } else {
+    rw.writer = -1;
+  }
+  cv_.notify_all();
+}
+
+void RealBackend::count_down(std::uint32_t n, std::int64_t by, sim::Location at) {
+  step();
+  Guard g(m_);
+  Latch& l = latches_[n];
+  if (by > l.count) {
+    fail_locked(g, sim::FailureKind::SyncMisuse,
+                name(t_self) + " counts " + l.name + " down by " + std::to_string(by) + " with " + std::to_string(l.count) + " left: past zero", at);
+  }
+  l.count -= by;
+  if (l.count == 0) cv_.notify_all();
+}
+
+void RealBackend::latch_wait(std::uint32_t n, sim::Location) {
+  step();
+  Guard g(m_);
+  Latch& l = latches_[n];
+  block(g, [&l] { return l.count == 0; }, [&] { return l.name + " (" + std::to_string(l.count) + " left)"; });
+}
+
+void RealBackend::arrive(std::uint32_t n, Arrival arrival, sim::Location at) {
+  step();
+  Guard g(m_);
+  Barrier& b = barriers_[n];
+  if (b.pending < 1) {
+    fail_locked(g, sim::FailureKind::SyncMisuse,
+                name(t_self) + " arrives at " + b.name + " (1) when 0 arrivals are pending: more arrivals than the phase expects", at);
+  }
+  const std::uint64_t phase = b.phase;
+  --b.pending;
+  if (arrival == Arrival::Drop) --b.per_phase;
+  if (b.pending == 0) {
+    ++b.phase;
+    b.pending = b.per_phase;
+    cv_.notify_all();
+    return;
+  }
+  if (arrival == Arrival::Wait) {
+    block(g, [&b, phase] { return b.phase != phase; },
+          [&] { return b.name + " (" + std::to_string(b.per_phase - b.pending) + " of " + std::to_string(b.per_phase) + " arrived)"; });
+  }
 }
 
 void RealBackend::yield(sim::Location) {

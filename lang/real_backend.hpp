@@ -70,6 +70,16 @@ class RealBackend final : public Backend {
   void notify(std::uint32_t condition, bool all, sim::Location at) override;
   void acquire(std::uint32_t semaphore, sim::Location at) override;
   void release(std::uint32_t semaphore, sim::Location at) override;
+  void rw_lock(std::uint32_t rwlock, Hold hold, sim::Location at) override;
+  void rw_unlock(std::uint32_t rwlock, Hold hold, sim::Location at) override;
+  void count_down(std::uint32_t latch, std::int64_t by, sim::Location at) override;
+  void latch_wait(std::uint32_t latch, sim::Location at) override;
+  void latch_arrive(std::uint32_t latch, sim::Location at) override {
+    count_down(latch, 1, at);
+    latch_wait(latch, at);
+  }
+  void barrier_arrive(std::uint32_t barrier, sim::Location at) override { arrive(barrier, Arrival::Wait, at); }
+  void barrier_drop(std::uint32_t barrier, sim::Location at) override { arrive(barrier, Arrival::Drop, at); }
   void loop_enter(sim::Location at) override { lock(loop_mutex(), at); }
   void loop_leave(sim::Location at) override { unlock(loop_mutex(), at); }
   void yield(sim::Location at) override;
@@ -95,9 +105,27 @@ class RealBackend final : public Backend {
     std::int64_t count = 0;
     std::int64_t max = -1;
   };
+  struct RwLock {
+    std::string name;
+    bool prefer_writers = false;
+    std::int32_t writer = -1;
+    std::vector<std::int32_t> readers;
+    std::uint32_t writers_waiting = 0;
+  };
+  struct Latch {
+    std::string name;
+    std::int64_t count = 0;
+  };
+  struct Barrier {
+    std::string name;
+    std::int64_t per_phase = 0;  // arrivals a phase expects (fewer after each drop)
+    std::int64_t pending = 0;    // still to arrive in this phase
+    std::uint64_t phase = 0;
+  };
+  enum class Arrival : std::uint8_t { Wait, Drop };
   struct Waiting {
-    std::function<bool()> ready;  // empty: not waiting
-    std::string what;             // "mutex b (held by left)"
+    std::function<bool()> ready;        // empty: not waiting
+    std::function<std::string()> what;  // "mutex b (held by left)", as things stand when asked
   };
   using Guard = std::unique_lock<std::mutex>;
   using Clock = std::chrono::steady_clock;
@@ -114,6 +142,7 @@ class RealBackend final : public Backend {
   [[noreturn]] void fail_locked(Guard& g, sim::FailureKind kind, std::string message, sim::Location at, std::vector<std::string> details = {});
   void record(sim::FailureKind kind, std::string message, sim::Location at, std::vector<std::string> details);
   std::string holder(const Mutex& m) const;
+  void arrive(std::uint32_t barrier, Arrival arrival, sim::Location at);
 
   const Program& p_;
   const Noise noise_;
@@ -126,6 +155,9 @@ class RealBackend final : public Backend {
   std::vector<Mutex> mutexes_;  // the scenario's, then the event loop and the `atomic:` blocks' lock
   std::vector<Condition> conditions_;
   std::vector<Semaphore> semaphores_;
+  std::vector<RwLock> rwlocks_;
+  std::vector<Latch> latches_;
+  std::vector<Barrier> barriers_;
   std::vector<Waiting> waiting_;  // per thread
   std::uint32_t live_ = 0;
   std::optional<RealFailure> failure_;

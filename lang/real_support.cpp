@@ -35,6 +35,12 @@ bool runs_for_real(StmtKind kind) {
     case StmtKind::Pass:
     case StmtKind::Call:
     case StmtKind::LockFor:
+    case StmtKind::Read:
+    case StmtKind::Write:
+    case StmtKind::CountDown:
+    case StmtKind::ArriveAndWait:
+    case StmtKind::ArriveAndDrop:
+    case StmtKind::Await:
     case StmtKind::Compute:
     case StmtKind::AwaitSleep: return true;
     default: return false;
@@ -72,13 +78,14 @@ struct Scan {
     const std::size_t space = text.find_first_of(" :(");
     const std::string_view word = text.substr(0, space);
     found = Diagnostic{p.path(), pos, static_cast<std::uint32_t>(std::max<std::size_t>(word.size(), 1)),
-                       "'" + std::string(word) + "' " + what + " cannot run on real threads yet ('interleave real' runs shared and atomic " +
-                           "variables, mutexes, conditions, semaphores, sleep, compute and async tasks; 'interleave run' explores this scenario)",
+                       "'" + std::string(word) + "' " + what + "cannot run on real threads yet ('interleave real' runs shared and atomic " +
+                           "variables, mutexes, conditions, semaphores, rwlocks, latches, barriers, sleep, compute and async tasks, " +
+                           "not channels or select; 'interleave run' explores this scenario)",
                        std::string(p.source->line(pos.line))};
   }
   void expr(const Expr* e) {
     if (e == nullptr || found) return;
-    if (!runs_for_real(e->kind)) return refuse(e->pos, e->begin, e->end, "(an expression)");
+    if (!runs_for_real(e->kind)) return refuse(e->pos, e->begin, e->end, "(in an expression) ");
     expr(e->a);
     expr(e->b);
     for (const Expr* arg : e->args) expr(arg);
@@ -88,7 +95,7 @@ struct Scan {
   }
   void stmt(const Stmt& s) {
     if (found) return;
-    if (!runs_for_real(s.kind)) return refuse(s.pos, s.begin, s.end, "(a statement of the concurrency toolbox)");
+    if (!runs_for_real(s.kind)) return refuse(s.pos, s.begin, s.end, "");
     for (const Expr* e : {s.target, s.value, s.value2, s.index, s.index2}) expr(e);
     for (const PrintItem& item : s.items) expr(item.expr);
     block(s.body);

@@ -100,16 +100,29 @@ TEST_CASE("misuse on real threads is a finding, not undefined behaviour") {
   CHECK(contains(over.outcomes[0].message, "releases semaphore s past its max of 1"));
 }
 
-TEST_CASE("atomics, atomic blocks, conditions, semaphores and async tasks run to the expected end on real threads") {
+TEST_CASE("scenarios that expect ok end ok on real threads, with noise") {
   for (const char* file : {"scenarios/lost_update_atomic.scn", "scenarios/lost_update_locked.scn", "scenarios/semaphore_pool.scn",
-                           "scenarios/producer_consumer.scn", "scenarios/recursive_mutex.scn", "scenarios/atomic_block.scn"}) {
+                           "scenarios/producer_consumer.scn", "scenarios/recursive_mutex.scn", "scenarios/atomic_block.scn",
+                           "scenarios/rwlock_readers_writer.scn", "scenarios/latch_start.scn", "scenarios/barrier_phases.scn",
+                           "scenarios/timed_mutex.scn", "scenarios/timing/sleep_async.scn", "scenarios/timing/count_processes.scn"}) {
     CAPTURE(file);
     const auto p = load(file);
-    if (lang::refused_on_real_threads(*p)) continue;
-    const lang::RealRunReport r = lang::run_real_threads(p, {.runs = 200, .noise = noise, .stall_seconds = 3600});
-    CHECK(r.totals.runs == 200);
-    if (p->expects.empty() || p->expects == std::vector<std::string>{"ok"}) CHECK(r.outcomes.empty());
+    REQUIRE_FALSE(lang::refused_on_real_threads(*p));
+    const lang::RealRunReport r = lang::run_real_threads(p, {.runs = std::string(file).find("timing/") != std::string::npos ? 1u : 200u, .noise = noise, .stall_seconds = 3600});
+    CHECK(r.outcomes.empty());
   }
+}
+
+TEST_CASE("a barrier that expects more threads than arrive deadlocks; an rwlock upgrade is misuse") {
+  const lang::RealRunReport barrier = lang::run_real_threads(load("scenarios/barrier_wrong_count.scn"), {.runs = 5, .stall_seconds = 3600});
+  REQUIRE(barrier.outcomes.size() == 1);
+  CHECK(barrier.outcomes[0].kind == "deadlock");
+  CHECK(barrier.outcomes[0].runs == 5);
+  CHECK(barrier.outcomes[0].details == std::vector<std::string>{"worker[0] waits for barrier sync (2 of 3 arrived)", "worker[1] waits for barrier sync (2 of 3 arrived)"});
+  const lang::RealRunReport upgrade = lang::run_real_threads(load("scenarios/rwlock_upgrade.scn"), {.runs = 5});
+  REQUIRE(upgrade.outcomes.size() == 1);
+  CHECK(upgrade.outcomes[0].kind == "lock-misuse");
+  CHECK(contains(upgrade.outcomes[0].message, "locks rwlock cache exclusively while holding it shared"));
 }
 
 TEST_CASE("what real threads cannot run is refused by name, with its place") {
@@ -117,6 +130,6 @@ TEST_CASE("what real threads cannot run is refused by name, with its place") {
   const std::optional<lang::Diagnostic> refused = lang::refused_on_real_threads(*p);
   REQUIRE(refused.has_value());
   CHECK(refused->pos.line == 11);
-  CHECK(contains(refused->render(), "'send' (a statement of the concurrency toolbox) cannot run on real threads yet"));
+  CHECK(contains(refused->render(), "channel_nobody_sends.scn:11:5: error: 'send' cannot run on real threads yet"));
   CHECK_FALSE(lang::refused_on_real_threads(*load("scenarios/bank_race.scn")).has_value());
 }
