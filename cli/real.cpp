@@ -23,11 +23,10 @@ Examples:
   interleave real scenarios/bank_locked.scn --runs 10000 --noise --json
   interleave real scenarios/lost_update.scn --runs 100 --timeline runs.json   (open in Perfetto)
 
-Each scenario thread runs on an OS thread; shared variables are real memory, mutexes, conditions
-and semaphores block in the OS, sleep and compute take real time. The threads of a run start
-together. A deadlock is reported as soon as every thread waits for another; a run that does not
-end within --stall-seconds is stopped and counted as a stall. Channels and select are refused
-(interleave run explores them).
+Each scenario thread runs on an OS thread; shared variables are real memory, mutexes, conditions,
+channels and the rest of the toolbox block in the OS, sleep and compute take real time. The
+threads of a run start together. A deadlock is reported as soon as every thread waits for
+another; a run that does not end within --stall-seconds is stopped and counted as a stall.
 Exit status: 0 no run failed, 1 some run failed, 2 bad input or usage.
 )";
 

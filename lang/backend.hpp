@@ -5,11 +5,13 @@
 // the step *is*. SimBackend (backend_sim.cpp, the default) announces each step to the current
 // sim::Execution, so strategies, checkers and replay tokens see it. RealBackend
 // (real_backend.cpp) does the same step on real OS threads: cells are real memory, locks block
-// in the OS, sleeps take real time. Statements the real backend has no counterpart for are
-// refused before a run starts (real_support.cpp), never run half-right.
+// in the OS, sleeps take real time. A statement the real backend has no counterpart for (one added
+// to the language later) is refused before a run starts (real_support.cpp), never run half-right.
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -55,6 +57,20 @@ class Backend {
   virtual void latch_arrive(std::uint32_t latch, sim::Location at) = 0;     // `arrive_and_wait` on a latch
   virtual void barrier_arrive(std::uint32_t barrier, sim::Location at) = 0; // `arrive_and_wait` on a barrier
   virtual void barrier_drop(std::uint32_t barrier, sim::Location at) = 0;
+  // Channels, by number. recv gives nothing once the channel is closed and drained.
+  virtual void send(std::uint32_t channel, std::int64_t value, sim::Location at) = 0;
+  virtual std::optional<std::int64_t> recv(std::uint32_t channel, sim::Location at) = 0;
+  virtual void close(std::uint32_t channel, sim::Location at) = 0;
+  // One case of a select: a send of `value` (worked out before the select) or a receive.
+  struct Arm {
+    std::uint32_t channel = 0;
+    bool sends = false;
+    std::int64_t value = 0;
+    sim::Location at;
+  };
+  // Takes one ready arm (waiting until one is, unless there is an `else:`): its index, with a
+  // receive's value in `got`; arms.size() for the `else:`.
+  virtual std::size_t select(std::span<const Arm> arms, bool has_else, std::optional<std::int64_t>& got) = 0;
   // The event loop async tasks share: held from one `await` to the next.
   virtual void loop_enter(sim::Location at) = 0;
   virtual void loop_leave(sim::Location at) = 0;

@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "lang/interpreter.hpp"
+#include "sim/select.hpp"
 #include "sim/thread.hpp"
 
 namespace lang {
@@ -13,6 +14,12 @@ namespace {
 void format_int(const void* p, std::string& out) { out += std::to_string(*static_cast<const std::int64_t*>(p)); }
 void format_bool(const void* p, std::string& out) { out += *static_cast<const std::int64_t*>(p) != 0 ? "true" : "false"; }
 void format_text(const void* p, std::string& out) { out += *static_cast<const std::string*>(p); }
+
+// A select's receive case keeps what it got here until its body runs.
+struct Got {
+  std::optional<std::int64_t>* out;
+  void operator()(std::optional<std::int64_t> v) const { *out = v; }
+};
 
 }  // namespace
 
@@ -45,6 +52,10 @@ class SimBackend final : public Backend {
   void latch_arrive(std::uint32_t n, sim::Location at) override { in_.latches_[n]->arrive_and_wait(1, at); }
   void barrier_arrive(std::uint32_t n, sim::Location at) override { in_.barriers_[n]->arrive_and_wait(at); }
   void barrier_drop(std::uint32_t n, sim::Location at) override { in_.barriers_[n]->arrive_and_drop(at); }
+  void send(std::uint32_t n, std::int64_t value, sim::Location at) override { in_.channels_[n]->send(value, at); }
+  std::optional<std::int64_t> recv(std::uint32_t n, sim::Location at) override { return in_.channels_[n]->recv(at); }
+  void close(std::uint32_t n, sim::Location at) override { in_.channels_[n]->close(at); }
+  std::size_t select(std::span<const Arm> arms, bool has_else, std::optional<std::int64_t>& got) override;
   void loop_enter(sim::Location at) override { in_.loop_.lock(at); }
   void loop_leave(sim::Location at) override { in_.loop_.unlock(at); }
   void yield(sim::Location at) override { sim::yield(at); }
@@ -197,6 +208,24 @@ void SimBackend::wait(std::uint32_t condition, std::uint32_t mutex, sim::Locatio
 void SimBackend::notify(std::uint32_t condition, bool all, sim::Location at) {
   if (all) return in_.conditions_[condition]->notify_all(at);
   in_.conditions_[condition]->notify_one(at);
+}
+
+// The sim select takes one ready case — which one, when several are, is the strategy's choice.
+std::size_t SimBackend::select(std::span<const Arm> arms, bool has_else, std::optional<std::int64_t>& got) {
+  std::vector<std::unique_ptr<sim::detail::SelectCase>> cases;
+  for (const Arm& a : arms) {
+    sim::Channel<std::int64_t>& ch = *in_.channels_[a.channel];
+    if (a.sends) {
+      cases.push_back(std::make_unique<sim::detail::SendCase<std::int64_t, sim::detail::NoHandler>>(ch, a.value, sim::detail::NoHandler{}, a.at));
+    } else {
+      cases.push_back(std::make_unique<sim::detail::RecvCase<std::int64_t, Got>>(ch, Got{&got}, a.at));
+    }
+  }
+  std::vector<sim::detail::SelectCase*> ops;
+  for (const auto& c : cases) ops.push_back(c.get());
+  const std::size_t k = sim::detail::run_select(ops, has_else);
+  if (k < cases.size()) cases[k]->handle();
+  return k;
 }
 
 SimBackend::Semaphore& SimBackend::semaphore(std::uint32_t n) {

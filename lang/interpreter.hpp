@@ -137,7 +137,7 @@ class Interpreter {
   Flow held(const Stmt& s, Task& t);
   Flow lock_for(const Stmt& s, Task& t);
   void count(const Stmt& s, Task& t);
-  sim::Channel<std::int64_t>& channel(const Stmt& s, Task& t);
+  std::uint32_t channel(const Stmt& s, Task& t);  // the channel a statement names
   void received(const Stmt& s, const std::optional<std::int64_t>& value, Task& t);
   void store(const Expr& target, std::int64_t value, Pos pos, Task& t);
 

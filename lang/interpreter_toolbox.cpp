@@ -1,22 +1,11 @@
 // Interpreter: the concurrency toolbox — channels and select, rwlocks, latches, barriers, mutex
-// flavours — each statement driving the sim primitive of the same name, so their deadlock stories,
-// misuse reports and happens-before edges are the C++ API's.
+// flavours — each statement a step of the backend (in a simulation, the sim primitive of the same
+// name, so their deadlock stories, misuse reports and happens-before edges are the C++ API's).
 #include <chrono>
 
 #include "lang/interpreter.hpp"
-#include "sim/select.hpp"
 
 namespace lang {
-
-namespace {
-
-// A select's receive case keeps what it got here until its body runs.
-struct Got {
-  std::optional<std::int64_t>* out;
-  void operator()(std::optional<std::int64_t> v) const { *out = v; }
-};
-
-}  // namespace
 
 void Interpreter::make_objects(const Variable& v) {
   const sim::Location created = where(v.pos);
@@ -48,9 +37,7 @@ void Interpreter::make_objects(const Variable& v) {
   }
 }
 
-sim::Channel<std::int64_t>& Interpreter::channel(const Stmt& s, Task& t) {
-  return *channels_[object_element(p_.vars[s.slot], s.index, s.name_pos, t)];
-}
+std::uint32_t Interpreter::channel(const Stmt& s, Task& t) { return object_element(p_.vars[s.slot], s.index, s.name_pos, t); }
 
 void Interpreter::store(const Expr& target, std::int64_t value, Pos pos, Task& t) {
   if (target.kind == ExprKind::Local) {
@@ -74,11 +61,11 @@ Interpreter::Flow Interpreter::toolbox(const Stmt& s, Task& t) {
   switch (s.kind) {
     case StmtKind::Send: {
       const std::int64_t v = eval<false>(*s.value, t);
-      channel(s, t).send(v, at);
+      b_->send(channel(s, t), v, at);
       return Flow::Next;
     }
-    case StmtKind::Recv: received(s, channel(s, t).recv(at), t); return Flow::Next;
-    case StmtKind::Close: channel(s, t).close(at); return Flow::Next;
+    case StmtKind::Recv: received(s, b_->recv(channel(s, t), at), t); return Flow::Next;
+    case StmtKind::Close: b_->close(channel(s, t), at); return Flow::Next;
     case StmtKind::Select: return select(s, t);
     case StmtKind::ForChannel: return channel_loop(s, t);
     case StmtKind::Read:
@@ -105,36 +92,27 @@ void Interpreter::count(const Stmt& s, Task& t) {
   }
 }
 
-// select: every send's value is worked out first (as in Go), then the sim select takes one ready
-// case — which one, when several are, is the strategy's choice — or the `else:` case.
+// select: every send's value is worked out first (as in Go), then the backend takes one ready
+// case or the `else:` case.
 Interpreter::Flow Interpreter::select(const Stmt& s, Task& t) {
-  std::vector<std::unique_ptr<sim::detail::SelectCase>> cases;
-  std::vector<std::optional<std::int64_t>> got(s.body.size());
-  for (std::size_t i = 0; i < s.body.size(); ++i) {
-    const Stmt& c = *s.body[i];
-    sim::Channel<std::int64_t>& ch = channel(c, t);
-    if (c.kind == StmtKind::Send) {
-      cases.push_back(std::make_unique<sim::detail::SendCase<std::int64_t, sim::detail::NoHandler>>(
-          ch, eval<false>(*c.value, t), sim::detail::NoHandler{}, where(c.pos)));
-    } else {
-      cases.push_back(std::make_unique<sim::detail::RecvCase<std::int64_t, Got>>(ch, Got{&got[i]}, where(c.pos)));
-    }
+  std::vector<Backend::Arm> arms;
+  for (const Stmt* c : s.body) {
+    const std::uint32_t n = channel(*c, t);
+    arms.push_back(Backend::Arm{n, c->kind == StmtKind::Send, c->kind == StmtKind::Send ? eval<false>(*c->value, t) : 0, where(c->pos)});
   }
-  std::vector<sim::detail::SelectCase*> ops;
-  for (const auto& c : cases) ops.push_back(c.get());
-  const std::size_t k = sim::detail::run_select(ops, !s.orelse.empty());
-  if (k >= cases.size()) return exec(s.orelse, t);
-  cases[k]->handle();
+  std::optional<std::int64_t> got;
+  const std::size_t k = b_->select(arms, !s.orelse.empty(), got);
+  if (k >= arms.size()) return exec(s.orelse, t);
   const Stmt& c = *s.body[k];
-  if (c.kind == StmtKind::Recv) received(c, got[k], t);
+  if (c.kind == StmtKind::Recv) received(c, got, t);
   return exec(c.body, t);
 }
 
 // for x in c: one receive per round, until the channel is closed and drained.
 Interpreter::Flow Interpreter::channel_loop(const Stmt& s, Task& t) {
-  sim::Channel<std::int64_t>& ch = *channels_[object_element(p_.vars[s.slot2], s.index2, s.name2_pos, t)];
+  const std::uint32_t ch = object_element(p_.vars[s.slot2], s.index2, s.name2_pos, t);
   while (true) {
-    const std::optional<std::int64_t> v = ch.recv(where(s.pos));
+    const std::optional<std::int64_t> v = b_->recv(ch, where(s.pos));
     if (!v) break;
     t.locals[t.base + s.slot] = *v;
     local_work(s.pos);

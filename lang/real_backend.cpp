@@ -31,6 +31,7 @@ RealBackend::RealBackend(const Program& program, Noise noise) : p_(program), noi
         case GlobalKind::RwLock: rwlocks_.push_back(RwLock{"rwlock " + element_name(v, i), v.flavour == Flavour::PreferWriters}); break;
         case GlobalKind::Latch: latches_.push_back(Latch{"latch " + element_name(v, i), v.initial}); break;
         case GlobalKind::Barrier: barriers_.push_back(Barrier{"barrier " + element_name(v, i), v.initial, v.initial}); break;
+        case GlobalKind::Channel: channels_.push_back(Channel{"channel " + element_name(v, i), v.limit}); break;
         default: break;
       }
     }
@@ -52,6 +53,8 @@ void RealBackend::expect(std::uint32_t live) {
 }
 
 void RealBackend::enter(std::uint32_t thread) { t_self = static_cast<std::int32_t>(thread); }
+
+std::int32_t RealBackend::self() { return t_self; }
 
 void RealBackend::leave() {
   Guard g(m_);

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -80,6 +81,10 @@ class RealBackend final : public Backend {
   }
   void barrier_arrive(std::uint32_t barrier, sim::Location at) override { arrive(barrier, Arrival::Wait, at); }
   void barrier_drop(std::uint32_t barrier, sim::Location at) override { arrive(barrier, Arrival::Drop, at); }
+  void send(std::uint32_t channel, std::int64_t value, sim::Location at) override;
+  std::optional<std::int64_t> recv(std::uint32_t channel, sim::Location at) override;
+  void close(std::uint32_t channel, sim::Location at) override;
+  std::size_t select(std::span<const Arm> arms, bool has_else, std::optional<std::int64_t>& got) override;
   void loop_enter(sim::Location at) override { lock(loop_mutex(), at); }
   void loop_leave(sim::Location at) override { unlock(loop_mutex(), at); }
   void yield(sim::Location at) override;
@@ -123,6 +128,16 @@ class RealBackend final : public Backend {
     std::uint64_t phase = 0;
   };
   enum class Arrival : std::uint8_t { Wait, Drop };
+  struct Channel {
+    std::string name;
+    std::int64_t capacity = 0;  // -1: unbounded; 0: unbuffered (a sender waits until its value is taken)
+    std::deque<std::int64_t> items;
+    bool closed = false;
+    std::int32_t closed_by = -1;
+    sim::Location closed_at;
+    std::uint64_t offered = 0, taken = 0;  // unbuffered: values handed over so far
+    std::uint32_t receivers = 0;           // threads waiting to receive (recv, or a select with a receive)
+  };
   struct Waiting {
     std::function<bool()> ready;        // empty: not waiting
     std::function<std::string()> what;  // "mutex b (held by left)", as things stand when asked
@@ -132,6 +147,7 @@ class RealBackend final : public Backend {
 
   std::uint32_t loop_mutex() const { return static_cast<std::uint32_t>(mutexes_.size() - 2); }
   std::uint32_t atomic_mutex() const { return static_cast<std::uint32_t>(mutexes_.size() - 1); }
+  static std::int32_t self();  // the scenario thread this OS thread runs
   const std::string& name(std::int32_t thread) const;
   void step();    // throws RealStop once the run is stopping
   void access();  // step(), after the noise if any
@@ -143,6 +159,11 @@ class RealBackend final : public Backend {
   void record(sim::FailureKind kind, std::string message, sim::Location at, std::vector<std::string> details);
   std::string holder(const Mutex& m) const;
   void arrive(std::uint32_t barrier, Arrival arrival, sim::Location at);
+  // Channels (real_channels.cpp): room for a send, a select arm that can go now, its step.
+  static bool room(const Channel& c) { return c.capacity < 0 || c.items.size() < static_cast<std::size_t>(std::max<std::int64_t>(c.capacity, 1)); }
+  bool ready(const Arm& a) const;
+  void put(Guard& g, Channel& c, std::int64_t value, sim::Location at);
+  std::optional<std::int64_t> take(Channel& c);
 
   const Program& p_;
   const Noise noise_;
@@ -158,6 +179,7 @@ class RealBackend final : public Backend {
   std::vector<RwLock> rwlocks_;
   std::vector<Latch> latches_;
   std::vector<Barrier> barriers_;
+  std::vector<Channel> channels_;
   std::vector<Waiting> waiting_;  // per thread
   std::uint32_t live_ = 0;
   std::optional<RealFailure> failure_;

@@ -41,6 +41,11 @@ bool runs_for_real(StmtKind kind) {
     case StmtKind::ArriveAndWait:
     case StmtKind::ArriveAndDrop:
     case StmtKind::Await:
+    case StmtKind::Send:
+    case StmtKind::Recv:
+    case StmtKind::Close:
+    case StmtKind::Select:
+    case StmtKind::ForChannel:
     case StmtKind::Compute:
     case StmtKind::AwaitSleep: return true;
     default: return false;
@@ -79,8 +84,7 @@ struct Scan {
     const std::string_view word = text.substr(0, space);
     found = Diagnostic{p.path(), pos, static_cast<std::uint32_t>(std::max<std::size_t>(word.size(), 1)),
                        "'" + std::string(word) + "' " + what + "cannot run on real threads yet ('interleave real' runs shared and atomic " +
-                           "variables, mutexes, conditions, semaphores, rwlocks, latches, barriers, sleep, compute and async tasks, " +
-                           "not channels or select; 'interleave run' explores this scenario)",
+                           "variables and the concurrency toolbox, sleep, compute and async tasks; 'interleave run' explores this scenario)",
                        std::string(p.source->line(pos.line))};
   }
   void expr(const Expr* e) {
