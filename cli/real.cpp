@@ -70,8 +70,10 @@ std::string json_report(const RealArgs& args, const lang::Program& p, const lang
   const sim::RealReport& t = r.totals;
   std::string out = fmt::format("{{\"version\":1,\"file\":{},\"threads\":{},\"runs\":{},\"noise\":{},\"seed\":{},\"failed\":{},", json_string(args.file),
                                 p.threads.size(), t.runs, args.noise, args.seed, t.failed);
+  bool stalled = false;
+  for (const lang::RealOutcome& o : r.outcomes) stalled = stalled || o.kind == "stall";
   out += fmt::format("\"rate\":{:.6f},\"rate_low\":{:.6f},\"rate_high\":{:.6f},\"stalled\":{},\"abandoned\":{},", t.rate(), t.rate_low(), t.rate_high(),
-                     t.stalled, r.abandoned);
+                     stalled, r.abandoned);
   if (!args.no_timing) out += fmt::format("\"seconds\":{:.6f},\"ms_per_run\":{:.6f},", t.seconds, t.runs == 0 ? 0.0 : t.seconds * 1000 / static_cast<double>(t.runs));
   out += fmt::format("\"outcomes\":[{{\"kind\":\"ok\",\"runs\":{}}}", t.runs - t.failed);
   for (const lang::RealOutcome& o : r.outcomes) {

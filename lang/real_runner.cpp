@@ -141,11 +141,11 @@ RealRunReport run_real_threads(std::shared_ptr<const Program> program, const Rea
       count(report, outcome_of(*f), r);
     } else if (stalled) {
       ++report.totals.failed;
-      report.totals.stalled = true;
-      count(report, RealOutcome{"stall", "no end within " + std::to_string(static_cast<std::int64_t>(options.stall_seconds * 1000)) + " ms (the watchdog stopped it)"}, r);
+      count(report, RealOutcome{"stall", "no end within " + std::to_string(static_cast<std::int64_t>(options.stall_seconds * 1000)) + " ms"}, r);
     }
     if (!stopped) {
       report.abandoned = true;  // its threads hold the run's state until the process ends
+      report.totals.stalled = true;
       break;
     }
   }

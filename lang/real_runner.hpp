@@ -45,7 +45,7 @@ struct RealOutcome {
 };
 
 struct RealRunReport {
-  sim::RealReport totals;             // runs, failed ones, wall time, stalled: for the rate and its interval
+  sim::RealReport totals;             // runs, failed ones, wall time (stalled: as abandoned): for the rate and its interval
   std::vector<RealOutcome> outcomes;  // the failed runs by kind and message, in order of first appearance
   bool abandoned = false;             // a stalled run's threads would not stop: runs ended there
   // With record_timeline: one Run segment per thread per run, on the CPU it started on, in
