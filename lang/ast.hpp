@@ -64,6 +64,13 @@ enum class StmtKind : std::uint8_t {
   ArriveAndDrop, // name: barrier
   Await,         // name: latch (`wait done`, without a mutex)
   Compute, AwaitSleep,  // `compute 50ms` (CPU work), `await sleep 1s` (an async task gives way)
+  // Futures and thread pools (parser_futures.cpp).
+  SetFuture,     // name: future; value: the value it is set to
+  GetFuture,     // name: future; target: where the value goes (or null); target2: the `ok` flag (or null)
+  Submit,        // name: pool; value: the procedure call; name2: the future its result sets (or empty)
+  MapPool,       // name: pool; value: the procedure (a Name); target: the inputs; target2: the outputs
+  Shutdown,      // name: pool; cancel: drop the jobs not started
+  ForCompleted,  // name: the loop variable; name2: the array of futures, taken in completion order
 };
 
 // The keyword of a statement that waits or is a step of its own (what an `atomic:` block may not
@@ -101,9 +108,10 @@ struct Stmt {
   std::int32_t message = -1;  // Assert: string index, or -1
   std::int64_t duration = 0;  // Sleep, Compute, AwaitSleep: nanoseconds
   bool elif = false;          // If: this If is the `elif` of the one whose orelse holds it
+  bool cancel = false;        // Shutdown: `shutdown p, cancel`
 };
 
-enum class GlobalKind : std::uint8_t { Shared, Atomic, Mutex, Condition, Semaphore, Channel, RwLock, Latch, Barrier };
+enum class GlobalKind : std::uint8_t { Shared, Atomic, Mutex, Condition, Semaphore, Channel, RwLock, Latch, Barrier, Future, Pool };
 
 // How a mutex, a rwlock or a channel was declared: `recursive mutex`, `rwlock t prefer writers`,
 // `channel c(unbounded)`.
@@ -121,7 +129,7 @@ struct GlobalDecl {
   Expr* init = nullptr;        // the initial value (every element of an array), or null
   std::vector<Expr*> init_list;  // `= [a, b, c]`: one value per element
   bool has_list = false;
-  Expr* limit = nullptr;       // channel: the capacity; semaphore: `max N`; latch, barrier: the count
+  Expr* limit = nullptr;       // channel: the capacity; semaphore: `max N`; latch, barrier: the count; pool: its workers
   Flavour flavour = Flavour::Plain;
 };
 

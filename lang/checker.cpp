@@ -25,6 +25,8 @@ std::string_view kind_name(GlobalKind kind) {
     case GlobalKind::RwLock: return "rwlock";
     case GlobalKind::Latch: return "latch";
     case GlobalKind::Barrier: return "barrier";
+    case GlobalKind::Future: return "future";
+    case GlobalKind::Pool: return "pool";
   }
   return "?";
 }

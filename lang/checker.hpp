@@ -73,6 +73,13 @@ class Checker {
   void latch_wait(Stmt& s);
   void wait_mutex(Stmt& s);
 
+  // Futures and thread pools (checker_futures.cpp).
+  std::int64_t workers(Expr* e);
+  void futures(Stmt& s);
+  void submission(Stmt& s);
+  void mapping(Stmt& s);
+  void completed_loop(Stmt& s);
+
   // Expressions (checker_expr.cpp).
   Type expr(Expr& e);
   Type value(Expr& e);  // an expression whose value is used: no 'store', no value-less call

@@ -18,6 +18,8 @@ std::string_view kind_name(GlobalKind kind) {
     case GlobalKind::RwLock: return "an rwlock";
     case GlobalKind::Latch: return "a latch";
     case GlobalKind::Barrier: return "a barrier";
+    case GlobalKind::Future: return "a future";
+    case GlobalKind::Pool: return "a pool";
   }
   return "?";
 }
@@ -48,6 +50,12 @@ const char* waiting_keyword(StmtKind kind) {
     case StmtKind::Await: return "wait";
     case StmtKind::Compute: return "compute";
     case StmtKind::AwaitSleep: return "await";
+    case StmtKind::SetFuture: return "set";
+    case StmtKind::GetFuture: return "get";
+    case StmtKind::Submit: return "submit";
+    case StmtKind::MapPool: return "map";
+    case StmtKind::Shutdown: return "shutdown";
+    case StmtKind::ForCompleted: return "for";
     default: return nullptr;
   }
 }
@@ -153,6 +161,12 @@ void Checker::statement(Stmt& s) {
     case StmtKind::Await: return toolbox(s);
     case StmtKind::Compute:
     case StmtKind::AwaitSleep: return timing(s);
+    case StmtKind::SetFuture:
+    case StmtKind::GetFuture:
+    case StmtKind::Submit:
+    case StmtKind::MapPool:
+    case StmtKind::Shutdown:
+    case StmtKind::ForCompleted: return futures(s);
   }
 }
 

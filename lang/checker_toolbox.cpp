@@ -32,6 +32,8 @@ void Checker::object_global(const GlobalDecl& d, Variable& v) {
     case GlobalKind::RwLock: counter = &p_.rwlocks; break;
     case GlobalKind::Latch: counter = &p_.latches; break;
     case GlobalKind::Barrier: counter = &p_.barriers; break;
+    case GlobalKind::Future: counter = &p_.futures; break;
+    case GlobalKind::Pool: counter = &p_.pools; break;
     default: break;
   }
   v.first = *counter;
@@ -55,6 +57,7 @@ void Checker::object_global(const GlobalDecl& d, Variable& v) {
       return;
     case GlobalKind::Latch: v.initial = count(d.limit, 0, "a latch's count"); return;
     case GlobalKind::Barrier: v.initial = count(d.limit, 1, "a barrier's count"); return;
+    case GlobalKind::Pool: v.initial = workers(d.limit); return;
     default: return;
   }
 }

@@ -59,6 +59,7 @@ void Interpreter::run() {
     std::abort();
   }
   begin();
+  const auto future_run = start_futures();  // the pools' workers start before the threads
   for (std::uint32_t i = 0; i < p_.threads.size(); ++i) {
     const ThreadSpec& spec = p_.threads[i];
     const sim::TaskId t = e_->spawn(spec.name, where(spec.pos));
@@ -67,6 +68,7 @@ void Interpreter::run() {
     task_ids_[i] = t;
   }
   for (std::uint32_t i = 0; i < p_.threads.size(); ++i) e_->join(task_ids_[i], where(p_.threads[i].pos));
+  stop_pools();  // every pool still open drains before `finally:`
   end();
 }
 
@@ -159,6 +161,7 @@ std::string Interpreter::show(std::int64_t value, Type type) const {
   switch (type) {
     case Type::Bool: return value != 0 ? "true" : "false";
     case Type::Name:
+      if (value < -1) return e_->task_name(sim::TaskId(static_cast<std::uint32_t>(-2 - value)));  // a pool's worker
       if (value < 0 || static_cast<std::size_t>(value) >= p_.threads.size()) return "main";
       return p_.threads[static_cast<std::size_t>(value)].name;
     default: return std::to_string(value);

@@ -141,6 +141,21 @@ class Interpreter {
   void received(const Stmt& s, const std::optional<std::int64_t>& value, Task& t);
   void store(const Expr& target, std::int64_t value, Pos pos, Task& t);
 
+  // Futures and thread pools (interpreter_futures.cpp).
+  struct FutureRun;  // per execution: the promises, futures and pools
+  struct FutureRunEnd {
+    void operator()(FutureRun* run) const;
+  };
+  std::unique_ptr<FutureRun, FutureRunEnd> start_futures();
+  void stop_pools();
+  Flow futures(const Stmt& s, Task& t);
+  void get(const Stmt& s, const Variable& v, std::uint32_t n, Task& t);
+  void submit(const Stmt& s, std::uint32_t pool, Task& t);
+  void map(const Stmt& s, std::uint32_t pool, Task& t);
+  Flow completed_loop(const Stmt& s, Task& t);
+  std::int64_t run_job(std::uint32_t proc, const std::vector<std::int64_t>& args);
+  [[noreturn]] void misuse(const std::string& message, Pos pos);
+
   // Expressions (interpreter_expr.cpp).
   template <bool Peek>
   std::int64_t eval(const Expr& e, Task& t);
@@ -172,6 +187,7 @@ class Interpreter {
   // The event loop async tasks share: a task holds it from one `await` to the next, so only
   // `await` gives way to another async task (and a `compute` between blocks them all).
   sim::Mutex loop_{"event loop"};
+  FutureRun* futures_ = nullptr;             // this execution's, while it runs
   std::vector<Task> tasks_;                  // one per thread, then main
   std::vector<sim::TaskId> task_ids_;
   // Relaxed loads and stores, not an increment: threads of a real run may lose a count, which a

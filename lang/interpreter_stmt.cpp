@@ -74,6 +74,12 @@ Interpreter::Flow Interpreter::exec(const Stmt& s, Task& t) {
     case StmtKind::ArriveAndWait:
     case StmtKind::ArriveAndDrop:
     case StmtKind::Await: return toolbox(s, t);
+    case StmtKind::SetFuture:
+    case StmtKind::GetFuture:
+    case StmtKind::Submit:
+    case StmtKind::MapPool:
+    case StmtKind::Shutdown:
+    case StmtKind::ForCompleted: return futures(s, t);
   }
   return Flow::Next;
 }

@@ -104,14 +104,14 @@ void Parser::top_level() {
     case Tok::Newline: next(); return;
     default: break;
   }
-  if (t.kind == Tok::Name && timing_declaration(t)) return;
+  if (t.kind == Tok::Name && (timing_declaration(t) || futures_declaration(t))) return;
   if (t.kind == Tok::Name || (is_keyword(t.kind) && t.kind != Tok::True && t.kind != Tok::False)) {
     fail(t, "statements belong inside a 'thread', 'def' or 'finally:' block; found " + found(t) +
                 " at the top level (declarations there are expect, shared, atomic, mutex, condition, "
-                "semaphore, channel, rwlock, latch, barrier, thread, process, async, machine, def, invariant, finally)");
+                "semaphore, channel, rwlock, latch, barrier, future, pool, thread, process, async, machine, def, invariant, finally)");
   }
   fail(t, "expected a declaration (expect, shared, atomic, mutex, condition, semaphore, channel, rwlock, "
-          "latch, barrier, thread, process, async, machine, def, invariant or finally), found " + found(t));
+          "latch, barrier, future, pool, thread, process, async, machine, def, invariant or finally), found " + found(t));
 }
 
 // expect_line := 'expect' outcome {',' outcome} NEWLINE

@@ -71,6 +71,14 @@ class Parser {
   Stmt* select_statement(const Token& keyword);
   Stmt* held_statement(const Token& keyword);
   Stmt* lock_for(Stmt* s, const Token& keyword);
+  void receive_targets(Stmt* s, const std::string& written, std::string_view ok_meaning);
+
+  // Futures and thread pools (parser_futures.cpp).
+  bool futures_declaration(const Token& t);
+  Stmt* futures_statement();  // null if the name starts no such statement
+  void submission(Stmt* s, const std::string& written);
+  void mapping(Stmt* s, const std::string& written);
+  Stmt* completed_loop(Stmt* s, const Token& keyword);
 
   // Expressions (parser_expr.cpp).
   Expr* expression();

@@ -97,6 +97,7 @@ Stmt* Parser::simple_statement() {
     }
     case Tok::Name:
       s = timing_statement();
+      if (s == nullptr) s = futures_statement();
       if (s == nullptr) s = name_statement();
       break;
     case Tok::Yield: s = new_stmt(StmtKind::Yield, next()); break;
@@ -205,6 +206,7 @@ Stmt* Parser::if_statement(const Token& keyword) {
 // repeat_stmt := 'repeat' expr block
 // for_stmt := 'for' NAME 'in' expr '..' expr block
 //           | 'for' NAME 'in' NAME element block        (each value received until the channel closes)
+//           | 'for' NAME 'in' 'as_completed' NAME block (parser_futures.cpp)
 Stmt* Parser::loop_statement(const Token& keyword) {
   Stmt* s = nullptr;
   if (keyword.kind == Tok::For) {
@@ -213,6 +215,7 @@ Stmt* Parser::loop_statement(const Token& keyword) {
     s->name = name.text;
     s->name_pos = name.pos;
     expect(Tok::In, "after 'for " + std::string(name.text) + "' (for i in 0..N)");
+    if (at(Tok::Name) && peek().text == "as_completed" && peek(1).kind == Tok::Name) return completed_loop(s, keyword);
     s->value = expression();
     if (at(Tok::Colon) && (s->value->kind == ExprKind::Name || s->value->kind == ExprKind::Index)) {
       s->kind = StmtKind::ForChannel;

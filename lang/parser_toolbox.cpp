@@ -11,7 +11,8 @@ std::string closes(const Token& open) { return "(to close '" + std::string(open.
 
 // channel_decl := 'channel' NAME [size] ['(' (expr | 'unbounded') ')'] {',' ...} NEWLINE
 // rwlock_decl := 'rwlock' NAME [size] ['prefer' ('readers' | 'writers')] {',' ...} NEWLINE
-// count_decl := ('latch' | 'barrier') NAME [size] '=' expr {',' ...} NEWLINE
+// count_decl := ('latch' | 'barrier' | 'pool') NAME [size] '=' expr {',' ...} NEWLINE
+// future_decl := 'future' NAME [size] {',' ...} NEWLINE
 void Parser::toolbox_global(GlobalKind kind) {
   const Token& keyword = next();
   const std::string what = "'" + std::string(keyword.text) + "'";
@@ -39,12 +40,14 @@ void Parser::toolbox_global(GlobalKind kind) {
       } else if (who.text != "readers") {
         fail(who, "expected 'readers' or 'writers' after 'prefer', found " + found(who));
       }
-    } else if (kind == GlobalKind::Latch || kind == GlobalKind::Barrier) {
-      expect(Tok::Assign, "and the count after " + what + " (like '" + example + " = 3')");
+    } else if (kind == GlobalKind::Latch || kind == GlobalKind::Barrier || kind == GlobalKind::Pool) {
+      const char* count = kind == GlobalKind::Pool ? "the number of workers" : "the count";
+      expect(Tok::Assign, "and " + std::string(count) + " after " + what + " (like '" + example + " = " + (kind == GlobalKind::Pool ? "2" : "3") + "')");
       d.limit = expression();
     }
     if (at(Tok::Assign)) {
-      const std::string hint = kind == GlobalKind::Channel ? "; a capacity goes in parentheses: '" + example + "(4)'" : "";
+      std::string hint = kind == GlobalKind::Channel ? "; a capacity goes in parentheses: '" + example + "(4)'" : "";
+      if (kind == GlobalKind::Future) hint = "; a thread sets it: 'set " + std::string(name.text) + ", 42'";
       fail(peek(), "a " + std::string(keyword.text) + " has no value to set" + hint);
     }
     out_.globals.push_back(std::move(d));
@@ -96,17 +99,23 @@ Stmt* Parser::channel_operation(const Token& keyword) {
   if (sends) {
     expect(Tok::Comma, "and the value after '" + written + "' (write '" + written + ", 42')");
     s->value = expression();
-  } else if (accept(Tok::Comma)) {
-    const Token& first = peek();
-    if (first.kind != Tok::Name) fail(first, "expected the variable that receives the value after '" + written + ",', found " + found(first));
-    s->target = postfix();
-    if (accept(Tok::Comma)) {
-      if (!at(Tok::Name)) fail(peek(), "expected the variable told whether a value came (false: closed) after '" + written + ", " + std::string(src_.text().substr(s->target->begin, s->target->end - s->target->begin)) + ",', found " + found(peek()));
-      s->target2 = postfix();
-    }
+  } else {
+    receive_targets(s, written, "(false: closed)");
   }
   s->end = previous_end();
   return s;
+}
+
+// [',' target [',' target]] after `recv c` or `get f`: where the value goes, and the `ok` flag.
+void Parser::receive_targets(Stmt* s, const std::string& written, std::string_view ok_meaning) {
+  if (!accept(Tok::Comma)) return;
+  const Token& first = peek();
+  if (first.kind != Tok::Name) fail(first, "expected the variable that receives the value after '" + written + ",', found " + found(first));
+  s->target = postfix();
+  if (accept(Tok::Comma)) {
+    if (!at(Tok::Name)) fail(peek(), "expected the variable told whether a value came " + std::string(ok_meaning) + " after '" + written + ", " + std::string(src_.text().substr(s->target->begin, s->target->end - s->target->begin)) + ",', found " + found(peek()));
+    s->target2 = postfix();
+  }
 }
 
 // select_stmt := 'select' ':' NEWLINE INDENT case {case} DEDENT

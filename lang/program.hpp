@@ -20,7 +20,7 @@ struct Variable {
   bool array = false;
   std::uint32_t size = 1;     // elements (1 for a scalar)
   std::uint32_t first = 0;    // Shared/Atomic: its first cell; others: its index among its kind
-  std::int64_t initial = 0;   // Semaphore: the initial count; Latch, Barrier: the expected count
+  std::int64_t initial = 0;   // Semaphore: the initial count; Latch, Barrier: the expected count; Pool: its workers
   std::int64_t limit = -1;    // Channel: the capacity (-1: unbounded); Semaphore: the max (-1: none)
   Flavour flavour = Flavour::Plain;
   Pos pos;
@@ -53,6 +53,8 @@ struct Program {
   std::uint32_t rwlocks = 0;
   std::uint32_t latches = 0;
   std::uint32_t barriers = 0;
+  std::uint32_t futures = 0;
+  std::uint32_t pools = 0;
 
   const char* path() const { return source->path(); }
   sim::Location location(Pos pos) const { return sim::Location{source->path(), pos.line}; }

@@ -51,7 +51,7 @@ class ThreadPool {
     using R = std::invoke_result_t<std::decay_t<F>&>;
     Promise<R> promise(next_job_name(), where);
     Future<R> future = promise.get_future(where);
-    enqueue(std::make_unique<Job<R, std::decay_t<F>>>(std::forward<F>(f), std::move(promise)), where);
+    enqueue(std::make_unique<Job<R, std::decay_t<F>>>(std::forward<F>(f), std::move(promise), where), where);
     return future;
   }
   // f(x) for every input, on the workers; the results in input order (a job's exception is
@@ -80,24 +80,26 @@ class ThreadPool {
   };
   template <class R, class F>
   struct Job final : Work {
-    Job(F fn, Promise<R> p) : f(std::move(fn)), promise(std::move(p)) {}
+    // The job's steps (its result set) point where it was submitted: a scenario's line, not this file.
+    Job(F fn, Promise<R> p, Location at) : f(std::move(fn)), promise(std::move(p)), where(at) {}
     void run() override {
       try {
         if constexpr (std::is_void_v<R>) {
           f();
-          promise.set_value();
+          promise.set_value(where);
         } else {
-          promise.set_value(f());
+          promise.set_value(f(), where);
         }
       } catch (...) {
-        promise.set_exception(std::current_exception());
+        promise.set_exception(std::current_exception(), where);
       }
     }
     void cancel() override {
-      promise.set_exception(std::make_exception_ptr(CancelledError("the pool was shut down before this job started")));
+      promise.set_exception(std::make_exception_ptr(CancelledError("the pool was shut down before this job started")), where);
     }
     F f;
     Promise<R> promise;
+    Location where;
   };
 
   std::string next_job_name();
