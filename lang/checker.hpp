@@ -70,6 +70,7 @@ class Checker {
   void channel_operation(Stmt& s);
   void receiver(Expr& target, Type gives, std::string_view what);
   void channel_loop(Stmt& s);
+  void loop_body(Stmt& s);
   void latch_wait(Stmt& s);
   void wait_mutex(Stmt& s);
 

@@ -92,12 +92,7 @@ void Checker::mapping(Stmt& s) {
 // for i in as_completed results: i is the index of each future of `results` as it completes.
 void Checker::completed_loop(Stmt& s) {
   s.slot2 = object_named(s.name2, s.name2_pos, {GlobalKind::Future}, "'as_completed'");
-  open_scope();
-  declare_local(s.name, s.name_pos, Type::Int, s.slot, true);
-  ++loops_;
-  block(s.body);
-  --loops_;
-  close_scope();
+  loop_body(s);
 }
 
 }  // namespace lang

@@ -144,6 +144,11 @@ void Checker::channel_loop(Stmt& s) {
   }
   s.slot2 = object_named(s.name2, s.name2_pos, {GlobalKind::Channel}, loop);
   element(s.slot2, s.index2, s.name2_pos, "receive from");
+  loop_body(s);
+}
+
+// The body of a loop whose variable (s.name, a fresh number local) each round sets.
+void Checker::loop_body(Stmt& s) {
   open_scope();
   declare_local(s.name, s.name_pos, Type::Int, s.slot, true);
   ++loops_;

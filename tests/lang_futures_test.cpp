@@ -9,44 +9,17 @@
 
 #include "lang/interpreter.hpp"
 #include "lang/scenario.hpp"
-#include "lang_support.hpp"
+#include "lang_explore_support.hpp"
 
 namespace {
 
+using lang_test::outputs;
 using lang_test::program;
 using lang_test::scenario;
 
-// Every different output of a complete depth-first search of `text`, which must not fail.
-std::vector<std::string> outputs(const std::string& text) {
-  lang::OutputTally tally;
-  const sim::Report r = sim::explore(lang::make_body(program(text), {.capture_output = true, .tally = &tally}),
-                                     {.strategy = sim::Search::Dfs});
-  CHECK(r.complete);
-  for (const sim::Failure& f : r.failures) CHECK_MESSAGE(false, to_string(f.kind) << ": " << f.message);
-  std::vector<std::string> out;
-  for (const auto& [text_out, count] : tally.sorted()) out.push_back(text_out);
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-bool mentions(const sim::Failure& f, const std::string& text) {
-  if (f.message.find(text) != std::string::npos) return true;
-  return std::any_of(f.details.begin(), f.details.end(), [&](const std::string& d) { return d.find(text) != std::string::npos; });
-}
-
 // The failure of `kind` a DPOR search of `p` stops at, checked to replay from its token.
 sim::Failure found_and_replayed(const std::shared_ptr<const lang::Program>& p, sim::FailureKind kind, const std::string& says) {
-  const sim::Report r = sim::explore(lang::make_body(p), {.strategy = sim::Search::Dpor});
-  const sim::Failure* f = r.find(kind);
-  REQUIRE(f != nullptr);
-  CHECK_MESSAGE(mentions(*f, says), f->message);
-  const sim::Report again = sim::replay(lang::make_body(p), f->token);
-  const sim::Failure* g = again.find(kind);
-  REQUIRE(g != nullptr);
-  CHECK(g->same_place(*f));
-  CHECK(g->message == f->message);
-  CHECK(g->details == f->details);
-  return *f;
+  return lang_test::replayed(p, sim::explore(lang::make_body(p), {.strategy = sim::Search::Dpor}), kind, says);
 }
 
 }  // namespace
@@ -73,15 +46,7 @@ TEST_CASE("the correct futures scenarios never fail under exhaustive search") {
   const std::pair<const char*, sim::Search> cases[] = {
       {"pool_nested.scn", sim::Search::Dpor}, {"as_completed_sum.scn", sim::Search::Dpor}, {"promise_handoff.scn", sim::Search::Dfs},
       {"pool_map.scn", sim::Search::Dpor}, {"pool_shutdown_cancel.scn", sim::Search::Dpor}};
-  for (const auto& [name, search] : cases) {
-    const std::string file = name;
-    CAPTURE(file);
-    const sim::Report r = sim::explore(lang::make_body(scenario(name)), {.strategy = search});
-    CAPTURE(r.executions);
-    CHECK(r.complete);
-    CHECK(r.executions > 1);
-    for (const sim::Failure& f : r.failures) CHECK_MESSAGE(false, to_string(f.kind) << ": " << f.message);
-  }
+  for (const auto& [name, search] : cases) lang_test::passes_exhaustive(name, search);
 }
 
 TEST_CASE("set and get: the value set, taken once; a second get and a second set are misuses") {

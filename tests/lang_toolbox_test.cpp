@@ -8,34 +8,15 @@
 
 #include "lang/interpreter.hpp"
 #include "lang/scenario.hpp"
-#include "lang_support.hpp"
+#include "lang_explore_support.hpp"
 
 namespace {
 
+using lang_test::mentions;
+using lang_test::outputs;
 using lang_test::program;
 using lang_test::scenario;
 using lang_test::source_dir;
-
-// Every different output of a complete depth-first search of `text`, which must not fail.
-std::vector<std::string> outputs(const std::string& text) {
-  lang::OutputTally tally;
-  const sim::Report r = sim::explore(lang::make_body(program(text), {.capture_output = true, .tally = &tally}),
-                                     {.strategy = sim::Search::Dfs});
-  CHECK(r.complete);
-  for (const sim::Failure& f : r.failures) CHECK_MESSAGE(false, to_string(f.kind) << ": " << f.message);
-  std::vector<std::string> out;
-  for (const auto& [text_out, count] : tally.sorted()) out.push_back(text_out);
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-bool mentions(const sim::Failure& f, const std::string& text) {
-  if (f.message.find(text) != std::string::npos) return true;
-  for (const std::string& d : f.details) {
-    if (d.find(text) != std::string::npos) return true;
-  }
-  return false;
-}
 
 }  // namespace
 
@@ -55,16 +36,7 @@ TEST_CASE("each toolbox misuse scenario is found, names its object, and its toke
   for (const Case& c : cases) {
     CAPTURE(c.file);
     const auto p = scenario(c.file);
-    const sim::Report r = sim::check_random(lang::make_body(p), {.iterations = 1000});
-    const sim::Failure* f = r.find(c.kind);
-    REQUIRE(f != nullptr);
-    CHECK_MESSAGE(mentions(*f, c.says), f->message);
-    const sim::Report again = sim::replay(lang::make_body(p), f->token);
-    const sim::Failure* g = again.find(c.kind);
-    REQUIRE(g != nullptr);
-    CHECK(g->same_place(*f));
-    CHECK(g->message == f->message);
-    CHECK(g->details == f->details);
+    lang_test::replayed(p, sim::check_random(lang::make_body(p), {.iterations = 1000}), c.kind, c.says);
   }
 }
 
@@ -75,15 +47,7 @@ TEST_CASE("the correct toolbox scenarios never fail under exhaustive search") {
       {"rwlock_readers_writer.scn", sim::Search::Dpor}, {"latch_start.scn", sim::Search::Dpor},
       {"barrier_phases.scn", sim::Search::Dpor}, {"timed_mutex.scn", sim::Search::Dfs},
       {"recursive_mutex.scn", sim::Search::Dfs}};
-  for (const auto& [name, search] : cases) {
-    const std::string file = name;
-    CAPTURE(file);
-    const sim::Report r = sim::explore(lang::make_body(scenario(name)), {.strategy = search});
-    CAPTURE(r.executions);
-    CHECK(r.complete);
-    CHECK(r.executions > 1);
-    for (const sim::Failure& f : r.failures) CHECK_MESSAGE(false, to_string(f.kind) << ": " << f.message);
-  }
+  for (const auto& [name, search] : cases) lang_test::passes_exhaustive(name, search);
 }
 
 TEST_CASE("recv: the values in order, then 0 and ok = false once closed and drained") {
