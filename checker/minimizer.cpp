@@ -137,9 +137,8 @@ class Minimizer::Follower final : public sim::Strategy, public sim::Observer {
   std::size_t steps_ = 0;
 };
 
-Minimizer::Minimizer(std::function<void()> body, MinimizeOptions options, sim::ExecutionLimits limits,
-                     std::size_t history_steps)
-    : body_(std::move(body)), options_(options), history_steps_(history_steps),
+Minimizer::Minimizer(std::function<void()> body, MinimizeOptions options, sim::ExecutionLimits limits)
+    : body_(std::move(body)), options_(options), history_steps_(limits.history_steps),
       exec_(std::make_unique<sim::Execution>(limits)) {}
 
 Minimizer::~Minimizer() = default;

@@ -32,8 +32,7 @@ bool can_minimize(const sim::Failure& failure);
 
 class Minimizer {
  public:
-  Minimizer(std::function<void()> body, MinimizeOptions options, sim::ExecutionLimits limits = {},
-            std::size_t history_steps = 10000);
+  Minimizer(std::function<void()> body, MinimizeOptions options, sim::ExecutionLimits limits = {});
   ~Minimizer();
   Minimizer(const Minimizer&) = delete;
   Minimizer& operator=(const Minimizer&) = delete;

@@ -45,6 +45,7 @@ json history_json(json& j, const sim::History& h) {
   for (const sim::HistoryStep& s : h.steps) steps.push_back(step_json(h, s));
   j["steps"] = std::move(steps);
   j["dropped_steps"] = h.dropped;
+  j["dropped_preemptions"] = h.dropped_preemptions;
   json tasks = json::array();
   for (std::uint32_t i = 0; i < h.tasks.size(); ++i) {
     const sim::TaskInfo& t = h.tasks[i];

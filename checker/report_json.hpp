@@ -7,7 +7,7 @@
 //                     "accesses"[] {task, kind, where, step, value},
 //                     "minimized" {original {steps, preemptions, token}, minimal {steps, preemptions}},
 //                     "steps"[] {step, task, op, object, value, where, peer, flag, preempted, text},
-//                     "dropped_steps", "tasks"[] {id, name, parent, spawned_at},
+//                     "dropped_steps", "dropped_preemptions", "tasks"[] {id, name, parent, spawned_at},
 //                     "objects"[] {id, kind, name, created} } ] }
 // Places are {"file", "line"} or null. Optional members are left out when empty.
 #pragma once

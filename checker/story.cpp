@@ -100,7 +100,10 @@ void history_table(std::string& out, const History& h) {
     action_width = std::max(action_width, actions.back().size());
   }
   action_width = std::min<std::size_t>(action_width, 48);
-  if (h.dropped > 0) out += fmt::format("  ... {} earlier steps not kept ...\n", h.dropped);
+  if (h.dropped > 0) {
+    out += fmt::format("  ... {} earlier steps not kept (the limit is ExecutionLimits::history_steps, --history-steps in interleave) ...\n",
+                       h.dropped);
+  }
   out += fmt::format("  {:>5}  {:<{}}  {:<{}}  {}\n", "step", "task", name_width, "operation", action_width, "where");
   for (std::size_t i = 0; i < h.steps.size(); ++i) {
     const HistoryStep& s = h.steps[i];
@@ -162,8 +165,8 @@ std::string story(const sim::Failure& f, const TextOptions& options) {
     out += fmt::format("  replay: {}\n", hint);
   }
   if (f.nondeterministic) out += fmt::format("  warning: this token may not replay: {}\n", f.replay_note);
-  const std::size_t preemptions = static_cast<std::size_t>(
-      std::count_if(f.history.steps.begin(), f.history.steps.end(), [](const HistoryStep& s) { return s.preempted; }));
+  const std::size_t preemptions = f.history.dropped_preemptions + static_cast<std::size_t>(std::count_if(
+      f.history.steps.begin(), f.history.steps.end(), [](const HistoryStep& s) { return s.preempted; }));
   out += fmt::format("\nHistory ({} steps, {} preemption{}):\n", f.history.steps.size() + f.history.dropped,
                      preemptions, preemptions == 1 ? "" : "s");
   history_table(out, f.history);

@@ -51,7 +51,7 @@ std::vector<std::string> scenario_files(const std::vector<std::string>& paths, b
 Row check_one(const std::string& file, const CheckArgs& args, bool color_err, std::string& error) {
   Row row;
   row.file = file;
-  const std::optional<lang::Loaded> loaded = load(file, color_err);
+  const std::optional<lang::Loaded> loaded = load(file, color_err, args.explore.limits);
   if (!loaded) {
     row.verdict = Row::Verdict::Error;
     row.expected = "?";

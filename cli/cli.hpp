@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "lang/scenario.hpp"
+#include "sim/execution.hpp"
 #include "sim/machine.hpp"
 #include "sim/failure.hpp"
 
@@ -24,12 +25,18 @@ enum class Color : std::uint8_t { Auto, Always, Never };
 // in the build, else the random walk.
 const char* default_strategy();
 
-// The scenario interpreter's limits (flags of run, check and replay); a replay needs the same.
+// The limits on a scenario and its executions beyond --max-steps (flags of run, check and
+// replay); a replay needs the same, but for history_steps, which changes only what a story shows.
 struct Limits {
   std::uint32_t max_call_depth = 200;        // nested procedure calls per thread
   std::uint64_t max_loop_work = 10'000'000;  // loop iterations and calls per execution
+  std::uint32_t max_tasks = lang::LoadLimits{}.max_threads;              // threads a scenario has (main aside)
+  std::size_t history_steps = sim::ExecutionLimits{}.history_steps;      // steps a story keeps (the tail)
+  std::uint32_t max_nesting = lang::LoadLimits{}.max_nesting;            // blocks and expressions
+  std::size_t max_file_size = lang::LoadLimits{}.max_file_size;          // bytes of a scenario file
   // The flags that set the limits not at their defaults, each with a leading space.
   std::string flags() const;
+  lang::LoadLimits load() const { return {.max_file_size = max_file_size, .max_nesting = max_nesting, .max_threads = max_tasks}; }
 };
 
 // How to explore: shared by run and check.
@@ -131,7 +138,7 @@ std::string json_string(const std::string& text);
 // nothing on success.
 std::string write_file(const std::string& path, const std::string& text);
 // Loads a scenario; on an error prints the diagnostic on stderr and returns nullopt.
-std::optional<lang::Loaded> load(const std::string& path, bool color);
+std::optional<lang::Loaded> load(const std::string& path, bool color, const Limits& limits = {});
 // What the threads printed in a failure's execution, one line per print, from its history.
 std::vector<std::string> printed(const sim::Failure& failure);
 // Renders the failures of a report as stories with their replay commands and output.
@@ -145,6 +152,8 @@ struct Explored {
 };
 Explored explore(const std::function<void()>& body, const ExploreArgs& args);
 lang::InterpreterOptions interpreter_options(const Limits& limits = {});
+// The limits of one execution of a scenario: the step limit and the flags' limits.
+sim::ExecutionLimits execution_limits(std::uint32_t max_steps, const Limits& limits);
 // The machine a scenario's timing run uses: its `machine` line, changed by the overrides.
 sim::MachineModel machine_of(const lang::Program& program, const TimingOverrides& overrides);
 

@@ -20,14 +20,18 @@ lang::InterpreterOptions interpreter_options(const Limits& limits) {
   return lang::InterpreterOptions{.stack_size = 512 * 1024, .max_local_work = limits.max_loop_work, .max_call_depth = limits.max_call_depth};
 }
 
-namespace {
-
-sim::ExecutionLimits limits(const ExploreArgs& args) {
+sim::ExecutionLimits execution_limits(std::uint32_t max_steps, const Limits& flags) {
   sim::ExecutionLimits limits;
-  limits.max_steps = args.max_steps;
+  limits.max_steps = max_steps;
+  limits.max_tasks = flags.max_tasks + 1;  // and main
+  limits.history_steps = flags.history_steps;
   limits.stack_size = interpreter_options().stack_size;
   return limits;
 }
+
+namespace {
+
+sim::ExecutionLimits limits(const ExploreArgs& args) { return execution_limits(args.max_steps, args.limits); }
 
 #ifdef INTERLEAVE_CLI_HAS_EXPLORE
 

@@ -52,6 +52,19 @@ void limit_options(CLI::App& app, cli::Limits& l) {
   app.add_option("--max-loop-work", l.max_loop_work, "loop iterations and calls one execution may make (more is a step-limit finding)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
       ->capture_default_str();
+  app.add_option("--max-tasks", l.max_tasks, "threads a scenario may declare, thread arrays counted by element")
+      ->check(CLI::Range(1u, 100000u))
+      ->capture_default_str();
+  app.add_option("--history-steps", l.history_steps, "steps of a failure's history its story keeps: the last ones (earlier ones are counted)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000000}))
+      ->capture_default_str();
+  app.add_option("--max-nesting", l.max_nesting, "levels of nested blocks, and of operators in one expression, a scenario may have")
+      ->check(CLI::Range(1u, 1000u))
+      ->capture_default_str();
+  app.add_option("--max-file-size", l.max_file_size, "bytes a scenario file may have (a unit may follow: 64KiB, 32MiB)")
+      ->transform(CLI::AsSizeValue(false))
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 32))
+      ->capture_default_str();
 }
 
 void explore_options(CLI::App& app, cli::ExploreArgs& a, Unset& unset) {

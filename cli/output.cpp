@@ -36,6 +36,9 @@ std::string Limits::flags() const {
   std::string out;
   if (max_call_depth != Limits{}.max_call_depth) out += " --max-call-depth " + std::to_string(max_call_depth);
   if (max_loop_work != Limits{}.max_loop_work) out += " --max-loop-work " + std::to_string(max_loop_work);
+  if (max_tasks != Limits{}.max_tasks) out += " --max-tasks " + std::to_string(max_tasks);
+  if (max_nesting != Limits{}.max_nesting) out += " --max-nesting " + std::to_string(max_nesting);
+  if (max_file_size != Limits{}.max_file_size) out += " --max-file-size " + std::to_string(max_file_size);
   return out;
 }
 
@@ -68,8 +71,8 @@ std::string json_string(const std::string& text) {
   return out + "\"";
 }
 
-std::optional<lang::Loaded> load(const std::string& path, bool color) {
-  lang::Loaded loaded = lang::load_file(path);
+std::optional<lang::Loaded> load(const std::string& path, bool color, const Limits& limits) {
+  lang::Loaded loaded = lang::load_file(path, limits.load());
   if (loaded.ok()) return loaded;
   std::fputs(loaded.error->render(color).c_str(), stderr);
   return std::nullopt;

@@ -15,13 +15,13 @@ namespace {
 std::string clean_run(const std::function<void()>& body, const sim::Schedule& schedule, const sim::ExecutionLimits& limits) {
   sim::Execution exec(limits);
   sim::ReplayStrategy replay(schedule);
-  sim::HistoryRecorder recorder;
+  sim::HistoryRecorder recorder(limits.history_steps);
   sim::Observer* observers[] = {&recorder};
   replay.begin_execution();
   exec.run(body, replay, observers);
   replay.end_execution();
   const sim::History history = recorder.take();
-  std::string out = "no failure: the execution ends normally after " + std::to_string(history.steps.size()) + " steps\n";
+  std::string out = "no failure: the execution ends normally after " + std::to_string(history.steps.size() + history.dropped) + " steps\n";
   std::string lines;
   std::size_t count = 0;
   for (const sim::HistoryStep& s : history.steps) {
@@ -37,16 +37,14 @@ std::string clean_run(const std::function<void()>& body, const sim::Schedule& sc
 
 int replay_command(const ReplayArgs& args) {
   const bool color = use_color(args.output.color, 1);
-  const std::optional<lang::Loaded> loaded = load(args.file, use_color(args.output.color, 2));
+  const std::optional<lang::Loaded> loaded = load(args.file, use_color(args.output.color, 2), args.limits);
   if (!loaded) return exit_usage;
   const sim::DecodedSchedule decoded = sim::decode_schedule(args.token);
   if (!decoded.ok()) {
     std::fprintf(stderr, "interleave: error: bad replay token '%s': %s\n", args.token.c_str(), decoded.error.c_str());
     return exit_usage;
   }
-  sim::ExecutionLimits limits;
-  limits.max_steps = args.max_steps;
-  limits.stack_size = interpreter_options().stack_size;
+  const sim::ExecutionLimits limits = execution_limits(args.max_steps, args.limits);
   const std::function<void()> body = lang::make_body(loaded->program, interpreter_options(args.limits));
   const sim::Report r = sim::replay(body, args.token, limits);
   if (r.ok()) {

@@ -113,7 +113,7 @@ int run_command(const RunArgs& args) {
       not_run.push_back(file);
       continue;
     }
-    const std::optional<lang::Loaded> loaded = load(file, color_err);
+    const std::optional<lang::Loaded> loaded = load(file, color_err, args.explore.limits);
     if (!loaded) {
       status = exit_usage;
       continue;

@@ -62,7 +62,6 @@ thread bob:
 }  // namespace
 
 void scenario(const std::uint8_t* data, std::size_t size) {
-  if (size > lang::max_file_size) return;
   const lang::Loaded loaded = lang::load_text("fuzz.scn", text_of(data, size));
   if (loaded.ok() == loaded.error.has_value()) broken("load_text gave both or neither of a program and an error");
   if (loaded.error) (void)loaded.error->render(false);

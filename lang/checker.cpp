@@ -11,8 +11,6 @@ namespace lang {
 namespace {
 
 constexpr std::int64_t max_array = 65536;
-constexpr std::int64_t max_thread_array = 1000;
-constexpr std::size_t max_threads = 1000;
 
 std::string_view kind_name(GlobalKind kind) {
   switch (kind) {
@@ -42,11 +40,11 @@ bool returns_value(const Block& block) {
 
 }  // namespace
 
-std::unique_ptr<Program> check(std::unique_ptr<Source> source, Module module) {
+std::unique_ptr<Program> check(std::unique_ptr<Source> source, Module module, std::uint32_t max_threads) {
   auto p = std::make_unique<Program>();
   p->source = std::move(source);
   p->module = std::move(module);
-  Checker(*p).run();
+  Checker(*p, max_threads).run();
   return p;
 }
 
@@ -223,12 +221,15 @@ void Checker::threads() {
       if (e.count != nullptr) {
         Type t = Type::Int;
         count = constant(*e.count, t);
-        if (t != Type::Int || count < 1 || count > max_thread_array) {
-          fail(e.count->pos, "a thread array's size must be a number from 1 to " + std::to_string(max_thread_array), e.count->end - e.count->begin);
+        if (t != Type::Int || count < 1 || count > static_cast<std::int64_t>(max_threads_)) {
+          fail(e.count->pos, "a thread array's size must be a number from 1 to " + std::to_string(max_threads_) + " (the limit is --max-tasks)",
+               e.count->end - e.count->begin);
         }
       }
       for (std::int64_t k = 0; k < count; ++k) {
-        if (p_.threads.size() >= max_threads) fail(e.name.pos, "more than " + std::to_string(max_threads) + " threads", width);
+        if (p_.threads.size() >= max_threads_) {
+          fail(e.name.pos, "more than " + std::to_string(max_threads_) + " threads (the limit is --max-tasks)", width);
+        }
         std::string name(e.name.name);
         if (e.count != nullptr) name += "[" + std::to_string(k) + "]";
         const std::uint32_t process = d.kind == TaskKind::Process ? ++processes : 0;

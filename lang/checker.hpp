@@ -12,12 +12,13 @@
 
 namespace lang {
 
-// Checks `module` (parsed from `source`) and returns the runnable Program. Throws lang::Error.
-std::unique_ptr<Program> check(std::unique_ptr<Source> source, Module module);
+// Checks `module` (parsed from `source`) and returns the runnable Program. Throws lang::Error,
+// also for more than `max_threads` threads (see LoadLimits).
+std::unique_ptr<Program> check(std::unique_ptr<Source> source, Module module, std::uint32_t max_threads = 1000);
 
 class Checker {
  public:
-  explicit Checker(Program& program) : p_(program), src_(*program.source) {}
+  Checker(Program& program, std::uint32_t max_threads) : p_(program), src_(*program.source), max_threads_(max_threads) {}
   void run();
 
  private:
@@ -104,6 +105,7 @@ class Checker {
 
   Program& p_;
   const Source& src_;
+  std::uint32_t max_threads_;
   std::map<std::string_view, Global, std::less<>> globals_;
   std::vector<Local> locals_;
   std::vector<std::size_t> scopes_;  // locals_.size() when each open scope began

@@ -8,8 +8,6 @@ namespace lang {
 
 namespace {
 
-constexpr std::size_t max_indent_levels = 100;
-
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
@@ -28,7 +26,7 @@ std::int64_t unit_ns(std::string_view unit) {
 
 class Lexer {
  public:
-  explicit Lexer(const Source& source) : src_(source), text_(source.text()) {}
+  Lexer(const Source& source, std::uint32_t max_nesting) : src_(source), text_(source.text()), max_nesting_(max_nesting) {}
 
   Lexed run() {
     bool line_begin = true;
@@ -139,7 +137,9 @@ class Lexer {
         continue;
       }
       if (width > indents_.back()) {
-        if (indents_.size() > max_indent_levels) fail(at_, "blocks nested too deeply (more than 100 levels)");
+        if (indents_.size() > max_nesting_) {
+          fail(at_, "blocks nested too deeply (more than " + std::to_string(max_nesting_) + " levels; the limit is --max-nesting)");
+        }
         indents_.push_back(width);
         add(Tok::Indent, at_, 0);
       } else {
@@ -232,6 +232,7 @@ class Lexer {
 
   const Source& src_;
   std::string_view text_;
+  std::uint32_t max_nesting_;
   std::size_t at_ = 0;
   std::uint32_t line_ = 1;
   std::size_t line_start_ = 0;
@@ -300,6 +301,6 @@ void Lexer::punctuation(char c) {
 
 }  // namespace
 
-Lexed lex(const Source& source) { return Lexer(source).run(); }
+Lexed lex(const Source& source, std::uint32_t max_nesting) { return Lexer(source, max_nesting).run(); }
 
 }  // namespace lang

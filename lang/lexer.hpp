@@ -1,6 +1,7 @@
 // Lexer: turns a scenario's text into tokens, with Python-style Indent/Dedent for blocks.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -15,7 +16,8 @@ struct Lexed {
 };
 
 // Throws lang::Error for the first lexical mistake (bad character, unterminated string,
-// indentation that matches no outer block, ...). Never loops on any input.
-Lexed lex(const Source& source);
+// indentation that matches no outer block, blocks nested more than `max_nesting` deep, ...).
+// Never loops on any input.
+Lexed lex(const Source& source, std::uint32_t max_nesting = 100);
 
 }  // namespace lang

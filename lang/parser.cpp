@@ -3,14 +3,15 @@
 
 namespace lang {
 
-Module parse(const Source& source, Lexed lexed) {
+Module parse(const Source& source, Lexed lexed, std::uint32_t max_nesting) {
   Module m;
-  Parser(source, lexed, m).module();
+  Parser(source, lexed, m, max_nesting).module();
   m.strings = std::move(lexed.strings);
   return m;
 }
 
-Parser::Parser(const Source& source, Lexed& lexed, Module& out) : src_(source), lexed_(lexed), out_(out) {}
+Parser::Parser(const Source& source, Lexed& lexed, Module& out, std::uint32_t max_nesting)
+    : src_(source), lexed_(lexed), out_(out), max_nesting_(max_nesting) {}
 
 const Token& Parser::peek(std::size_t ahead) const {
   const std::size_t i = at_ + ahead;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -15,12 +16,13 @@
 
 namespace lang {
 
-// Parses the whole file. Throws lang::Error for the first mistake.
-Module parse(const Source& source, Lexed lexed);
+// Parses the whole file. Throws lang::Error for the first mistake, or for nesting deeper than
+// `max_nesting` allows (see LoadLimits).
+Module parse(const Source& source, Lexed lexed, std::uint32_t max_nesting = 100);
 
 class Parser {
  public:
-  Parser(const Source& source, Lexed& lexed, Module& out);
+  Parser(const Source& source, Lexed& lexed, Module& out, std::uint32_t max_nesting = 100);
   void module();
 
  private:
@@ -95,12 +97,16 @@ class Parser {
   Expr* binary(Expr* left, BinOp op, Expr* right);
   std::vector<Expr*> arguments(const Token& open);
   void finish(Expr* e) const { e->end = previous_end(); }
+  // One level deeper of blocks, parentheses, 'not' or '-'; fails past twice max_nesting_.
+  void deeper(const Token& at, const char* what);
+  [[noreturn]] void too_deep_expression(const Expr& e) const;
 
   const Source& src_;
   Lexed& lexed_;
   Module& out_;
   std::size_t at_ = 0;
-  int depth_ = 0;  // nesting of expressions and blocks, bounded so no input exhausts the stack
+  std::uint32_t max_nesting_;
+  std::uint32_t depth_ = 0;  // nesting of expressions and blocks, bounded so no input exhausts the stack
 };
 
 }  // namespace lang

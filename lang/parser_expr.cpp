@@ -7,9 +7,6 @@ namespace lang {
 
 namespace {
 
-constexpr int max_depth = 200;
-constexpr std::uint32_t max_tree = 100;  // evaluation recurses this deep at most per expression
-
 std::string closes(const Token& open) { return "(to close '" + std::string(open.text) + "' at line " + std::to_string(open.pos.line) + ")"; }
 
 }  // namespace
@@ -33,13 +30,27 @@ Expr* Parser::binary(Expr* left, BinOp op, Expr* right) {
   e.a = left;
   e.b = right;
   e.depth = 1 + std::max(left->depth, right->depth);
-  if (e.depth > max_tree) src_.fail(left->pos, "expression too deeply nested (more than 100 levels); split it with 'let'");
+  if (e.depth > max_nesting_) too_deep_expression(e);
   return &e;
+}
+
+void Parser::deeper(const Token& at, const char* what) {
+  // Parsing recurses a few frames per level: the bound keeps any input within the stack.
+  if (++depth_ > 2 * max_nesting_) {
+    fail(at, std::string(what) + " nested too deeply (more than " + std::to_string(2 * max_nesting_) +
+                 " levels of blocks, parentheses and operators; the limit is twice --max-nesting)");
+  }
+}
+
+void Parser::too_deep_expression(const Expr& e) const {
+  // Evaluation recurses once per level of the tree, on the task's stack.
+  src_.fail(e.pos, "expression too deeply nested (more than " + std::to_string(max_nesting_) +
+                       " levels; the limit is --max-nesting); split it with 'let'");
 }
 
 // expr := or_expr
 Expr* Parser::expression() {
-  if (++depth_ > max_depth) fail(peek(), "expression nested too deeply (more than 200 levels)");
+  deeper(peek(), "expression");
   Expr* e = or_expr();
   --depth_;
   return e;
@@ -73,7 +84,7 @@ Expr* Parser::and_expr() {
 Expr* Parser::not_expr() {
   if (!at(Tok::Not)) return comparison();
   const Token& keyword = next();
-  if (++depth_ > max_depth) fail(keyword, "expression nested too deeply (more than 200 levels)");
+  deeper(keyword, "expression");
   Expr* operand = not_expr();
   --depth_;
   Expr* e = new_expr(ExprKind::Not, keyword);
@@ -130,7 +141,7 @@ Expr* Parser::term() {
 Expr* Parser::unary() {
   if (!at(Tok::Minus)) return postfix();
   const Token& minus = next();
-  if (++depth_ > max_depth) fail(minus, "expression nested too deeply (more than 200 levels)");
+  deeper(minus, "expression");
   Expr* operand = unary();
   --depth_;
   if (operand->kind == ExprKind::Int && operand->begin == offset(minus) + 1) {
@@ -180,7 +191,7 @@ Expr* Parser::postfix() {
     for (Expr* a : e->args) e->depth = std::max(e->depth, a->depth + 1);
     finish(e);
   }
-  if (e->depth > max_tree) src_.fail(e->pos, "expression too deeply nested (more than 100 levels); split it with 'let'");
+  if (e->depth > max_nesting_) too_deep_expression(*e);
   return e;
 }
 

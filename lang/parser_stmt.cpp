@@ -5,8 +5,6 @@ namespace lang {
 
 namespace {
 
-constexpr int max_depth = 200;
-
 std::string line_of(const Token& t) { return "line " + std::to_string(t.pos.line); }
 
 }  // namespace
@@ -28,7 +26,7 @@ Block Parser::block(const Token& opener) {
   if (accept(Tok::Newline)) {
     if (!at(Tok::Indent)) fail(peek(), "expected an indented block after " + name + " at " + line_of(opener) + ", found " + found(peek()));
     next();
-    if (++depth_ > max_depth) fail(peek(), "blocks nested too deeply (more than 200 levels)");
+    deeper(peek(), "blocks");
     while (!at(Tok::Dedent) && !at(Tok::End)) body.push_back(statement());
     accept(Tok::Dedent);
     --depth_;

@@ -23,15 +23,29 @@ Loaded refuse(std::string_view path, std::string message) {
   return out;
 }
 
+Loaded too_big(std::string_view path, std::size_t size, const LoadLimits& limits) {
+  return refuse(path, "too big for a scenario file (" + describe_size(size) + ", more than " + describe_size(limits.max_file_size) +
+                          "; the limit is --max-file-size)");
+}
+
 }  // namespace
 
-Loaded load_text(std::string_view path, std::string text) {
+std::string describe_size(std::size_t bytes) {
+  constexpr std::size_t kib = 1024;
+  constexpr std::size_t mib = kib * kib;
+  if (bytes >= mib && bytes % mib == 0) return std::to_string(bytes / mib) + " MiB";
+  if (bytes >= kib && bytes % kib == 0) return std::to_string(bytes / kib) + " KiB";
+  return std::to_string(bytes) + (bytes == 1 ? " byte" : " bytes");
+}
+
+Loaded load_text(std::string_view path, std::string text, LoadLimits limits) {
+  if (text.size() > limits.max_file_size) return too_big(path, text.size(), limits);
   auto source = std::make_unique<Source>(path, std::move(text));
   try {
-    Lexed lexed = lex(*source);
-    Module module = parse(*source, std::move(lexed));
+    Lexed lexed = lex(*source, limits.max_nesting);
+    Module module = parse(*source, std::move(lexed), limits.max_nesting);
     Loaded out;
-    out.program = check(std::move(source), std::move(module));
+    out.program = check(std::move(source), std::move(module), limits.max_threads);
     return out;
   } catch (const Error& e) {
     Loaded out;
@@ -40,19 +54,19 @@ Loaded load_text(std::string_view path, std::string text) {
   }
 }
 
-Loaded load_file(std::string_view path) {
+Loaded load_file(std::string_view path, LoadLimits limits) {
   std::error_code ec;
   const std::filesystem::path p(path);
   if (!std::filesystem::exists(p, ec)) return refuse(path, "no such file");
   if (std::filesystem::is_directory(p, ec)) return refuse(path, "is a directory, not a scenario file");
   const auto size = std::filesystem::file_size(p, ec);
-  if (!ec && size > max_file_size) return refuse(path, "too big for a scenario file (more than 16 MiB)");
+  if (!ec && size > limits.max_file_size) return too_big(path, static_cast<std::size_t>(size), limits);
   std::ifstream in{p, std::ios::binary};
   if (!in) return refuse(path, std::string("cannot read the file: ") + std::strerror(errno));
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) return refuse(path, "cannot read the file");
-  return load_text(path, std::move(text).str());
+  return load_text(path, std::move(text).str(), limits);
 }
 
 std::function<void()> make_body(std::shared_ptr<const Program> program, InterpreterOptions options) {

@@ -13,6 +13,7 @@
 
 #include "lang/diagnostics.hpp"
 #include "lang/interpreter.hpp"
+#include "lang/limits.hpp"
 #include "lang/program.hpp"
 
 namespace lang {
@@ -24,16 +25,13 @@ struct Loaded {
 };
 
 // Reads and checks a scenario file. Never throws for bad input: the first mistake comes back
-// as a diagnostic (an unreadable file has one without a line).
-Loaded load_file(std::string_view path);
+// as a diagnostic (an unreadable or too big file has one without a line).
+Loaded load_file(std::string_view path, LoadLimits limits = {});
 // The same for text in memory; `path` is what diagnostics and reports call it.
-Loaded load_text(std::string_view path, std::string text);
+Loaded load_text(std::string_view path, std::string text, LoadLimits limits = {});
 
 // The body that runs one execution of `program`. It may be called on several OS threads at
 // once (parallel exploration): each thread keeps its own interpreter and reuses it.
 std::function<void()> make_body(std::shared_ptr<const Program> program, InterpreterOptions options = {});
-
-// Scenario files are at most this big; a larger one is refused with a diagnostic.
-inline constexpr std::size_t max_file_size = 16 * 1024 * 1024;
 
 }  // namespace lang

@@ -287,7 +287,9 @@ TaskId Execution::spawn(std::string_view name, Location where) {
   if (aborting_) return no_task;
   if (task_count_ >= limits_.max_tasks) {
     fail(FailureKind::TaskLimit,
-         "more than " + std::to_string(limits_.max_tasks) + " tasks in one execution (raise max_tasks)", where);
+         "more than " + std::to_string(limits_.max_tasks) +
+             " tasks in one execution (the limit is ExecutionLimits::max_tasks, --max-tasks in interleave)",
+         where);
     return no_task;
   }
   pending_[index(current_task_)] = Op{no_object, OpKind::Spawn, where};

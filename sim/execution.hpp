@@ -43,6 +43,9 @@ struct ExecutionLimits {
   // synchronisation; failures that need this say so). Strict: virtual time honours every
   // duration exactly, and the clock advances only when no task can run.
   enum class Timing : std::uint8_t { Loose, Strict } timing = Timing::Loose;
+  // Steps of a failure's history kept for its story: the last ones; the earlier ones are
+  // counted, not kept, so a long run's report takes bounded memory.
+  std::size_t history_steps = 10000;
 };
 
 // Virtual nanoseconds since the execution began.

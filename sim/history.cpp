@@ -67,19 +67,20 @@ void HistoryRecorder::on_event(const Execution& exec, const Event& e) {
   s.peer = e.peer;
   s.flag = e.flag;
   s.preempted = e.preempted;
-  if (history_.steps.size() >= 2 * max_steps_) {
-    history_.steps.erase(history_.steps.begin(), history_.steps.begin() + static_cast<std::ptrdiff_t>(max_steps_));
-    history_.dropped += max_steps_;
-  }
+  // Dropping in batches of max_steps keeps the cost per step constant and the memory under twice the tail.
+  if (history_.steps.size() >= 2 * max_steps_) drop_front(max_steps_);
 }
 
 void HistoryRecorder::on_end(const Execution& exec, const Failure*) {
-  if (history_.steps.size() > max_steps_) {
-    const std::size_t extra = history_.steps.size() - max_steps_;
-    history_.steps.erase(history_.steps.begin(), history_.steps.begin() + static_cast<std::ptrdiff_t>(extra));
-    history_.dropped += extra;
-  }
+  if (history_.steps.size() > max_steps_) drop_front(history_.steps.size() - max_steps_);
   copy_names(exec);
+}
+
+void HistoryRecorder::drop_front(std::size_t count) {
+  const auto end = history_.steps.begin() + static_cast<std::ptrdiff_t>(count);
+  for (auto it = history_.steps.begin(); it != end; ++it) history_.dropped_preemptions += it->preempted ? 1 : 0;
+  history_.steps.erase(history_.steps.begin(), end);
+  history_.dropped += count;
 }
 
 void HistoryRecorder::copy_names(const Execution& exec) {

@@ -39,6 +39,7 @@ struct History {
   std::vector<TaskInfo> tasks;
   std::vector<ObjectInfo> objects;
   std::uint64_t dropped = 0;  // steps left out before the first kept one (long runs keep the tail)
+  std::uint64_t dropped_preemptions = 0;  // how many of those were preemptions
 
   const std::string& task_name(TaskId t) const;
   std::string object_name(ObjectId o) const;  // the given name, or "<kind>#<id>"
@@ -59,6 +60,7 @@ class HistoryRecorder final : public Observer {
 
  private:
   void copy_names(const Execution& exec);
+  void drop_front(std::size_t count);  // leaves out the oldest steps, counting them
   std::size_t max_steps_;
   History history_;
 };

@@ -111,8 +111,8 @@ void Runner::add(Report& report, Failure f, const std::function<void()>& body) {
   ReplayStrategy replay(f.schedule);
   // An endless loop is told by its tail: the last steps show what repeats.
   constexpr std::size_t endless_tail = 60;
-  HistoryRecorder recorder(f.kind == FailureKind::StepLimit ? std::min(endless_tail, options_.history_steps)
-                                                            : options_.history_steps);
+  HistoryRecorder recorder(f.kind == FailureKind::StepLimit ? std::min(endless_tail, options_.limits.history_steps)
+                                                            : options_.limits.history_steps);
   Observer* observers[] = {&recorder};
   replay.begin_execution();
   std::optional<Failure> again = exec_.run(body, replay, observers);
@@ -141,7 +141,7 @@ Report Runner::replay(const std::function<void()>& body, const Schedule& schedul
   const auto start = Clock::now();
   Report report;
   ReplayStrategy replay(schedule);
-  HistoryRecorder recorder(options_.history_steps);
+  HistoryRecorder recorder(options_.limits.history_steps);
   Observer* observers[] = {&recorder};
   replay.begin_execution();
   std::optional<Failure> failure = exec_.run(body, replay, observers);

@@ -24,7 +24,6 @@ struct RunOptions {
   double time_limit = 0;            // seconds of wall time at most; 0 = no limit
   OnFailure on_failure = OnFailure::Stop;
   ExecutionLimits limits{};
-  std::size_t history_steps = 10000;         // steps kept in a failure's story (the tail)
   const std::atomic<bool>* cancel = nullptr;  // set from elsewhere (a signal handler) to stop early
 };
 

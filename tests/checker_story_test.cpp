@@ -200,14 +200,14 @@ TEST_CASE("a long history keeps its tail and says how much was left out") {
     t.join();
     sim::check(n.load() == 0, "counted");
   };
-  sim::Runner runner({.iterations = 5, .history_steps = 10});
+  sim::Runner runner({.iterations = 5, .limits = {.history_steps = 10}});
   sim::RandomStrategy strategy(1);
   sim::Report r = runner.run(body, strategy);
   const sim::Failure& f = first(r, body);
   CHECK(f.history.steps.size() == 10);
   CHECK(f.history.dropped > 0);
   const std::string text = checker::story(f, {.timing = false});
-  CHECK(contains(text, "... " + std::to_string(f.history.dropped) + " earlier steps not kept ..."));
+  CHECK(contains(text, "... " + std::to_string(f.history.dropped) + " earlier steps not kept (the limit is ExecutionLimits::history_steps"));
   CHECK(contains(text, "History (" + std::to_string(f.history.dropped + 10) + " steps"));
 }
 

@@ -88,6 +88,25 @@ int replay(const fs::path& file, const std::string& token) {
   return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
 }
 
+// A file name in the temporary directory, unique to this test process.
+fs::path scratch(const std::string& name) { return fs::temp_directory_path() / ("interleave_" + std::to_string(::getpid()) + "_" + name); }
+
+// Runs the command with `args` (a shell word list) and returns its exit status and its stdout and stderr together.
+std::pair<int, std::string> command(const std::string& args) {
+  const fs::path out = scratch("command.out");
+  const int raw = std::system((std::string("'") + INTERLEAVE_BIN + "' " + args + " >'" + out.string() + "' 2>&1").c_str());
+  std::string text = slurp(out);
+  fs::remove(out);
+  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, text};
+}
+
+// The replay command a story printed ("interleave replay ..."), or a failed check.
+std::string replay_line(const std::string& text) {
+  const std::size_t at = text.find("replay: interleave replay");
+  REQUIRE(at != std::string::npos);
+  return text.substr(at + 8, text.find('\n', at) - at - 8);
+}
+
 }  // namespace
 
 TEST_CASE("SIGINT during run --json --time-limit 60s gives complete JSON with every failure found and its token") {
@@ -169,32 +188,53 @@ TEST_CASE("a time budget ending gives the same complete report and JSON") {
 }
 
 TEST_CASE("--max-call-depth and --max-loop-work are named by their errors and carried into the replay command") {
-  const fs::path file = fs::temp_directory_path() / ("interleave_limits_" + std::to_string(::getpid()) + ".scn");
+  const fs::path file = scratch("limits.scn");
   std::ofstream(file) << "shared n = 0\ndef down(k):\n    return down(k + 1)\nthread diver:\n    n = down(0)\n";
-  const std::string bin = std::string("'") + INTERLEAVE_BIN + "' ";
-  const std::string out = fs::temp_directory_path() / ("interleave_limits_" + std::to_string(::getpid()) + ".out");
-  auto run = [&](const std::string& args) {
-    const int raw = std::system((bin + args + " >'" + out + "' 2>&1").c_str());
-    return std::pair{WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out)};
-  };
-  const auto [status, text] = run("run '" + file.string() + "' --strategy random --max-call-depth 50 --color never");
+  const auto [status, text] = command("run '" + file.string() + "' --strategy random --max-call-depth 50 --color never");
   INFO(text);
   CHECK(status == 1);
   CHECK(text.find("more than 50 nested calls (calling 'down'; the limit is --max-call-depth)") != std::string::npos);
   CHECK(text.find("diver") != std::string::npos);
-  const std::size_t at = text.find("replay: interleave replay");
-  REQUIRE(at != std::string::npos);
-  const std::string replay = text.substr(at + 8, text.find('\n', at) - at - 8);
+  const std::string replay = replay_line(text);
   CHECK(replay.find(" --max-call-depth 50") != std::string::npos);
-  const auto [replay_status, replay_text] = run(replay.substr(11) + " --color never");
+  const auto [replay_status, replay_text] = command(replay.substr(11) + " --color never");
   CHECK(replay_status == 1);
   CHECK(replay_text.find("more than 50 nested calls") != std::string::npos);
 
   std::ofstream(file) << "shared x = 0\nthread spin:\n    while true:\n        pass\n";
-  const auto [loop_status, loop_text] = run("run '" + file.string() + "' --strategy random --max-loop-work 1000 --color never");
+  const auto [loop_status, loop_text] = command("run '" + file.string() + "' --strategy random --max-loop-work 1000 --color never");
   CHECK(loop_status == 1);
   CHECK(loop_text.find("more than 1000 loop iterations and calls in one execution") != std::string::npos);
   CHECK(loop_text.find("--max-loop-work") != std::string::npos);
   fs::remove(file);
-  fs::remove(out);
+}
+
+TEST_CASE("--max-tasks, --max-nesting, --max-file-size and --history-steps are named by their errors; those that change loading go into the replay command") {
+  const fs::path file = scratch("load_limits.scn");
+  std::ofstream(file) << "shared n = 0\nthread w[3]:\n    repeat 30:\n        if true:\n            n = n + 1\n"
+                         "finally:\n    assert n == 90, \"an update was lost\"\n";
+  const std::string run = "run '" + file.string() + "' --strategy random --color never";
+  const auto [tasks_status, tasks_text] = command(run + " --max-tasks 2");
+  CHECK(tasks_status == 2);
+  CHECK(tasks_text.find(file.string() + ":2:10: error: a thread array's size must be a number from 1 to 2 (the limit is --max-tasks)") !=
+        std::string::npos);
+  const auto [nesting_status, nesting_text] = command(run + " --max-nesting 2");
+  CHECK(nesting_status == 2);
+  CHECK(nesting_text.find("error: blocks nested too deeply (more than 2 levels; the limit is --max-nesting)") != std::string::npos);
+  const auto [size_status, size_text] = command(run + " --max-file-size 64");
+  CHECK(size_status == 2);
+  CHECK(size_text.find("error: too big for a scenario file (" + std::to_string(fs::file_size(file)) +
+                       " bytes, more than 64 bytes; the limit is --max-file-size)") != std::string::npos);
+
+  const auto [status, text] = command(run + " --max-tasks 3 --max-nesting 3 --max-file-size 1KiB --history-steps 5");
+  INFO(text);
+  CHECK(status == 1);
+  CHECK(text.find("earlier steps not kept (the limit is ExecutionLimits::history_steps, --history-steps in interleave)") != std::string::npos);
+  const std::string replay = replay_line(text);
+  CHECK(replay.find(" --max-tasks 3 --max-nesting 3 --max-file-size 1024") != std::string::npos);
+  CHECK(replay.find("--history-steps") == std::string::npos);  // it changes what a story shows, not what runs
+  const auto [replay_status, replay_text] = command(replay.substr(11) + " --color never");
+  CHECK(replay_status == 1);
+  CHECK(replay_text.find("an update was lost") != std::string::npos);
+  fs::remove(file);
 }

@@ -98,7 +98,8 @@ TEST_CASE("syntax errors: what was expected, what was found, and which construct
   CHECK(error("expect ok\nexpect race\n") == "t.scn:2:1: error: a second 'expect' line (the first is at line 1)");
   CHECK(error("finally:\n    pass\nfinally:\n    pass\n") == "t.scn:3:1: error: a second 'finally:' block (the first is at line 1)");
   CHECK(error("thread a:\n    let x = " + std::string(250, '(') + "1" + std::string(250, ')') + "\n") ==
-        "t.scn:2:212: error: expression nested too deeply (more than 200 levels)");
+        "t.scn:2:212: error: expression nested too deeply (more than 200 levels of blocks, parentheses and operators; the limit is "
+        "twice --max-nesting)");
 }
 
 TEST_CASE("semantic errors: names resolved with did-you-mean, kinds of object, types, arity") {

@@ -245,7 +245,7 @@ TEST_CASE("too many tasks in one execution is a task limit finding") {
       t.join();
     }
   };
-  expect(body, sim::FailureKind::TaskLimit, "more than 4 tasks",
+  expect(body, sim::FailureKind::TaskLimit, "more than 4 tasks in one execution (the limit is ExecutionLimits::max_tasks, --max-tasks in interleave)",
          {.iterations = 5, .seed = 1, .limits = {.max_tasks = 4}});
 }
 
