@@ -30,7 +30,7 @@ const char* default_strategy();
 struct Limits {
   std::uint32_t max_call_depth = 200;        // nested procedure calls per thread
   std::uint64_t max_loop_work = 10'000'000;  // loop iterations and calls per execution
-  std::uint32_t max_tasks = lang::LoadLimits{}.max_threads;              // threads a scenario has (main aside)
+  std::uint32_t max_tasks = lang::LoadLimits{}.max_threads;              // threads declared, and tasks run, besides main
   std::size_t history_steps = sim::ExecutionLimits{}.history_steps;      // steps a story keeps (the tail)
   std::uint32_t max_nesting = lang::LoadLimits{}.max_nesting;            // blocks and expressions
   std::size_t max_file_size = lang::LoadLimits{}.max_file_size;          // bytes of a scenario file

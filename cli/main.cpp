@@ -52,7 +52,7 @@ void limit_options(CLI::App& app, cli::Limits& l) {
   app.add_option("--max-loop-work", l.max_loop_work, "loop iterations and calls one execution may make (more is a step-limit finding)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
       ->capture_default_str();
-  app.add_option("--max-tasks", l.max_tasks, "threads a scenario may declare, thread arrays counted by element")
+  app.add_option("--max-tasks", l.max_tasks, "tasks besides main: threads a scenario declares (checked as it loads) and pool workers (more is a task-limit finding)")
       ->check(CLI::Range(1u, 100000u))
       ->capture_default_str();
   app.add_option("--history-steps", l.history_steps, "steps of a failure's history its story keeps: the last ones (earlier ones are counted)")
