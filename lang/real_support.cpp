@@ -84,7 +84,8 @@ struct Scan {
     const std::string_view word = text.substr(0, space);
     found = Diagnostic{p.path(), pos, static_cast<std::uint32_t>(std::max<std::size_t>(word.size(), 1)),
                        "'" + std::string(word) + "' " + what + "cannot run on real threads yet ('interleave real' runs shared and atomic " +
-                           "variables and the concurrency toolbox, sleep, compute and async tasks; 'interleave run' explores this scenario)",
+                           "variables, mutexes, conditions, semaphores, rwlocks, latches, barriers, channels, select, sleep, compute " +
+                           "and async tasks; 'interleave run' explores this scenario)",
                        std::string(p.source->line(pos.line))};
   }
   void expr(const Expr* e) {

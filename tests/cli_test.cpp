@@ -322,6 +322,9 @@ TEST_CASE("interleave real: a deadlock ends its runs and says who waits for what
   CHECK(interleave("real no/such/file.scn").status == 2);
   CHECK(interleave("real tests/malformed/statement_at_top.scn").status == 2);
   CHECK(interleave("real scenarios/bank_race.scn --runs 1 --timeline /no/such/dir/t.json").status == 2);
+  const Result futures = interleave("real scenarios/pool_nested.scn --runs 10");
+  CHECK(futures.status == 2);
+  CHECK(contains(futures.err, "scenarios/pool_nested.scn:23:5: error: 'submit' cannot run on real threads yet"));
   const Result channels = interleave("real scenarios/channel_pipeline.scn --runs 100 --noise");
   CHECK(channels.status == 0);
   CHECK(contains(channels.out, "real threads: a failure in 0 of 100 runs"));

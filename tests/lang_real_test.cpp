@@ -159,6 +159,15 @@ TEST_CASE("every scenario of the library runs on real threads, or is refused by 
   CHECK(accepted >= 42);  // the library before futures and pools: every one of them runs
 }
 
+TEST_CASE("futures and thread pools are refused on real threads, naming the statement") {
+  const std::optional<lang::Diagnostic> map = lang::refused_on_real_threads(*load("scenarios/pool_map.scn"));
+  REQUIRE(map.has_value());
+  CHECK(contains(map->render(), "scenarios/pool_map.scn:15:5: error: 'map' cannot run on real threads yet"));
+  const std::optional<lang::Diagnostic> set = lang::refused_on_real_threads(*load("scenarios/promise_handoff.scn"));
+  REQUIRE(set.has_value());
+  CHECK(contains(set->render(), "scenarios/promise_handoff.scn:12:5: error: 'set' cannot run on real threads yet"));
+}
+
 TEST_CASE("channels: a receive nobody sends to deadlocks; a pipeline and a select with else end ok") {
   const lang::RealRunReport none = lang::run_real_threads(load("scenarios/channel_nobody_sends.scn"), {.runs = 5, .stall_seconds = 3600});
   REQUIRE(none.outcomes.size() == 1);
