@@ -184,7 +184,7 @@ void jobs(double scale, int repeats) {
       {"portfolio counter_locked_4x10", [] { counter_locked(4, 10); }, {.iterations = n(40000)}},
       {"dfs counter_locked_3x2 (complete)", [] { counter_locked(3, 2); }, {.strategy = sim::Search::Dfs}},
       {"dfs lastzero(4)", [] { lastzero(4); }, {.strategy = sim::Search::Dfs, .iterations = n(200000)}},
-      {"dpor split=4 lastzero(13) (complete)", [] { lastzero(13); }, {.strategy = sim::Search::Dpor, .split_depth = 4}},
+      {"dpor split=1 lastzero(10) (complete)", [] { lastzero(10); }, {.strategy = sim::Search::Dpor, .split_depth = 1}},
   };
   for (const Case& c : cases) {
     sim::ExploreOptions one = c.options, two = c.options;

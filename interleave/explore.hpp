@@ -58,9 +58,10 @@ struct ExploreOptions {
   // Dfs and Dpor: spurious wake-ups explored per execution (beyond that, waits end only by a
   // notify). Sampling strategies explore them at random, as ExecutionLimits says.
   std::uint32_t spurious_wakeups = 0;
-  // Dfs and Dpor: units for jobs and shards are the subtrees under this many choices. Dfs
-  // (default 5) explores the same executions whatever the split; Dpor (default 0: one unit,
-  // one job) gives up some reduction at the top of the tree for each level split.
+  // Dfs and Dpor: units for jobs and shards are the subtrees under this many choices (Dpor:
+  // branching choices; starting a task does not count). Dfs (default 5) explores the same
+  // executions whatever the split; Dpor (default 0: one unit, one job) gives up the reduction
+  // at the levels split: a trace reachable from several units is run in each.
   std::optional<std::uint32_t> split_depth;
   OnFailure on_failure = OnFailure::Stop;
   ExecutionLimits limits{};

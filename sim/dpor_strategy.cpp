@@ -11,7 +11,7 @@ namespace sim {
 
 bool DporStrategy::begin_execution() {
   if (done_) return false;
-  units_.begin(branch_);
+  units_.enter(branch_ < stack_.size() && stack_[branch_].above);
   depth_ = 0;
   spurious_used_ = 0;
   blocked_ = false;
@@ -174,6 +174,7 @@ TaskId DporStrategy::choose(Node& n) {
     for (TaskId t : n.runnable) {
       if (unstarted(t) && !asleep(n.sleep, t)) {
         n.todo.push_back(t);  // starting a task commutes with everything: one branch is enough
+        n.start = true;
         break;
       }
     }
@@ -259,7 +260,9 @@ TaskId DporStrategy::next_task(std::span<const TaskId> runnable, TaskId) {
   n.sleep = sleep_;
   n.pending = std::move(cursor_);
   cursor_.clear();
-  n.full = d < options_.split_depth;
+  place(d);
+  n.full = n.above;
+  if (n.full) n.sleep.clear();  // (nothing above it puts a task to sleep)
   const TaskId t = choose(n);
   if (blocked_) {
     stack_.pop_back();  // nothing below a blocked node is explored
@@ -269,6 +272,26 @@ TaskId DporStrategy::next_task(std::span<const TaskId> runnable, TaskId) {
   choice_stamp_ = exec_->steps();
   trace_.chose(static_cast<std::int32_t>(d), t, exec_->steps());
   return t;
+}
+
+// Whether the new node at depth `d` lies above the split: the nodes before it are, and fewer
+// than split_depth of them branch (a full node that only starts a task does not).
+void DporStrategy::place(std::size_t d) {
+  Node& n = stack_[d];
+  if (d == 0) {
+    n.above = options_.split_depth > 0;
+    return;
+  }
+  const Node& prev = stack_[d - 1];
+  n.level = prev.level + (prev.start ? 0 : 1);
+  n.above = prev.above && n.level < options_.split_depth;
+}
+
+// The nodes above the units: the leading nodes above the split.
+std::size_t DporStrategy::units_depth() const {
+  std::size_t d = 0;
+  while (d < stack_.size() && stack_[d].above) ++d;
+  return d;
 }
 
 // The step the wake-up tree expects `t` to take next, if any.
@@ -309,6 +332,7 @@ std::uint32_t DporStrategy::next_value(std::uint32_t bound) {
     }
     Node& n = stack_.emplace_back();
     n.value = true;
+    place(d);
     n.count = bound;
     n.spurious = exec_->pending(me).kind == OpKind::Wait;
     if (n.spurious && spurious_used_ >= options_.spurious) n.count = 1;
@@ -328,7 +352,7 @@ std::uint32_t DporStrategy::next_value(std::uint32_t bound) {
 
 void DporStrategy::end_execution() {
   // A unit of another slice was entered only to find the units after it: skip the rest of it.
-  if (!units_.owned() && stack_.size() > units_.depth()) stack_.resize(units_.depth());
+  if (!units_.owned()) stack_.resize(units_depth());
   while (!stack_.empty()) {
     Node& n = stack_.back();
     if (n.value) {
@@ -342,7 +366,10 @@ void DporStrategy::end_execution() {
       continue;
     }
     // The branch taken here is finished: its task sleeps here from now on.
-    if (n.ran) n.sleep.push_back(n.chosen_step);
+    // Not above the split: a branch there is a unit of its own, explored as if its siblings did
+    // not exist (a sibling's step asleep in it would stand in for wake-up sequences that only
+    // the sibling's unit learns, and traces would be lost).
+    if (n.ran && !n.full) n.sleep.push_back(n.chosen_step);
     ++n.explored;
     n.ran = n.has_edge = n.empty = false;
     n.passed.clear();

@@ -268,8 +268,13 @@ Report explore_slices(const std::function<void()>& body, const StrategyFactory& 
   const std::uint32_t jobs = std::max<std::uint32_t>(run.jobs, 1);
   Board board(run, jobs);
   std::vector<std::unique_ptr<SlicedStrategy>> strategies;
+  std::atomic<std::uint64_t> next_unit{0};
   for (std::uint32_t j = 0; j < jobs; ++j) {
-    strategies.push_back(make(Slice{.shard = run.shard, .shards = std::max<std::uint32_t>(run.shards, 1), .job = j, .jobs = jobs}));
+    strategies.push_back(make(Slice{.shard = run.shard,
+                                    .shards = std::max<std::uint32_t>(run.shards, 1),
+                                    .job = j,
+                                    .jobs = jobs,
+                                    .next = jobs > 1 ? &next_unit : nullptr}));
   }
   std::vector<JobResult> results(jobs);
   {

@@ -2,12 +2,13 @@
 //
 // A search is cut into numbered units, in the order a single run would take them: a block of
 // seeds for the sampling strategies, a subtree under a short prefix of choices for the
-// exhaustive ones. A slice owns some units (shard i of n, then job w of N within the shard);
-// a sliced strategy still walks every unit in order, but only the executions in units it owns
-// count. Which units exist and in what order never depends on the slice, so every job and
+// exhaustive ones. A slice owns some units (shard i of n, then within the shard job w of N,
+// or whichever job takes the unit first); a sliced strategy still walks every unit in order,
+// but only the executions in units it owns count. Which units exist and in what order never depends on the slice, so every job and
 // every shard agrees on the numbering, and the slices of one search cover it exactly once.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 
 #include "sim/strategy.hpp"
@@ -20,8 +21,21 @@ struct Slice {
   std::uint32_t job = 0;     // this job, of `jobs`: a slice of the shard
   std::uint32_t jobs = 1;
 
+  // Units of a tree search differ in size, so the jobs of a shard take them as they come:
+  // `next` is the shard's next unit no job has taken (null: job w owns every jobs-th unit).
+  // Which job runs a unit never changes what the search finds, only how the work is shared.
+  std::atomic<std::uint64_t>* next = nullptr;
+
   bool owns(std::uint64_t unit) const {
     return unit % shards == shard && (unit / shards) % jobs == job;
+  }
+  // Whether this job runs `unit`; every job of the shard asks for each of its units in order,
+  // so `next` is never behind the unit asked for, and exactly one job is told yes.
+  bool take(std::uint64_t unit) const {
+    if (next == nullptr) return owns(unit);
+    if (unit % shards != shard) return false;
+    std::uint64_t k = unit / shards;
+    return next->compare_exchange_strong(k, k + 1, std::memory_order_relaxed);
   }
   bool whole() const { return shards == 1 && jobs == 1; }
 };
@@ -51,11 +65,14 @@ class TreeUnits {
   TreeUnits(std::uint32_t depth, Slice slice) : depth_(depth), slice_(slice) {}
   // At the start of an execution: `branch` is the depth of the first choice that differs
   // from the previous execution (ignored for the first execution).
-  void begin(std::size_t branch) {
-    if (started_ && branch >= depth_) return;
+  void begin(std::size_t branch) { enter(branch < depth_); }
+  // At the start of an execution: whether its first new choice lies above the units (so it
+  // starts the next unit), for searches whose units are not cut at a fixed depth.
+  void enter(bool next_unit) {
+    if (started_ && !next_unit) return;
     unit_ = started_ ? unit_ + 1 : 0;
     started_ = true;
-    owned_ = slice_.owns(unit_);
+    owned_ = slice_.take(unit_);
   }
   std::uint64_t unit() const { return unit_; }
   bool owned() const { return owned_; }
