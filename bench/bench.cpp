@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bank.hpp"
 #include "checker/checkers.hpp"
 #include "sim/fiber.hpp"
 #include "sim/random_strategy.hpp"
@@ -19,29 +20,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-void bank_locked_2t() {
-  sim::Shared<int> balance{100, "balance"};
-  sim::Mutex m{"m"};
-  auto withdraw = [&] {
-    sim::LockGuard guard(m);
-    if (balance.load() >= 80) balance.store(balance.load() - 80);
-  };
-  sim::Thread alice(withdraw, "alice"), bob(withdraw, "bob");
-  alice.join();
-  bob.join();
-  sim::check(balance.load() >= 0, "balance went negative");
-}
-
-void bank_race_2t() {
-  sim::Shared<int> balance{100, "balance"};
-  auto withdraw = [&] {
-    if (balance.load() >= 80) balance.store(balance.load() - 80);
-  };
-  sim::Thread alice(withdraw, "alice"), bob(withdraw, "bob");
-  alice.join();
-  bob.join();
-  sim::check(balance.load() >= 0, "balance went negative");
-}
+using bench::bank_locked_2t;
+using bench::bank_race_2t;
 
 void counter_locked_4x10() {
   sim::Shared<int> counter{0, "counter"};

@@ -4,47 +4,23 @@
 #include <cstdlib>
 #include <string>
 
+#include "bench/bank.hpp"
 #include "interleave/interleave.hpp"
 
-namespace {
-
-void racy_bank() {
-  sim::Shared<int> balance{100, "balance"};
-  auto withdraw = [&] {
-    if (balance.load() >= 80) balance.store(balance.load() - 80);
-  };
-  sim::Thread alice(withdraw, "alice"), bob(withdraw, "bob");
-  alice.join();
-  bob.join();
-  sim::check(balance.load() >= 0, "overdraft");
-}
-
-void locked_bank() {
-  sim::Shared<int> balance{100, "balance"};
-  sim::Mutex m{"m"};
-  auto withdraw = [&] {
-    sim::LockGuard guard(m);
-    if (balance.load() >= 80) balance.store(balance.load() - 80);
-  };
-  sim::Thread alice(withdraw, "alice"), bob(withdraw, "bob");
-  alice.join();
-  bob.join();
-  sim::check(balance.load() >= 0, "overdraft");
-}
-
-}  // namespace
+using bench::bank_locked_2t;
+using bench::bank_race_2t;
 
 int main(int argc, char** argv) {
   const std::uint64_t runs = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 10000;
-  const sim::Report simulated = sim::check_random(racy_bank, {.iterations = 1000, .seed = 1});
+  const sim::Report simulated = sim::check_random(bank_race_2t, {.iterations = 1000, .seed = 1});
   const sim::Failure* found = simulated.find(sim::FailureKind::AssertionFailed);
   const std::string sim_part = found != nullptr ? "simulation: found at execution " + std::to_string(found->execution) : "simulation: not found";
   using Noise = sim::RealOptions::Noise;
-  const sim::RealReport quiet = sim::run_real(racy_bank, {.runs = runs});
+  const sim::RealReport quiet = sim::run_real(bank_race_2t, {.runs = runs});
   std::printf("bank race, no noise:   real threads: %s; %s\n", sim::summary(quiet, "overdraft").c_str(), sim_part.c_str());
-  const sim::RealReport noisy = sim::run_real(racy_bank, {.runs = runs, .noise = Noise::Yields});
+  const sim::RealReport noisy = sim::run_real(bank_race_2t, {.runs = runs, .noise = Noise::Yields});
   std::printf("bank race, --noise:    real threads: %s; %s\n", sim::summary(noisy, "overdraft").c_str(), sim_part.c_str());
-  const sim::RealReport locked = sim::run_real(locked_bank, {.runs = runs, .noise = Noise::Yields});
+  const sim::RealReport locked = sim::run_real(bank_locked_2t, {.runs = runs, .noise = Noise::Yields});
   std::printf("bank locked, --noise:  real threads: %s\n", sim::summary(locked, "overdraft").c_str());
   return 0;
 }
