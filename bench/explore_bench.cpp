@@ -1,8 +1,8 @@
 // explore_bench: figures for the exploration strategies - how close DPOR comes to one execution
 // per Mazurkiewicz trace on the Optimal DPOR paper's families, executions per second of the
-// exhaustive searches, and the speed-up of two jobs over one.
+// exhaustive searches, the speed-up of two jobs over one, and what the checkers cost DPOR.
 //
-//   explore_bench [SCALE [SECTION]]   SCALE < 1 makes a quick run; SECTION: traces, rate, jobs
+//   explore_bench [SCALE [SECTION]]   SCALE < 1 makes a quick run; SECTION: traces, rate, jobs, checks
 //
 // Each timed figure is the median of several runs. The jobs figures depend on how busy the
 // machine's cores are: the load average is printed next to them.
@@ -200,6 +200,40 @@ void jobs(double scale, int repeats) {
   }
 }
 
+// What the checkers (races, lock order) cost a DPOR search: the same search with and without
+// them, the runs alternated so a change in the machine's load falls on both.
+void checks(double scale) {
+  struct Case {
+    const char* name;
+    std::function<void()> body;
+  };
+  const std::vector<Case> cases = {
+      {"counter_locked_4x2", [] { counter_locked(4, 2); }},
+      {"lastzero(10)", [] { lastzero(10); }},
+      {"indexer(15)", [] { indexer(15); }},
+  };
+  for (const Case& c : cases) {
+    sim::ExploreOptions plain{.strategy = sim::Search::Dpor, .on_failure = sim::OnFailure::Continue};
+    sim::ExploreOptions checked = plain;
+    checked.checks = checker::Checks{};
+    std::vector<double> off, on;
+    Timed a, b;
+    for (int i = 0; i < (scale < 1 ? 1 : 11); ++i) {
+      a = run(c.body, plain);
+      b = run(c.body, checked);
+      off.push_back(a.seconds);
+      on.push_back(b.seconds);
+    }
+    std::sort(off.begin(), off.end());
+    std::sort(on.begin(), on.end());
+    const double m_off = off[off.size() / 2], m_on = on[on.size() / 2];
+    fmt::print("case=checks search=dpor body={} executions={} findings_off={} findings_on={} runs={} seconds_off={:.3f} "
+               "seconds_on={:.3f} ratio={:.2f}\n",
+               c.name, a.report.executions, a.report.failures.size(), b.report.failures.size(), off.size(), m_off, m_on,
+               m_on / m_off);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -209,5 +243,6 @@ int main(int argc, char** argv) {
   if (only.empty() || only == "traces") traces(scale);
   if (only.empty() || only == "rate") rate(scale, repeats);
   if (only.empty() || only == "jobs") jobs(scale, repeats);
+  if (only.empty() || only == "checks") checks(scale);
   return 0;
 }

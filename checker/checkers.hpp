@@ -35,6 +35,8 @@ class Checkers final : public sim::Observer {
   }
   bool any() const { return checks_.races || checks_.lock_order; }
   const Checks& checks() const { return checks_; }
+  LockGraph& lock_graph() { return locks_; }
+  const LockGraph& lock_graph() const { return locks_; }
 
  private:
   Checks checks_;

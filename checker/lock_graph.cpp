@@ -100,8 +100,11 @@ void LockGraph::on_end(const sim::Execution& exec, const sim::Failure* failure) 
   local_nodes_.assign(exec.object_count(), none);
   local_threads_.assign(exec.task_count(), none);
   // Note an actual deadlock first, so a cycle closed by this same execution folds into it.
+  const std::size_t deadlocks = deadlocks_.size();
   if (deadlocked) note_deadlock(exec);
-  for (std::uint32_t e : merge(exec)) find_cycles(exec, e);
+  std::vector<std::uint32_t> added = merge(exec);
+  if (keeping_) return keep(exec.schedule_so_far(), std::move(added), deadlocks_.size() > deadlocks);
+  for (std::uint32_t e : added) find_cycles(exec.schedule_so_far(), e);
 }
 
 void LockGraph::hand_over(std::vector<sim::Failure>& out) {

@@ -40,6 +40,27 @@ class LockGraph final : public sim::Observer {
   void reconcile(sim::Report& report) const;
   std::size_t edge_count() const { return edges_.size(); }
 
+  // --- one graph for a search on several jobs (lock_graph_span.cpp) ---
+  // Each job's graph keeps, instead of searching cycles, the executions that added edges or
+  // deadlocked (in that job), with their place; span() replays every job's kept executions
+  // into one graph in the order of the whole search. See search_checks.hpp for why.
+  struct Kept {
+    std::uint64_t unit, rank;                // the execution's place in the search
+    std::vector<std::uint32_t> edges;        // this job's edges it added, in order
+    std::vector<std::uint32_t> deadlock;     // this job's nodes of the deadlock it ended in
+    bool deadlocked = false;
+    sim::Schedule schedule;                  // if it added edges
+    std::string found_by;
+    bool names_execution = false;
+  };
+  void keep_for_span() { keeping_ = true; }
+  void enter(std::uint64_t unit, std::uint64_t rank) { unit_ = unit, rank_ = rank, kept_now_ = false; }
+  bool kept() const { return kept_now_; }
+  void describe_kept(std::string found_by, bool names_execution);
+  const std::vector<Kept>& kept_executions() const { return kept_; }
+  // Adds execution `execution` that `job` kept; the cycles it closes become findings.
+  void absorb(const LockGraph& job, const Kept& kept, std::uint64_t execution);
+
  private:
   static constexpr std::uint32_t none = ~0u;
 
@@ -116,12 +137,15 @@ class LockGraph final : public sim::Observer {
   std::uint32_t thread_of(const sim::Execution& exec, std::uint32_t task);
   std::vector<std::uint32_t> merge(const sim::Execution& exec);
   void note_deadlock(const sim::Execution& exec);
+  void keep(const sim::Schedule& schedule, std::vector<std::uint32_t> added, bool deadlocked);
+  std::uint32_t node_from(const LockGraph& job, std::uint32_t node);
+  std::uint32_t thread_from(const LockGraph& job, std::uint32_t thread);
 
   // Cycles (lock_graph_cycles.cpp).
-  void find_cycles(const sim::Execution& exec, std::uint32_t edge);
+  void find_cycles(const sim::Schedule& schedule, std::uint32_t edge);
   bool compatible(const Edge& a, const Edge& b) const;
-  void report(const sim::Execution& exec, std::vector<std::uint32_t> cycle);
-  sim::Failure describe(const sim::Execution& exec, const Cycle& cycle) const;
+  void report(const sim::Schedule& schedule, std::vector<std::uint32_t> cycle);
+  sim::Failure describe(const sim::Schedule& schedule, const Cycle& cycle) const;
   std::string path_text(const Cycle& cycle) const;
 
   std::vector<Task> tasks_;
@@ -138,6 +162,11 @@ class LockGraph final : public sim::Observer {
   std::vector<Cycle> cycles_;        // reported (or folded into an actual deadlock)
   std::vector<Deadlocked> deadlocks_;
   std::vector<sim::Failure> findings_;
+
+  bool keeping_ = false;
+  std::uint64_t unit_ = 0, rank_ = 0;
+  bool kept_now_ = false;
+  std::vector<Kept> kept_;
 };
 
 }  // namespace checker

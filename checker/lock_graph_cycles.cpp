@@ -47,7 +47,7 @@ bool LockGraph::compatible(const Edge& a, const Edge& b) const {
   return !before(a, b) && !before(b, a);
 }
 
-void LockGraph::find_cycles(const sim::Execution& exec, std::uint32_t first) {
+void LockGraph::find_cycles(const sim::Schedule& schedule, std::uint32_t first) {
   std::vector<std::uint32_t> path{first};
   std::size_t budget = search_budget;
   const std::uint32_t start = edges_[first].from;
@@ -60,7 +60,7 @@ void LockGraph::find_cycles(const sim::Execution& exec, std::uint32_t first) {
       if (!fits) continue;
       path.push_back(k);
       if (e.to == start) {
-        report(exec, path);
+        report(schedule, path);
       } else if (path.size() < max_cycle &&
                  std::none_of(path.begin(), path.end(), [&](std::uint32_t p) { return edges_[p].from == e.to; })) {
         self(self, e.to);
@@ -71,7 +71,7 @@ void LockGraph::find_cycles(const sim::Execution& exec, std::uint32_t first) {
   extend(extend, edges_[first].to);
 }
 
-void LockGraph::report(const sim::Execution& exec, std::vector<std::uint32_t> path) {
+void LockGraph::report(const sim::Schedule& schedule, std::vector<std::uint32_t> path) {
   // One spelling per cycle: start at the edge leaving the lowest-numbered node.
   auto lowest = std::min_element(path.begin(), path.end(),
                                  [&](std::uint32_t a, std::uint32_t b) { return edges_[a].from < edges_[b].from; });
@@ -92,7 +92,7 @@ void LockGraph::report(const sim::Execution& exec, std::vector<std::uint32_t> pa
   c.other = edges_[c.edges[1]].to_at;
   // Already seen deadlocking for real: the Deadlock is the report (reconcile() adds the note).
   c.reported = std::none_of(deadlocks_.begin(), deadlocks_.end(), [&](const Deadlocked& d) { return d.nodes == c.nodes; });
-  if (c.reported) findings_.push_back(describe(exec, c));
+  if (c.reported) findings_.push_back(describe(schedule, c));
   cycles_.push_back(std::move(c));
 }
 
@@ -102,7 +102,7 @@ std::string LockGraph::path_text(const Cycle& c) const {
   return out + nodes_[edges_[c.edges.front()].from].display;
 }
 
-sim::Failure LockGraph::describe(const sim::Execution& exec, const Cycle& c) const {
+sim::Failure LockGraph::describe(const sim::Schedule& schedule, const Cycle& c) const {
   sim::Failure f;
   f.kind = sim::FailureKind::PotentialDeadlock;
   std::string clauses;
@@ -122,7 +122,7 @@ sim::Failure LockGraph::describe(const sim::Execution& exec, const Cycle& c) con
   f.task_name = threads_[first.thread].name;
   f.where = c.where;
   f.other = c.other;
-  f.schedule = exec.schedule_so_far();
+  f.schedule = schedule;
   if (executions.size() > 1) {
     std::sort(executions.begin(), executions.end());
     std::string list;

@@ -21,7 +21,6 @@ struct Row {
   double seconds = 0;
   enum class Verdict : std::uint8_t { Pass, Mismatch, Error } verdict = Verdict::Pass;
   std::string notes;  // for a mismatch: the findings nobody expected, with their replay commands
-  std::string note;   // what the exploration could not see
 };
 
 // The scenario files under `paths`: files as given, directories searched for *.scn, sorted.
@@ -67,7 +66,6 @@ Row check_one(const std::string& file, const CheckArgs& args, bool color_err, st
     error = explored.error;
     return row;
   }
-  if (!explored.note.empty()) row.note = explored.note;
   const sim::Report& r = explored.report;
   const std::vector<std::string> found = lang::outcomes_of(r);
   row.got = lang::join(found);
@@ -141,7 +139,6 @@ int check_command(const CheckArgs& args) {
   out += "\n";
   if (!notes.empty()) out += "\nNot as expected:\n" + notes;
   if (!args.output.quiet || mismatched + errors > 0) std::fputs(out.c_str(), stdout);
-  if (!rows.empty() && !rows.back().note.empty()) std::fprintf(stderr, "interleave: note: %s\n", rows.back().note.c_str());
   if (errors > 0 || missing || rows.empty()) return exit_usage;
   return mismatched > 0 ? exit_failure : exit_ok;
 }

@@ -148,7 +148,6 @@ std::string stories(const sim::Report& report, const std::string& file, std::uin
 struct Explored {
   sim::Report report;
   std::string error;
-  std::string note;  // what this exploration cannot see, said once on stderr
 };
 Explored explore(const std::function<void()>& body, const ExploreArgs& args);
 lang::InterpreterOptions interpreter_options(const Limits& limits = {});

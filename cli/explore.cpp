@@ -35,23 +35,14 @@ sim::ExecutionLimits limits(const ExploreArgs& args) { return execution_limits(a
 
 #ifdef INTERLEAVE_CLI_HAS_EXPLORE
 
-// Whether sim::explore runs the checkers (races, lock order) the way check_random does; until it
-// does, the random walk goes through check_random, and other strategies say what they miss.
-template <class Options>
-constexpr bool has_checks = requires(Options o) { o.checks; };
-constexpr bool explore_checks = has_checks<sim::ExploreOptions>;
-
 Explored random_walk(const std::function<void()>& body, const ExploreArgs& args);
 
+// The random walk on one job stays check_random's (its walk, and failures shrunk to fewer
+// preemptions); every other strategy, and any strategy on several jobs, is sim::explore with the
+// same checkers watching every job.
 Explored explore_with(const std::function<void()>& body, const ExploreArgs& args) {
-  if constexpr (!explore_checks) {
-    if (args.strategy == "random" && args.jobs == 1) return random_walk(body, args);
-  }
+  if (args.strategy == "random" && args.jobs == 1) return random_walk(body, args);
   Explored out;
-  if constexpr (!explore_checks) {
-    out.note = "the race and lock-order checkers do not watch the " + args.strategy + " strategy" +
-               (args.jobs > 1 ? " or parallel jobs" : "") + " yet: races and potential deadlocks go unreported (use --strategy random --jobs 1)";
-  }
   sim::ExploreOptions o;
   if (args.strategy == "random") o.strategy = sim::Search::Random;
   if (args.strategy == "pct") o.strategy = sim::Search::Pct;
@@ -69,6 +60,7 @@ Explored explore_with(const std::function<void()>& body, const ExploreArgs& args
   o.on_failure = args.keep_going ? sim::OnFailure::Continue : sim::OnFailure::Stop;
   o.limits = limits(args);
   o.progress = args.progress ? sim::Progress::Auto : sim::Progress::Off;
+  o.checks = checker::Checks{};
   try {
     out.report = sim::explore(body, o);
   } catch (const std::invalid_argument& e) {
@@ -78,8 +70,6 @@ Explored explore_with(const std::function<void()>& body, const ExploreArgs& args
 }
 
 #else
-
-constexpr bool explore_checks = false;
 
 Explored random_walk(const std::function<void()>& body, const ExploreArgs& args);
 
@@ -113,7 +103,7 @@ Explored random_walk(const std::function<void()>& body, const ExploreArgs& args)
 
 }  // namespace
 
-const char* default_strategy() { return explore_checks ? "portfolio" : "random"; }
+const char* default_strategy() { return "random"; }
 
 Explored explore(const std::function<void()>& body, const ExploreArgs& args) { return explore_with(body, args); }
 

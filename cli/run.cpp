@@ -93,7 +93,6 @@ int run_command(const RunArgs& args) {
   const bool color = !args.output.json && (args.output.file.empty() ? use_color(args.output.color, 1) : args.output.color == Color::Always);
   const bool color_err = use_color(args.output.color, 2);
   int status = exit_ok;
-  bool noted = false;
   std::string json;
   // Ctrl-C ends the search, not the process: the file being explored reports what it found so
   // far (every failure with its token), the files after it are listed as not run.
@@ -128,10 +127,6 @@ int run_command(const RunArgs& args) {
     if (!explored.error.empty()) {
       std::fprintf(stderr, "interleave: error: %s\n", explored.error.c_str());
       return exit_usage;
-    }
-    if (!explored.note.empty() && !noted) {
-      std::fprintf(stderr, "interleave: note: %s\n", explored.note.c_str());
-      noted = true;
     }
     const sim::Report& r = explored.report;
     if (!r.ok() && status == exit_ok) status = exit_failure;

@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "checker/search_checks.hpp"
+#include "checker/story.hpp"
 #include "sim/dpor_strategy.hpp"
 #include "sim/pct_strategy.hpp"
 #include "sim/portfolio_strategy.hpp"
@@ -114,8 +116,15 @@ Report explore(const std::function<void()>& body, const ExploreOptions& options)
   }
   std::optional<SigintStop> sigint;
   if (options.on_interrupt == OnInterrupt::Stop) sigint.emplace();
+  std::unique_ptr<SearchChecks> checks;
+  if (options.checks && (options.checks->races || options.checks->lock_order)) {
+    checks = checker::search_checks(*options.checks);
+    run.checks = checks.get();
+  }
   // Sampling strategies take their budget as the end of their index space.
-  return explore_slices(body, factory(options, sampling ? iterations : 0), run, options.stats);
+  Report report = explore_slices(body, factory(options, sampling ? iterations : 0), run, options.stats);
+  for (Failure& f : report.failures) checker::fill_access_values(f);
+  return report;
 }
 
 }  // namespace sim

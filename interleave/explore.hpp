@@ -8,6 +8,7 @@
 //   sim::explore(body, {.strategy = sim::Search::Dfs, .preemption_bound = 2,
 //                       .bounding = sim::Bounding::Iterative});  // 0, then 1, then 2 preemptions
 //   sim::explore(body, {.strategy = sim::Search::Dfs, .shard = {1, 4}});  // the 2nd quarter
+//   sim::explore(body, {.strategy = sim::Search::Dpor, .checks = checker::Checks{}});  // races, lock order
 //
 // The report is the same for any number of jobs: the same executions, the same first failure
 // (the lowest in the order one job would take) with the same token. Shard i of n runs a
@@ -20,6 +21,7 @@
 #include <optional>
 #include <string_view>
 
+#include "checker/checks.hpp"
 #include "sim/dfs_strategy.hpp"
 #include "sim/explorer.hpp"
 #include "sim/failure.hpp"
@@ -64,6 +66,10 @@ struct ExploreOptions {
   // at the levels split: a trace reachable from several units is run in each.
   std::optional<std::uint32_t> split_depth;
   OnFailure on_failure = OnFailure::Stop;
+  // Checkers watching every counted execution on every job, as check_random's do: data races
+  // and predicted deadlocks (non-fatal findings, with their story and token). Off unless set,
+  // e.g. `.checks = checker::Checks{}` for both; unset costs the search nothing.
+  std::optional<checker::Checks> checks;
   ExecutionLimits limits{};
   Progress progress = Progress::Auto;
   OnInterrupt on_interrupt = OnInterrupt::Stop;

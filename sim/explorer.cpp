@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "sim/history.hpp"
 #include "sim/observer.hpp"
 #include "sim/progress.hpp"
 #include "sim/replay_strategy.hpp"
@@ -121,12 +122,16 @@ std::uint64_t schedule_hash(const Schedule& s) {
 }
 
 JobResult run_job(const std::function<void()>& body, SlicedStrategy& strategy, const ExploreRun& run, Board& board,
-                  std::uint32_t job, ProgressPrinter* printer) {
+                  std::uint32_t job, ProgressPrinter* printer, JobWatch* watch) {
   JobResult out;
   const Watchdog watchdog(run.time_limit);  // a task stuck between steps past the budget
   Execution exec(run.limits);
   std::vector<Observer*> observers;
   if (auto* o = dynamic_cast<Observer*>(&strategy)) observers.push_back(o);
+  // The checkers watch counted executions only: the others are another slice's to report.
+  std::vector<Observer*> watched = observers;
+  if (watch != nullptr) watched.push_back(watch);
+  std::vector<Failure> findings;
   Place at{~std::uint64_t{0}, 0};
   std::uint64_t before = 0;    // counted executions known in units before at.unit
   std::uint64_t unreported = 0;  // executions in at.unit not yet on the board
@@ -162,11 +167,18 @@ JobResult run_job(const std::function<void()>& body, SlicedStrategy& strategy, c
       if (run.iterations > 0 && before + at.local >= run.iterations) break;
       if (run.on_failure == OnFailure::Stop && board.past_first_failure(at)) break;
     }
-    std::optional<Failure> failure = exec.run(body, strategy, observers);
+    const bool checked = counted && watch != nullptr;
+    if (checked) watch->enter(at.unit, at.local);
+    std::optional<Failure> failure = exec.run(body, strategy, checked ? watched : observers);
     ++out.walked;
     if (failure) {
       failure->schedule = exec.schedule_so_far();
       failure->found_by = strategy.describe();
+    }
+    if (checked) {
+      watch->take_findings(findings);  // after the failure, as the Runner orders them
+      for (Failure& f : findings) f.found_by = strategy.describe();
+      if (watch->kept()) watch->describe(strategy.describe(), strategy.names_execution());
     }
     if (counted) out.digest += schedule_hash(exec.schedule_so_far());
     const std::uint64_t redundant_before = strategy.redundant();
@@ -178,15 +190,36 @@ JobResult run_job(const std::function<void()>& body, SlicedStrategy& strategy, c
       out.found.push_back(Found{at, std::move(*failure), strategy.names_execution()});
       if (run.on_failure == OnFailure::Stop) board.offer_failure(at);
     }
+    for (Failure& f : findings) out.found.push_back(Found{at, std::move(f), strategy.names_execution()});
+    findings.clear();
     ++at.local;
   }
   report();
   return out;
 }
 
+// A finding that does not end its execution (a race, a predicted deadlock) is told as the Runner
+// tells it: the token of the execution that shows it, and that execution's story.
+void tell(const std::function<void()>& body, Failure& f, const ExploreRun& run) {
+  f.token = f.schedule.encode();
+  Execution exec(run.limits);
+  ReplayStrategy replay(f.schedule);
+  HistoryRecorder recorder(run.limits.history_steps);
+  Observer* observers[] = {&recorder};
+  replay.begin_execution();
+  exec.run(body, replay, observers);
+  replay.end_execution();
+  f.history = recorder.take();
+  if (!replay.divergence().empty()) {
+    f.nondeterministic = true;
+    f.replay_note = replay.divergence();
+  }
+}
+
 // Re-run a failure from its schedule, as the Runner does for its own findings, so the failure
 // comes back with its token, its story, and a note if the body did not repeat it.
 void verify(const std::function<void()>& body, Failure& f, const ExploreRun& run) {
+  if (!is_fatal(f.kind)) return tell(body, f, run);
   Runner runner(RunOptions{.iterations = 1, .limits = run.limits});
   ReplayStrategy replay(f.schedule);
   Report again = runner.run(body, replay);
@@ -210,7 +243,8 @@ void verify(const std::function<void()>& body, Failure& f, const ExploreRun& run
 }
 
 // Lay the units out in order and cut at the budget or at the first failure.
-Report merge(std::vector<JobResult>& results, const ExploreRun& run, ExploreStats* stats) {
+Report merge(std::vector<JobResult>& results, std::vector<std::unique_ptr<JobWatch>>& watches, const ExploreRun& run,
+             ExploreStats* stats) {
   Report report;
   std::map<std::uint64_t, std::uint64_t> sizes;
   std::vector<Found> found;
@@ -235,7 +269,14 @@ Report merge(std::vector<JobResult>& results, const ExploreRun& run, ExploreStat
   }
   figures.executions = total;
   figures.units = sizes.size();
-  std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) { return a.place < b.place; });
+  if (run.checks != nullptr) {
+    auto execution = [&](std::uint64_t unit, std::uint64_t rank) { return starts[unit] + rank + 1; };
+    for (PlacedFailure& p : run.checks->span(watches, execution)) {
+      found.push_back(Found{Place{p.unit, p.rank}, std::move(p.failure), p.names_execution});
+    }
+  }
+  // Stable: one execution's findings keep their order (its failure, then what the checkers saw).
+  std::stable_sort(found.begin(), found.end(), [](const Found& a, const Found& b) { return a.place < b.place; });
   std::uint64_t limit = run.iterations > 0 ? std::min(total, run.iterations) : total;
   for (Found& f : found) {
     const std::uint64_t position = starts[f.place.unit] + f.place.local;
@@ -253,7 +294,9 @@ Report merge(std::vector<JobResult>& results, const ExploreRun& run, ExploreStat
   }
   report.executions = limit;
   // Complete: every slice walked to its end, nothing cut by a budget or by stopping at a failure.
-  const bool stopped = run.on_failure == OnFailure::Stop && !report.failures.empty();
+  // (A race or a predicted deadlock does not stop a search.)
+  const bool stopped = run.on_failure == OnFailure::Stop &&
+                       std::any_of(report.failures.begin(), report.failures.end(), [](const Failure& f) { return is_fatal(f.kind); });
   report.complete = exhausted && complete && !report.interrupted && limit == total && !stopped;
   report.strategy = run.description;
   if (stats != nullptr) *stats = figures;
@@ -277,6 +320,10 @@ Report explore_slices(const std::function<void()>& body, const StrategyFactory& 
                                     .next = jobs > 1 ? &next_unit : nullptr}));
   }
   std::vector<JobResult> results(jobs);
+  std::vector<std::unique_ptr<JobWatch>> watches(jobs);
+  if (run.checks != nullptr) {
+    for (auto& w : watches) w = run.checks->watch();
+  }
   {
     ProgressPrinter printer(run.progress == ProgressLine::On);
     std::mutex mutex;
@@ -285,14 +332,14 @@ Report explore_slices(const std::function<void()>& body, const StrategyFactory& 
     std::vector<std::thread> threads;
     for (std::uint32_t j = 1; j < jobs; ++j) {
       threads.emplace_back([&, j] {
-        results[j] = run_job(body, *strategies[j], run, board, j, nullptr);
+        results[j] = run_job(body, *strategies[j], run, board, j, nullptr, watches[j].get());
         std::lock_guard lock(mutex);
         --running;
         ended.notify_all();
       });
     }
     // Job 0 runs here and draws the progress line; then it keeps drawing until the others end.
-    results[0] = run_job(body, *strategies[0], run, board, 0, &printer);
+    results[0] = run_job(body, *strategies[0], run, board, 0, &printer, watches[0].get());
     {
       std::unique_lock lock(mutex);
       while (!ended.wait_for(lock, std::chrono::milliseconds(250), [&] { return running == 0; })) {
@@ -302,8 +349,9 @@ Report explore_slices(const std::function<void()>& body, const StrategyFactory& 
     for (std::thread& t : threads) t.join();
   }
   for (std::uint32_t j = 0; j < jobs; ++j) results[j].divergences = strategies[j]->divergences();
-  Report report = merge(results, run, stats);
+  Report report = merge(results, watches, run, stats);
   for (Failure& f : report.failures) verify(body, f, run);
+  if (run.checks != nullptr) run.checks->reconcile(report);  // after verify, which rebuilds failures
   report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return report;
 }

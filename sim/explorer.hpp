@@ -14,14 +14,48 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "sim/failure.hpp"
+#include "sim/observer.hpp"
 #include "sim/runner.hpp"
 #include "sim/sliced_strategy.hpp"
 
 namespace sim {
 
 enum class ProgressLine : std::uint8_t { Off, On };
+
+// Checkers watching a search (races, lock order; interleave/explore.cpp makes them from checker/).
+// Each job gets its own JobWatch, which sees that job's counted executions and nothing else
+// (observers are per Execution and single-threaded); what one execution shows is a finding of
+// that execution (take_findings). What spans executions is decided after the jobs, in the
+// order one job would have run them, so the report does not depend on the number of jobs.
+class JobWatch : public Observer {
+ public:
+  // Before each counted execution: its place in the search (unit, then rank in the unit).
+  virtual void enter(std::uint64_t unit, std::uint64_t rank) = 0;
+  // After it: whether it is kept for span(), and then what found it (the strategy's words).
+  virtual bool kept() const { return false; }
+  virtual void describe(std::string /*found_by*/, bool /*names_execution*/) {}
+};
+
+struct PlacedFailure {
+  std::uint64_t unit = 0, rank = 0;  // the execution that shows it
+  Failure failure;                   // found_by as describe() was told
+  bool names_execution = false;
+};
+
+class SearchChecks {
+ public:
+  virtual ~SearchChecks() = default;
+  virtual std::unique_ptr<JobWatch> watch() = 0;  // one per job, made before the jobs start
+  // After the jobs: the findings that span executions. `execution` numbers a place as the
+  // report does (1-based, in the order of the whole search).
+  virtual std::vector<PlacedFailure> span(std::vector<std::unique_ptr<JobWatch>>& watches,
+                                          const std::function<std::uint64_t(std::uint64_t unit, std::uint64_t rank)>& execution) = 0;
+  // On the merged report, whose failures carry their execution numbers.
+  virtual void reconcile(Report& report) = 0;
+};
 
 struct ExploreRun {
   std::uint64_t iterations = 0;  // counted executions at most; 0 = no limit
@@ -34,6 +68,7 @@ struct ExploreRun {
   const std::atomic<bool>* cancel = nullptr;
   ProgressLine progress = ProgressLine::Off;  // a line on stderr, redrawn in place
   std::string description;                    // Report::strategy
+  SearchChecks* checks = nullptr;             // null: no checkers, nothing to pay for them
 };
 
 // Figures beyond the Report, for tests and benchmarks.

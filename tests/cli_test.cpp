@@ -157,6 +157,28 @@ TEST_CASE("run --json: one result per file, each failure with its token and repl
   CHECK(!contains(r.out, "seconds"));
 }
 
+TEST_CASE("run --strategy dpor, and --jobs 2: the checkers watch them; the race is told and replays") {
+  for (const char* flags : {"--strategy dpor", "--jobs 2", "--strategy pct --jobs 2"}) {
+    CAPTURE(flags);
+    const Result r = interleave(std::string("run scenarios/bank_race.scn --no-timing ") + flags);
+    CHECK(r.status == 1);
+    CHECK(contains(r.out, "DataRace: "));
+    CHECK(contains(r.out, " of balance at scenarios/bank_race.scn:"));
+    CHECK(contains(r.out, "(as expected)"));
+    CHECK(!contains(r.err, "note"));  // nothing goes unreported any more
+    const std::string command = replay_line(r.out, "DataRace");
+    REQUIRE(!command.empty());
+    CHECK(contains(interleave(command).out, "DataRace: "));
+  }
+  CHECK(contains(interleave("run scenarios/bank_race.scn --strategy dpor --json --no-timing").out, "\"name\":\"DataRace\""));
+  // The report, byte for byte, does not depend on the number of jobs.
+  const std::string dfs = "run scenarios/bank_race.scn scenarios/deadlock_two_locks.scn --strategy dfs --keep-going --no-timing";
+  const Result one = interleave(dfs);
+  CHECK(one.status == 1);
+  CHECK(contains(one.out, "DataRace: "));
+  CHECK(interleave(dfs + " --jobs 2").out == one.out);
+}
+
 TEST_CASE("replay of a schedule without a failure exits 0 and shows what was printed") {
   // One thread: no choice to make, so the empty schedule is its whole story.
   const std::string path = (std::filesystem::temp_directory_path() / "interleave_cli_one_thread.scn").string();
@@ -185,9 +207,10 @@ TEST_CASE("check scenarios/ under several seeds and strategies") {
   for (const char* seed : {"2", "3"}) CHECK(interleave(std::string("check scenarios/ -q --seed ") + seed).status == 0);
   if (interleave("run scenarios/bank_locked.scn --strategy dpor -q").status == 2) return;  // not in this build
   // The systematic strategies, on the scenarios without spin loops (a thread spinning on a flag
-  // starves the others under PCT and makes the exhaustive searches endless) and, until the
-  // checkers watch every strategy, without races to find.
+  // starves the others under PCT and makes the exhaustive searches endless); the checkers watch
+  // them, so the races are found as the expect lines say.
   const std::string files =
+      "scenarios/bank_race.scn scenarios/channel_handoff_race.scn scenarios/lost_update.scn scenarios/promise_set_twice.scn "
       "scenarios/bank_locked.scn scenarios/bank_locked_separately.scn scenarios/deadlock_two_locks.scn "
       "scenarios/deadlock_lock_order.scn scenarios/dining_philosophers.scn scenarios/dining_philosophers_ordered.scn "
       "scenarios/lost_update_locked.scn scenarios/lost_update_atomic.scn scenarios/missed_notification.scn "

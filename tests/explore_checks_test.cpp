@@ -1,0 +1,209 @@
+// Tests the checkers on every strategy and on jobs: races and predicted deadlocks found by
+// sim::explore, replayed from their tokens, the same for any number of jobs, adding up over shards.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "bench/bank.hpp"  // the locked bank
+#include "explore_support.hpp"
+
+using namespace explore_test;
+
+namespace {
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+sim::ExploreOptions checked(sim::ExploreOptions o) {
+  o.checks = checker::Checks{};
+  return o;
+}
+
+// alice takes a then b, bob b then a; but bob starts only once alice has let both go (a
+// semaphore the lock-order graph does not see), so no execution can deadlock.
+void handed_over_orders() {
+  sim::Mutex a{"a"}, b{"b"};
+  sim::BinarySemaphore done{0, "done"};
+  sim::Thread alice([&] {
+    {
+      sim::LockGuard x(a);
+      sim::LockGuard y(b);
+    }
+    done.release();
+  }, "alice");
+  sim::Thread bob([&] {
+    done.acquire();
+    sim::LockGuard x(b);
+    sim::LockGuard y(a);
+  }, "bob");
+  alice.join();
+  bob.join();
+}
+
+// Whoever comes first takes its two locks, in its own order; the other takes none. So each
+// execution shows one lock-order edge, and the cycle only spans executions (and units).
+void one_order_per_execution() {
+  sim::Mutex gate{"gate"}, a{"a"}, b{"b"};
+  sim::Shared<int> turn{0, "turn"};
+  auto first = [&] {
+    sim::LockGuard g(gate);
+    const bool mine = turn.load() == 0;
+    turn.store(1);
+    return mine;
+  };
+  sim::Thread alice([&] {
+    if (!first()) return;
+    sim::LockGuard x(a);
+    sim::LockGuard y(b);
+  }, "alice");
+  sim::Thread bob([&] {
+    if (!first()) return;
+    sim::LockGuard x(b);
+    sim::LockGuard y(a);
+  }, "bob");
+  alice.join();
+  bob.join();
+}
+
+// The token replays the finding: the same kind at the same place, watched by the checkers.
+void replays(const std::function<void()>& body, const sim::Failure& f) {
+  sim::Report again = sim::replay(body, f.token);
+  bool same = false;
+  for (const sim::Failure& g : again.failures) same = same || g.same_place(f);
+  CHECK_MESSAGE(same, f.token);
+  CHECK(again.find(sim::FailureKind::ReplayDivergence) == nullptr);
+}
+
+void same_report(const sim::Report& a, const sim::Report& b) {
+  CHECK(a.executions == b.executions);
+  CHECK(a.complete == b.complete);
+  REQUIRE(a.failures.size() == b.failures.size());
+  for (std::size_t i = 0; i < a.failures.size(); ++i) {
+    CHECK(a.failures[i].kind == b.failures[i].kind);
+    CHECK(a.failures[i].message == b.failures[i].message);
+    CHECK(a.failures[i].execution == b.failures[i].execution);
+    CHECK(a.failures[i].found_by == b.failures[i].found_by);
+    CHECK(a.failures[i].token == b.failures[i].token);
+    CHECK(a.failures[i].notes == b.failures[i].notes);
+  }
+}
+
+const std::vector<std::pair<const char*, sim::ExploreOptions>>& searches() {
+  static const std::vector<std::pair<const char*, sim::ExploreOptions>> all = {
+      {"dpor", {.strategy = sim::Search::Dpor}},
+      {"dpor split at 3", {.strategy = sim::Search::Dpor, .split_depth = 3}},
+      {"dfs", {.strategy = sim::Search::Dfs}},
+      {"dfs, bounded", {.strategy = sim::Search::Dfs, .preemption_bound = 1}},
+      {"pct", {.strategy = sim::Search::Pct, .iterations = 300, .seed = 5, .depth = 2}},
+      {"portfolio", {.iterations = 300}},
+      {"random", {.strategy = sim::Search::Random, .iterations = 300, .seed = 3}},
+  };
+  return all;
+}
+
+}  // namespace
+
+TEST_CASE("the bank race is named, both accesses, by dpor, dfs, pct and portfolio, and replays") {
+  for (const auto& [name, options] : searches()) {
+    CAPTURE(std::string(name));
+    const sim::Report r = sim::explore(bank_race, checked(options));
+    const sim::Failure* race = r.find(sim::FailureKind::DataRace);
+    REQUIRE(race != nullptr);
+    CHECK(contains(race->message, " of balance at "));
+    REQUIRE(race->accesses.size() == 2);
+    CHECK(race->accesses[0].task_name != race->accesses[1].task_name);
+    CHECK(!race->accesses[0].value.empty());  // filled from its story, as check_random does
+    CHECK(!race->history.steps.empty());
+    CHECK(!race->nondeterministic);
+    CHECK(race->execution >= 1);
+    CHECK(!race->found_by.empty());
+    CHECK(contains(sim::to_text(r, {.timing = false}), "DataRace: "));
+    replays(bank_race, *race);
+  }
+}
+
+TEST_CASE("without checks, explore reports no race: the checkers are opt-in") {
+  const sim::Report r = sim::explore(bank_race, {.strategy = sim::Search::Dpor});
+  CHECK(r.find(sim::FailureKind::DataRace) == nullptr);
+  CHECK(r.find(sim::FailureKind::AssertionFailed) != nullptr);
+}
+
+TEST_CASE("AB/BA that cannot deadlock is a potential deadlock under dpor, and the search ends complete") {
+  const sim::Report r = sim::explore(handed_over_orders, checked({.strategy = sim::Search::Dpor}));
+  CHECK(r.complete);
+  CHECK(r.find(sim::FailureKind::Deadlock) == nullptr);
+  REQUIRE(r.failures.size() == 1);
+  const sim::Failure& f = r.failures.front();
+  REQUIRE(f.kind == sim::FailureKind::PotentialDeadlock);
+  CHECK(contains(f.message, "lock-order cycle a → b → a: alice takes b while holding a, bob takes a while holding b"));
+  CHECK(f.execution == 1);
+  CHECK(contains(f.found_by, "dpor execution=1"));
+  replays(handed_over_orders, f);
+}
+
+TEST_CASE("AB/BA that does deadlock under dpor: one Deadlock, noting that the lock order predicted it") {
+  const sim::Report r = sim::explore(two_locks, checked({.strategy = sim::Search::Dpor}));
+  REQUIRE(r.failures.size() == 1);
+  const sim::Failure& f = r.failures.front();
+  CHECK(f.kind == sim::FailureKind::Deadlock);
+  REQUIRE(f.notes.size() >= 1);
+  CHECK(contains(f.notes.back(), "the lock order predicted this deadlock too"));
+}
+
+TEST_CASE("a cycle whose edges come from different executions is found where the second edge first shows") {
+  const sim::Report r = sim::explore(one_order_per_execution, checked({.strategy = sim::Search::Dfs}));
+  CHECK(r.complete);
+  const sim::Failure* f = r.find(sim::FailureKind::PotentialDeadlock);
+  REQUIRE(f != nullptr);
+  CHECK(f->execution > 1);
+  REQUIRE(f->notes.size() == 1);
+  CHECK(contains(f->notes[0], "its edges were seen in executions 1, "));
+  CHECK(r.find(sim::FailureKind::Deadlock) == nullptr);
+}
+
+TEST_CASE("jobs=1 and jobs=2 give the same report with the checkers: findings, executions, tokens") {
+  for (const auto& [name, options] : searches()) {
+    CAPTURE(std::string(name));
+    for (auto body : {&bank_race, &one_order_per_execution, &handed_over_orders}) {
+      for (sim::OnFailure on : {sim::OnFailure::Stop, sim::OnFailure::Continue}) {
+        sim::ExploreOptions o = checked(options);
+        o.on_failure = on;
+        if (o.strategy == sim::Search::Dfs) o.split_depth = 2;  // units small enough to split the two orders
+        const sim::Report one = sim::explore(body, o);
+        o.jobs = 2;
+        same_report(one, sim::explore(body, o));
+      }
+    }
+  }
+}
+
+TEST_CASE("shards 0/2 and 1/2 add up, and their races are the whole run's") {
+  for (const auto& [name, options] : searches()) {
+    CAPTURE(std::string(name));
+    sim::ExploreOptions o = checked(options);
+    o.on_failure = sim::OnFailure::Continue;
+    const sim::Report whole = sim::explore(bank_race, o);
+    o.shard = {0, 2};
+    const sim::Report a = sim::explore(bank_race, o);
+    o.shard = {1, 2};
+    o.jobs = 2;
+    const sim::Report b = sim::explore(bank_race, o);
+    CHECK(a.executions + b.executions == whole.executions);
+    for (const sim::Failure& f : whole.failures) {
+      if (f.kind != sim::FailureKind::DataRace) continue;
+      bool found = false;
+      for (const sim::Report* shard : {&a, &b}) {
+        for (const sim::Failure& g : shard->failures) found = found || g.same_place(f);
+      }
+      CHECK_MESSAGE(found, f.message);
+    }
+  }
+}
+
+TEST_CASE("a correct locked body is silent under dpor with every checker on") {
+  const sim::Report r = sim::explore(bench::bank_locked_2t, checked({.strategy = sim::Search::Dpor}));
+  CHECK(r.ok());
+  CHECK(r.complete);
+  const sim::Report counter = sim::explore([] { locked_counter(3); }, checked({.strategy = sim::Search::Dpor, .jobs = 2}));
+  CHECK(counter.ok());
+  CHECK(counter.executions == 6);  // 3! lock orders
+}
