@@ -158,6 +158,21 @@ TEST_CASE("a cycle whose edges come from different executions is found where the
   REQUIRE(f->notes.size() == 1);
   CHECK(contains(f->notes[0], "its edges were seen in executions 1, "));
   CHECK(r.find(sim::FailureKind::Deadlock) == nullptr);
+  // The token replays the execution that closed the cycle; alone it shows one edge, as the note says.
+  const sim::Report again = sim::replay(one_order_per_execution, f->token);
+  CHECK(again.ok());
+
+  // Split into units that two jobs take as they come: the same cycle, execution, token and note.
+  sim::ExploreStats stats;
+  const sim::Report split = sim::explore(one_order_per_execution, checked({.strategy = sim::Search::Dfs, .split_depth = 2}));
+  const sim::Report two = sim::explore(one_order_per_execution,
+                                       checked({.strategy = sim::Search::Dfs, .jobs = 2, .split_depth = 2, .stats = &stats}));
+  CHECK(stats.units > 2);
+  const sim::Failure* g = two.find(sim::FailureKind::PotentialDeadlock);
+  REQUIRE(g != nullptr);
+  CHECK(g->execution == split.find(sim::FailureKind::PotentialDeadlock)->execution);
+  CHECK(g->token == split.find(sim::FailureKind::PotentialDeadlock)->token);
+  CHECK(g->notes == split.find(sim::FailureKind::PotentialDeadlock)->notes);
 }
 
 TEST_CASE("jobs=1 and jobs=2 give the same report with the checkers: findings, executions, tokens") {
