@@ -8,6 +8,7 @@
 #include <span>
 
 #include "checker/race_detector.hpp"
+#include "checker/story.hpp"
 #include "sim/history.hpp"
 #include "sim/observer.hpp"
 #include "sim/replay_strategy.hpp"
@@ -136,6 +137,17 @@ class Minimizer::Follower final : public sim::Strategy, public sim::Observer {
   std::size_t preemptions_ = 0;
   std::size_t steps_ = 0;
 };
+
+void finish_failures(const std::function<void()>& body, sim::Report& report, const MinimizeOptions& options,
+                     const sim::ExecutionLimits& limits) {
+  std::unique_ptr<Minimizer> minimizer;
+  for (sim::Failure& f : report.failures) {
+    if (!options.enabled || !can_minimize(f)) continue;
+    if (!minimizer) minimizer = std::make_unique<Minimizer>(body, options, limits);
+    minimizer->shrink(f);
+  }
+  for (sim::Failure& f : report.failures) fill_access_values(f);
+}
 
 Minimizer::Minimizer(std::function<void()> body, MinimizeOptions options, sim::ExecutionLimits limits)
     : body_(std::move(body)), options_(options), history_steps_(limits.history_steps),

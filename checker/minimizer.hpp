@@ -30,6 +30,11 @@ struct MinimizeOptions {
 // Which failures are worth shrinking: fatal ones and races, found by a body that replays.
 bool can_minimize(const sim::Failure& failure);
 
+// Shrinks every failure of `report` that can be (when `options.enabled`), as check_random and
+// explore do, then fills each access's value from the failure's story.
+void finish_failures(const std::function<void()>& body, sim::Report& report, const MinimizeOptions& options,
+                     const sim::ExecutionLimits& limits);
+
 class Minimizer {
  public:
   Minimizer(std::function<void()> body, MinimizeOptions options, sim::ExecutionLimits limits = {});

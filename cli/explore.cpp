@@ -35,13 +35,10 @@ sim::ExecutionLimits limits(const ExploreArgs& args) { return execution_limits(a
 
 #ifdef INTERLEAVE_CLI_HAS_EXPLORE
 
-Explored random_walk(const std::function<void()>& body, const ExploreArgs& args);
-
-// The random walk on one job stays check_random's (its walk, and failures shrunk to fewer
-// preemptions); every other strategy, and any strategy on several jobs, is sim::explore with the
-// same checkers watching every job.
+// Every strategy, on any number of jobs, is sim::explore with the checkers watching every job and
+// each failure shrunk as check_random shrinks it: the report does not depend on --jobs. (Its
+// random walk is check_random's: execution i depends on the seed and i alone.)
 Explored explore_with(const std::function<void()>& body, const ExploreArgs& args) {
-  if (args.strategy == "random" && args.jobs == 1) return random_walk(body, args);
   Explored out;
   sim::ExploreOptions o;
   if (args.strategy == "random") o.strategy = sim::Search::Random;
@@ -61,6 +58,7 @@ Explored explore_with(const std::function<void()>& body, const ExploreArgs& args
   o.limits = limits(args);
   o.progress = args.progress ? sim::Progress::Auto : sim::Progress::Off;
   o.checks = checker::Checks{};
+  o.minimize = checker::MinimizeOptions{};
   try {
     out.report = sim::explore(body, o);
   } catch (const std::invalid_argument& e) {
@@ -71,7 +69,18 @@ Explored explore_with(const std::function<void()>& body, const ExploreArgs& args
 
 #else
 
-Explored random_walk(const std::function<void()>& body, const ExploreArgs& args);
+Explored random_walk(const std::function<void()>& body, const ExploreArgs& args) {
+  Explored out;
+  sim::CheckOptions options;
+  options.iterations = args.iterations.value_or(args.default_iterations);
+  options.seed = args.seed;
+  options.time_limit = args.time_limit;
+  options.on_failure = args.keep_going ? sim::OnFailure::Continue : sim::OnFailure::Stop;
+  options.limits = limits(args);
+  options.cancel = &sim::SigintStop::flag();  // the command keeps a SigintStop alive
+  out.report = sim::check_random(body, options);
+  return out;
+}
 
 Explored explore_with(const std::function<void()>& body, const ExploreArgs& args) {
   Explored out;
@@ -87,19 +96,6 @@ Explored explore_with(const std::function<void()>& body, const ExploreArgs& args
 }
 
 #endif
-
-Explored random_walk(const std::function<void()>& body, const ExploreArgs& args) {
-  Explored out;
-  sim::CheckOptions options;
-  options.iterations = args.iterations.value_or(args.default_iterations);
-  options.seed = args.seed;
-  options.time_limit = args.time_limit;
-  options.on_failure = args.keep_going ? sim::OnFailure::Continue : sim::OnFailure::Stop;
-  options.limits = limits(args);
-  options.cancel = &sim::SigintStop::flag();  // the command keeps a SigintStop alive
-  out.report = sim::check_random(body, options);
-  return out;
-}
 
 }  // namespace
 

@@ -31,13 +31,7 @@ Report check_random(const std::function<void()>& body, CheckOptions options) {
   Observer* slot[1];
   Report report = runner.run(body, strategy, active(checkers, slot));
   checkers.reconcile(report);
-  std::unique_ptr<checker::Minimizer> minimizer;
-  for (Failure& f : report.failures) {
-    if (!options.minimize.enabled || !checker::can_minimize(f)) continue;
-    if (!minimizer) minimizer = std::make_unique<checker::Minimizer>(body, options.minimize, options.limits);
-    minimizer->shrink(f);
-  }
-  for (Failure& f : report.failures) checker::fill_access_values(f);
+  checker::finish_failures(body, report, options.minimize, options.limits);
   return report;
 }
 

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "checker/search_checks.hpp"
-#include "checker/story.hpp"
+#include "checker/minimizer.hpp"
 #include "sim/dpor_strategy.hpp"
 #include "sim/pct_strategy.hpp"
 #include "sim/portfolio_strategy.hpp"
@@ -123,7 +123,7 @@ Report explore(const std::function<void()>& body, const ExploreOptions& options)
   }
   // Sampling strategies take their budget as the end of their index space.
   Report report = explore_slices(body, factory(options, sampling ? iterations : 0), run, options.stats);
-  for (Failure& f : report.failures) checker::fill_access_values(f);
+  checker::finish_failures(body, report, options.minimize.value_or(checker::MinimizeOptions{.enabled = false}), options.limits);
   return report;
 }
 

@@ -22,6 +22,7 @@
 #include <string_view>
 
 #include "checker/checks.hpp"
+#include "checker/minimizer.hpp"
 #include "sim/dfs_strategy.hpp"
 #include "sim/explorer.hpp"
 #include "sim/failure.hpp"
@@ -70,6 +71,9 @@ struct ExploreOptions {
   // and predicted deadlocks (non-fatal findings, with their story and token). Off unless set,
   // e.g. `.checks = checker::Checks{}` for both; unset costs the search nothing.
   std::optional<checker::Checks> checks;
+  // Each failure's schedule shrunk to the fewest preemptions found within a small budget, as
+  // check_random does; off unless set (`.minimize = checker::MinimizeOptions{}`).
+  std::optional<checker::MinimizeOptions> minimize;
   ExecutionLimits limits{};
   Progress progress = Progress::Auto;
   OnInterrupt on_interrupt = OnInterrupt::Stop;

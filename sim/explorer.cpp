@@ -287,10 +287,8 @@ Report merge(std::vector<JobResult>& results, std::vector<std::unique_ptr<JobWat
     const bool known = std::any_of(report.failures.begin(), report.failures.end(),
                                    [&](const Failure& k) { return k.same_place(f.failure); });
     if (!known) report.failures.push_back(std::move(f.failure));
-    if (run.on_failure == OnFailure::Stop && fatal) {
-      limit = position + 1;
-      break;
-    }
+    // Stop: nothing after this execution; what the checkers saw in it still counts.
+    if (run.on_failure == OnFailure::Stop && fatal) limit = position + 1;
   }
   report.executions = limit;
   // Complete: every slice walked to its end, nothing cut by a budget or by stopping at a failure.

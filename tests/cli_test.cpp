@@ -172,11 +172,13 @@ TEST_CASE("run --strategy dpor, and --jobs 2: the checkers watch them; the race 
   }
   CHECK(contains(interleave("run scenarios/bank_race.scn --strategy dpor --json --no-timing").out, "\"name\":\"DataRace\""));
   // The report, byte for byte, does not depend on the number of jobs.
-  const std::string dfs = "run scenarios/bank_race.scn scenarios/deadlock_two_locks.scn --strategy dfs --keep-going --no-timing";
-  const Result one = interleave(dfs);
-  CHECK(one.status == 1);
-  CHECK(contains(one.out, "DataRace: "));
-  CHECK(interleave(dfs + " --jobs 2").out == one.out);
+  for (const char* strategy : {"dfs", "random"}) {
+    const std::string run = std::string("run scenarios/bank_race.scn scenarios/deadlock_two_locks.scn --keep-going --no-timing --strategy ") + strategy;
+    const Result one = interleave(run);
+    CHECK(one.status == 1);
+    CHECK(contains(one.out, "DataRace: "));
+    CHECK(interleave(run + " --jobs 2").out == one.out);
+  }
 }
 
 TEST_CASE("replay of a schedule without a failure exits 0 and shows what was printed") {

@@ -73,9 +73,8 @@ void replays(const std::function<void()>& body, const sim::Failure& f) {
   CHECK(again.find(sim::FailureKind::ReplayDivergence) == nullptr);
 }
 
-void same_report(const sim::Report& a, const sim::Report& b) {
+void same_failures(const sim::Report& a, const sim::Report& b) {
   CHECK(a.executions == b.executions);
-  CHECK(a.complete == b.complete);
   REQUIRE(a.failures.size() == b.failures.size());
   for (std::size_t i = 0; i < a.failures.size(); ++i) {
     CHECK(a.failures[i].kind == b.failures[i].kind);
@@ -83,8 +82,14 @@ void same_report(const sim::Report& a, const sim::Report& b) {
     CHECK(a.failures[i].execution == b.failures[i].execution);
     CHECK(a.failures[i].found_by == b.failures[i].found_by);
     CHECK(a.failures[i].token == b.failures[i].token);
+    CHECK(a.failures[i].original_token == b.failures[i].original_token);
     CHECK(a.failures[i].notes == b.failures[i].notes);
   }
+}
+
+void same_report(const sim::Report& a, const sim::Report& b) {
+  CHECK(a.complete == b.complete);
+  same_failures(a, b);
 }
 
 const std::vector<std::pair<const char*, sim::ExploreOptions>>& searches() {
@@ -118,6 +123,15 @@ TEST_CASE("the bank race is named, both accesses, by dpor, dfs, pct and portfoli
     CHECK(!race->found_by.empty());
     CHECK(contains(sim::to_text(r, {.timing = false}), "DataRace: "));
     replays(bank_race, *race);
+  }
+}
+
+TEST_CASE("explore's random walk with checks and shrinking reports what check_random reports") {
+  for (sim::OnFailure on : {sim::OnFailure::Stop, sim::OnFailure::Continue}) {
+    sim::ExploreOptions o{.strategy = sim::Search::Random, .iterations = 200, .seed = 4, .jobs = 2, .on_failure = on};
+    o.checks = checker::Checks{};
+    o.minimize = checker::MinimizeOptions{};
+    same_failures(sim::check_random(bank_race, {.iterations = 200, .seed = 4, .on_failure = on}), sim::explore(bank_race, o));
   }
 }
 
