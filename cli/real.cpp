@@ -23,9 +23,9 @@ Examples:
   interleave real scenarios/bank_locked.scn --runs 10000 --noise --json
   interleave real scenarios/lost_update.scn --runs 100 --timeline runs.json   (open in Perfetto)
 
-Each scenario thread runs on an OS thread; shared variables are real memory, mutexes, conditions,
-channels and the rest of the toolbox block in the OS, sleep and compute take real time. The
-threads of a run start together. A deadlock is reported as soon as every thread waits for
+Each scenario thread runs on an OS thread, and so does each worker of a thread pool; shared
+variables are real memory, mutexes, conditions, channels, futures and the rest of the toolbox
+block in the OS, sleep and compute take real time. The threads of a run start together. A deadlock is reported as soon as every thread waits for
 another; a run that does not end within --stall-seconds is stopped and counted as a stall.
 Exit status: 0 no run failed, 1 some run failed, 2 bad input or usage.
 )";
@@ -68,8 +68,8 @@ std::string json_list(const std::vector<std::string>& items) {
 
 std::string json_report(const RealArgs& args, const lang::Program& p, const lang::RealRunReport& r, const sim::Report* s, const std::string& line) {
   const sim::RealReport& t = r.totals;
-  std::string out = fmt::format("{{\"version\":1,\"file\":{},\"threads\":{},\"runs\":{},\"noise\":{},\"seed\":{},\"failed\":{},", json_string(args.file),
-                                p.threads.size(), t.runs, args.noise, args.seed, t.failed);
+  std::string out = fmt::format("{{\"version\":1,\"file\":{},\"threads\":{},\"pool_workers\":{},\"runs\":{},\"noise\":{},\"seed\":{},\"failed\":{},",
+                                json_string(args.file), p.threads.size(), lang::pool_workers(p).size(), t.runs, args.noise, args.seed, t.failed);
   bool stalled = false;
   for (const lang::RealOutcome& o : r.outcomes) stalled = stalled || o.kind == "stall";
   out += fmt::format("\"rate\":{:.6f},\"rate_low\":{:.6f},\"rate_high\":{:.6f},\"stalled\":{},\"abandoned\":{},", t.rate(), t.rate_low(), t.rate_high(),
@@ -92,8 +92,10 @@ std::string json_report(const RealArgs& args, const lang::Program& p, const lang
 
 std::string text_report(const RealArgs& args, const lang::Program& p, const lang::RealRunReport& r, const std::string& line) {
   const sim::RealReport& t = r.totals;
-  std::string out = fmt::format("{}: {} run{} on real threads, {} thread{} each, {}", args.file, sim::with_commas(t.runs), t.runs == 1 ? "" : "s",
+  const std::size_t workers = lang::pool_workers(p).size();
+  std::string out = fmt::format("{}: {} run{} on real threads, {} thread{}{} each, {}", args.file, sim::with_commas(t.runs), t.runs == 1 ? "" : "s",
                                 p.threads.size(), p.threads.size() == 1 ? "" : "s",
+                                workers == 0 ? "" : fmt::format(" and {} pool worker{}", workers, workers == 1 ? "" : "s"),
                                 args.noise ? fmt::format("with noise (seed {})", args.seed) : std::string("no noise"));
   if (!args.no_timing) out += fmt::format(", {:.3f} s", t.seconds);
   out += fmt::format("\n  {:<12} {:>10}\n", "ok", sim::with_commas(t.runs - t.failed));

@@ -10,6 +10,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -74,6 +76,31 @@ class Backend {
   // The event loop async tasks share: held from one `await` to the next.
   virtual void loop_enter(sim::Location at) = 0;
   virtual void loop_leave(sim::Location at) = 0;
+
+  // Futures and thread pools, by number. A job is a procedure call the interpreter runs on one of
+  // the pool's workers; its result sets `future` (no_future: none).
+  static constexpr std::uint32_t no_future = UINT32_MAX;
+  using Job = std::function<std::int64_t()>;
+  using MapJob = std::function<std::int64_t(std::int64_t)>;
+  virtual void set_future(std::uint32_t future, std::int64_t value, sim::Location at) = 0;  // a second set is a finding
+  // Waits for the value; nullopt if the job that was to set it was dropped by `shutdown p, cancel`.
+  virtual std::optional<std::int64_t> get_future(std::uint32_t future, sim::Location at) = 0;
+  virtual void submit(std::uint32_t pool, Job job, std::uint32_t future, sim::Location at) = 0;  // after shutdown: a finding
+  // job(inputs[i]) for every i on the pool's workers; waits for all; the results in input order.
+  virtual std::vector<std::int64_t> map(std::uint32_t pool, const MapJob& job, const std::vector<std::int64_t>& inputs, sim::Location at) = 0;
+  // Drain (run what is queued) or cancel (drop what no worker started), then wait for the workers.
+  virtual void shutdown(std::uint32_t pool, bool cancel, sim::Location at) = 0;
+  // `for i in as_completed fs:` — next() gives the position in `futures` of each one as it
+  // completes (waiting for it), then nullopt.
+  class Completions {
+   public:
+    virtual ~Completions() = default;
+    virtual std::optional<std::size_t> next(sim::Location at) = 0;
+  };
+  virtual std::unique_ptr<Completions> completions(const std::vector<std::uint32_t>& futures, sim::Location at) = 0;
+  // Who takes this step, as a number task_name() knows (pool workers included).
+  virtual std::uint32_t current_task() const = 0;
+  virtual std::string task_name(std::uint32_t task) const = 0;
 
   virtual void yield(sim::Location at) = 0;
   virtual void sleep(sim::Duration d, sim::Location at) = 0;

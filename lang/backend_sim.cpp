@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "lang/interpreter.hpp"
+#include "lang/sim_futures.hpp"
 #include "sim/select.hpp"
 #include "sim/thread.hpp"
 
@@ -56,6 +57,18 @@ class SimBackend final : public Backend {
   std::optional<std::int64_t> recv(std::uint32_t n, sim::Location at) override { return in_.channels_[n]->recv(at); }
   void close(std::uint32_t n, sim::Location at) override { in_.channels_[n]->close(at); }
   std::size_t select(std::span<const Arm> arms, bool has_else, std::optional<std::int64_t>& got) override;
+  void set_future(std::uint32_t n, std::int64_t value, sim::Location at) override { in_.sim_futures_->set(n, value, at); }
+  std::optional<std::int64_t> get_future(std::uint32_t n, sim::Location at) override { return in_.sim_futures_->get(n, at); }
+  void submit(std::uint32_t pool, Job job, std::uint32_t future, sim::Location at) override { in_.sim_futures_->submit(pool, std::move(job), future, at); }
+  std::vector<std::int64_t> map(std::uint32_t pool, const MapJob& job, const std::vector<std::int64_t>& inputs, sim::Location at) override {
+    return in_.sim_futures_->map(pool, job, inputs, at);
+  }
+  void shutdown(std::uint32_t pool, bool cancel, sim::Location at) override { in_.sim_futures_->shutdown(pool, cancel, at); }
+  std::unique_ptr<Completions> completions(const std::vector<std::uint32_t>& futures, sim::Location at) override {
+    return in_.sim_futures_->completions(futures, at);
+  }
+  std::uint32_t current_task() const override { return sim::index(in_.e_->current_task()); }
+  std::string task_name(std::uint32_t task) const override { return in_.e_->task_name(sim::TaskId{task}); }
   void loop_enter(sim::Location at) override { in_.loop_.lock(at); }
   void loop_leave(sim::Location at) override { in_.loop_.unlock(at); }
   void yield(sim::Location at) override { sim::yield(at); }

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "lang/sim_futures.hpp"
 #include "sim/machine.hpp"
 #include "sim/time.hpp"
 
@@ -36,6 +37,7 @@ Interpreter::~Interpreter() = default;
 void Interpreter::reset() {
   std::copy(p_.cell_initial.begin(), p_.cell_initial.end(), values_.begin());
   b_->reset();
+  uses_.assign(p_.futures, FutureUse{});
   local_work_.store(0, std::memory_order_relaxed);
   output_.clear();
 }
@@ -59,7 +61,10 @@ void Interpreter::run() {
     std::abort();
   }
   begin();
-  const auto future_run = start_futures();  // the pools' workers start before the threads
+  // The pools' workers start before the threads.
+  std::optional<SimFutures> futures;
+  if (p_.futures != 0 || p_.pools != 0) futures.emplace(p_);
+  sim_futures_ = futures ? &*futures : nullptr;
   for (std::uint32_t i = 0; i < p_.threads.size(); ++i) {
     const ThreadSpec& spec = p_.threads[i];
     const sim::TaskId t = e_->spawn(spec.name, where(spec.pos));
@@ -68,7 +73,7 @@ void Interpreter::run() {
     task_ids_[i] = t;
   }
   for (std::uint32_t i = 0; i < p_.threads.size(); ++i) e_->join(task_ids_[i], where(p_.threads[i].pos));
-  stop_pools();  // every pool still open drains before `finally:`
+  if (futures) futures->drain();  // every pool still open drains before `finally:`
   end();
 }
 
@@ -161,7 +166,7 @@ std::string Interpreter::show(std::int64_t value, Type type) const {
   switch (type) {
     case Type::Bool: return value != 0 ? "true" : "false";
     case Type::Name:
-      if (value < -1) return e_->task_name(sim::TaskId(static_cast<std::uint32_t>(-2 - value)));  // a pool's worker
+      if (value < -1) return b_->task_name(static_cast<std::uint32_t>(-2 - value));  // a pool's worker
       if (value < 0 || static_cast<std::size_t>(value) >= p_.threads.size()) return "main";
       return p_.threads[static_cast<std::size_t>(value)].name;
     default: return std::to_string(value);

@@ -37,6 +37,8 @@
 
 namespace lang {
 
+class SimFutures;
+
 // Counts the different outputs of the executions that end normally (interleave run --outputs).
 // Shared by the interpreters of parallel jobs, so it locks.
 class OutputTally {
@@ -142,12 +144,13 @@ class Interpreter {
   void store(const Expr& target, std::int64_t value, Pos pos, Task& t);
 
   // Futures and thread pools (interpreter_futures.cpp).
-  struct FutureRun;  // per execution: the promises, futures and pools
-  struct FutureRunEnd {
-    void operator()(FutureRun* run) const;
+  struct FutureUse {
+    std::uint32_t owner = 0;  // the line of the `submit` whose job sets it (0: none)
+    std::uint32_t taken = 0;  // the line of the `get` that took its value (0: none)
+    std::uint32_t taker = 0;  // and who (Backend::current_task)
   };
-  std::unique_ptr<FutureRun, FutureRunEnd> start_futures();
-  void stop_pools();
+  // Future n's uses before this call; `field`, if given and still 0, becomes `mark`.
+  FutureUse use_future(std::uint32_t n, std::uint32_t FutureUse::*field, std::uint32_t mark);
   Flow futures(const Stmt& s, Task& t);
   void get(const Stmt& s, const Variable& v, std::uint32_t n, Task& t);
   void submit(const Stmt& s, std::uint32_t pool, Task& t);
@@ -187,7 +190,9 @@ class Interpreter {
   // The event loop async tasks share: a task holds it from one `await` to the next, so only
   // `await` gives way to another async task (and a `compute` between blocks them all).
   sim::Mutex loop_{"event loop"};
-  FutureRun* futures_ = nullptr;             // this execution's, while it runs
+  SimFutures* sim_futures_ = nullptr;        // the simulated execution's promises and pools, while it runs
+  std::vector<FutureUse> uses_;              // per future
+  std::mutex uses_mutex_;
   std::vector<Task> tasks_;                  // one per thread, then main
   std::vector<sim::TaskId> task_ids_;
   // Relaxed loads and stores, not an increment: threads of a real run may lose a count, which a

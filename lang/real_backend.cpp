@@ -32,6 +32,8 @@ RealBackend::RealBackend(const Program& program, Noise noise) : p_(program), noi
         case GlobalKind::Latch: latches_.push_back(Latch{"latch " + element_name(v, i), v.initial}); break;
         case GlobalKind::Barrier: barriers_.push_back(Barrier{"barrier " + element_name(v, i), v.initial, v.initial}); break;
         case GlobalKind::Channel: channels_.push_back(Channel{"channel " + element_name(v, i), v.limit}); break;
+        case GlobalKind::Future: futures_.push_back(Future{element_name(v, i)}); break;
+        case GlobalKind::Pool: pools_.push_back(Pool{element_name(v, i), 0, static_cast<std::uint32_t>(v.initial)}); break;
         default: break;
       }
     }
@@ -39,12 +41,19 @@ RealBackend::RealBackend(const Program& program, Noise noise) : p_(program), noi
   mutexes_.push_back(Mutex{"the event loop"});
   mutexes_.push_back(Mutex{"the lock of 'atomic:' blocks"});
   for (const ThreadSpec& t : program.threads) names_.push_back(t.name);
+  main_ = static_cast<std::uint32_t>(names_.size());
+  threads_left_ = main_;
   names_.push_back("main");
+  for (Pool& pool : pools_) {
+    pool.first_worker = static_cast<std::uint32_t>(names_.size());
+    pool.running = pool.size;
+    for (std::uint32_t k = 0; k < pool.size; ++k) names_.push_back(pool.name + ".worker" + std::to_string(k));
+  }
   waiting_.resize(names_.size());
 }
 
 const std::string& RealBackend::name(std::int32_t thread) const {
-  return thread >= 0 && static_cast<std::size_t>(thread) < names_.size() ? names_[static_cast<std::size_t>(thread)] : names_.back();
+  return thread >= 0 && static_cast<std::size_t>(thread) < names_.size() ? names_[static_cast<std::size_t>(thread)] : names_[main_];
 }
 
 void RealBackend::expect(std::uint32_t live) {
@@ -60,6 +69,7 @@ void RealBackend::leave() {
   Guard g(m_);
   --live_;
   waiting_[static_cast<std::size_t>(t_self)] = {};
+  ended(t_self);
   // The threads left may all be waiting for something only this one could have given.
   if (live_ > 0 && deadlocked()) declare_deadlock();
 }

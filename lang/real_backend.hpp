@@ -4,10 +4,11 @@
 // How this works: cells are the interpreter's int64 array, accessed through std::atomic_ref
 // (relaxed for `shared`, sequentially consistent for `atomic`), a load and a store apart, so a
 // check-then-act race loses updates as it would in C++ with no undefined behaviour. Mutexes,
-// conditions, semaphores, the event loop and `atomic:` blocks share one monitor (a std::mutex and
-// a std::condition_variable): each waiting thread registers what it waits for, so the moment
-// every live thread waits for something no other can give, that is a deadlock, reported at once
-// with who waits for what. Misuse (unlocking a mutex another thread holds, relocking a plain one)
+// conditions, semaphores, channels, futures, the pools' queues, the event loop and `atomic:`
+// blocks share one monitor (a std::mutex and a std::condition_variable): each waiting thread
+// registers what it waits for, so the moment every live thread (the pools' workers included)
+// waits for something no other can give, that is a deadlock, reported at once with who waits
+// for what. Misuse (unlocking a mutex another thread holds, relocking a plain one)
 // is a finding, never undefined behaviour. The first finding stops the run: every thread ends at
 // its next step with RealStop, caught at the thread's entry.
 #pragma once
@@ -17,6 +18,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -48,6 +50,11 @@ class RealBackend final : public Backend {
   // `live` threads are about to run (the scenario's threads, or main alone for begin and end);
   // each calls enter(index) first (index threads() is main) and leave() when it is done.
   void expect(std::uint32_t live);
+  // The pools' worker threads, numbered across the pools (worker k is thread threads() + 1 + k):
+  // how many, and worker k's loop, which takes jobs until its pool is shut down and drained.
+  // Once the scenario's threads have all left, each pool still open is drained in turn.
+  std::uint32_t workers() const { return static_cast<std::uint32_t>(names_.size()) - main_ - 1; }
+  void work(std::uint32_t worker);
   void enter(std::uint32_t thread);
   void leave();
   // An exception that left a thread (not a finding of the scenario: ours, or out of memory).
@@ -85,6 +92,14 @@ class RealBackend final : public Backend {
   std::optional<std::int64_t> recv(std::uint32_t channel, sim::Location at) override;
   void close(std::uint32_t channel, sim::Location at) override;
   std::size_t select(std::span<const Arm> arms, bool has_else, std::optional<std::int64_t>& got) override;
+  void set_future(std::uint32_t future, std::int64_t value, sim::Location at) override;
+  std::optional<std::int64_t> get_future(std::uint32_t future, sim::Location at) override;
+  void submit(std::uint32_t pool, Job job, std::uint32_t future, sim::Location at) override;
+  std::vector<std::int64_t> map(std::uint32_t pool, const MapJob& job, const std::vector<std::int64_t>& inputs, sim::Location at) override;
+  void shutdown(std::uint32_t pool, bool cancel, sim::Location at) override;
+  std::unique_ptr<Completions> completions(const std::vector<std::uint32_t>& futures, sim::Location at) override;
+  std::uint32_t current_task() const override { return static_cast<std::uint32_t>(self()); }
+  std::string task_name(std::uint32_t task) const override { return name(static_cast<std::int32_t>(task)); }
   void loop_enter(sim::Location at) override { lock(loop_mutex(), at); }
   void loop_leave(sim::Location at) override { unlock(loop_mutex(), at); }
   void yield(sim::Location at) override;
@@ -138,6 +153,36 @@ class RealBackend final : public Backend {
     std::uint64_t offered = 0, taken = 0;  // unbuffered: values handed over so far
     std::uint32_t receivers = 0;           // threads waiting to receive (recv, or a select with a receive)
   };
+  // Futures and pools (real_futures.cpp).
+  struct Future {
+    std::string name;                   // "answer", "results[2]"
+    bool ready = false;
+    std::optional<std::int64_t> value;  // none once ready: its job was cancelled
+    std::int32_t set_by = -1;
+    sim::Location set_at;
+    std::uint64_t completed = 0;        // the order futures completed in (from 1), for as_completed
+  };
+  struct Batch {  // one `map`'s results as its jobs end (shared: a stopped run's worker may outlive the map)
+    std::vector<std::int64_t> results;
+    std::size_t done = 0;
+    bool cancelled = false;
+  };
+  struct Queued {
+    Job job;
+    std::uint32_t future = no_future;
+    std::shared_ptr<Batch> batch;  // a map's job: its result goes to batch->results[slot]
+    std::size_t slot = 0;
+    sim::Location at;
+  };
+  struct Pool {
+    std::string name;
+    std::uint32_t first_worker = 0;  // thread index
+    std::uint32_t size = 0;
+    std::deque<Queued> queue;
+    bool shut = false;
+    std::uint32_t running = 0;  // workers not yet ended
+  };
+  class Completing;
   struct Waiting {
     std::function<bool()> ready;        // empty: not waiting
     std::function<std::string()> what;  // "mutex b (held by left)", as things stand when asked
@@ -159,6 +204,11 @@ class RealBackend final : public Backend {
   void record(sim::FailureKind kind, std::string message, sim::Location at, std::vector<std::string> details);
   std::string holder(const Mutex& m) const;
   void arrive(std::uint32_t barrier, Arrival arrival, sim::Location at);
+  Pool& pool_of(std::uint32_t thread);  // the pool a worker thread belongs to
+  void complete(Guard& g, std::uint32_t future, std::optional<std::int64_t> value, sim::Location at);
+  void ended(std::int32_t thread);  // a thread leaves: a worker's pool counts it; the last scenario thread starts the drain
+  void drain_next();
+  std::optional<std::size_t> next_completed(Completing& c, sim::Location at);
   // Channels (real_channels.cpp): room for a send, a select arm that can go now, its step.
   static bool room(const Channel& c) { return c.capacity < 0 || c.items.size() < static_cast<std::size_t>(std::max<std::int64_t>(c.capacity, 1)); }
   bool ready(const Arm& a) const;
@@ -169,7 +219,8 @@ class RealBackend final : public Backend {
   const Noise noise_;
   std::int64_t* cells_ = nullptr;
   std::vector<bool> atomic_cell_;  // per cell: `atomic` (sequentially consistent), else `shared` (relaxed)
-  std::vector<std::string> names_;  // per thread, then "main"
+  std::vector<std::string> names_;  // per thread, then "main", then the pools' workers
+  std::uint32_t main_ = 0;          // main's index: the scenario's thread count
   std::atomic<bool> stopping_{false};
   mutable std::mutex m_;  // the monitor: everything below
   std::condition_variable cv_;
@@ -180,8 +231,12 @@ class RealBackend final : public Backend {
   std::vector<Latch> latches_;
   std::vector<Barrier> barriers_;
   std::vector<Channel> channels_;
+  std::vector<Future> futures_;
+  std::vector<Pool> pools_;
+  std::uint64_t completions_ = 0;  // futures completed so far
   std::vector<Waiting> waiting_;  // per thread
   std::uint32_t live_ = 0;
+  std::uint32_t threads_left_ = 0;  // scenario threads still to leave
   std::optional<RealFailure> failure_;
 };
 

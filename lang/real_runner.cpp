@@ -59,28 +59,37 @@ void on_main(Run& run, Part part) {
   as_thread(run, static_cast<std::uint32_t>(run.in.threads()), part);
 }
 
-// Starts the threads, lets them go together, waits up to the stall limit. False: they would not stop.
+// Thread i of a run: a scenario thread (i < n) or pool worker i - n, started held until `go`.
+std::thread start_thread(const std::shared_ptr<Run>& run, std::uint32_t i, std::uint32_t n) {
+  return std::thread([run, i, n] {
+    while (!run->go.load(std::memory_order_acquire)) std::this_thread::yield();
+    run->spans[i].start = Clock::now();
+    run->spans[i].cpu = sched_getcpu();
+    if (i < n) {
+      as_thread(*run, i, [&] { run->in.run_thread(i); });
+    } else {
+      as_thread(*run, n + 1 + (i - n), [&] { run->backend.work(i - n); });  // main's index comes between
+    }
+    run->spans[i].end = Clock::now();
+    std::lock_guard lock(run->m);
+    ++run->done;
+    run->finished.notify_all();
+  });
+}
+
+// Starts the threads and the pools' workers, lets them go together, waits up to the stall
+// limit for all of them. False: they would not stop.
 bool run_threads(const std::shared_ptr<Run>& run, double stall_seconds, bool& stalled) {
   const auto n = static_cast<std::uint32_t>(run->in.threads());
-  run->spans.resize(n);
-  run->backend.expect(n);
+  const std::uint32_t all = n + run->backend.workers();
+  run->spans.resize(all);
+  run->backend.expect(all);
   std::vector<std::thread> threads;
-  threads.reserve(n);
-  for (std::uint32_t i = 0; i < n; ++i) {
-    threads.emplace_back([run, i] {
-      while (!run->go.load(std::memory_order_acquire)) std::this_thread::yield();
-      run->spans[i].start = Clock::now();
-      run->spans[i].cpu = sched_getcpu();
-      as_thread(*run, i, [&] { run->in.run_thread(i); });
-      run->spans[i].end = Clock::now();
-      std::lock_guard lock(run->m);
-      ++run->done;
-      run->finished.notify_all();
-    });
-  }
+  threads.reserve(all);
+  for (std::uint32_t i = 0; i < all; ++i) threads.push_back(start_thread(run, i, n));
   run->go.store(true, std::memory_order_release);
   std::unique_lock lock(run->m);
-  const auto all_done = [&] { return run->done == n; };
+  const auto all_done = [&] { return run->done == all; };
   stalled = !run->finished.wait_for(lock, std::chrono::duration<double>(stall_seconds), all_done);
   // Stopped, every thread ends at its next step; one that takes none (a loop over locals) never does.
   if (stalled) {
@@ -123,6 +132,17 @@ void note_spans(RealRunReport& report, const Run& run, Clock::time_point origin)
 
 }  // namespace
 
+std::vector<std::string> pool_workers(const Program& program) {
+  std::vector<std::string> out;
+  for (const Variable& v : program.vars) {
+    if (v.kind != GlobalKind::Pool) continue;
+    for (std::uint32_t i = 0; i < v.size; ++i) {
+      for (std::int64_t k = 0; k < v.initial; ++k) out.push_back((v.array ? v.name + "[" + std::to_string(i) + "]" : v.name) + ".worker" + std::to_string(k));
+    }
+  }
+  return out;
+}
+
 RealRunReport run_real_threads(std::shared_ptr<const Program> program, const RealRunOptions& options) {
   RealRunReport report;
   sim::detail::set_noise_seed(options.seed);
@@ -155,6 +175,7 @@ RealRunReport run_real_threads(std::shared_ptr<const Program> program, const Rea
     report.timeline.makespan = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - origin).count();
     report.timeline.tasks.push_back(sim::TimelineTask{"main", 0, 0, report.timeline.makespan});
     for (const ThreadSpec& t : program->threads) report.timeline.tasks.push_back(sim::TimelineTask{t.name, 0, 0, report.timeline.makespan});
+    for (const std::string& w : pool_workers(*program)) report.timeline.tasks.push_back(sim::TimelineTask{w, 0, 0, report.timeline.makespan});
   }
   return report;
 }

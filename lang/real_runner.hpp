@@ -5,8 +5,8 @@
 //   std::cout << sim::summary(r.totals, "overdraft");
 //
 // Each run makes a fresh interpreter on a RealBackend (lang/real_backend.hpp), starts one OS
-// thread per scenario thread, lets them all go at once, joins them and runs `finally:` on the
-// calling thread. A watchdog gives a run `stall_seconds`: past that it is stopped and counted as
+// thread per scenario thread and per pool worker, lets them all go at once, joins them and runs
+// `finally:` on the calling thread. A watchdog gives a run `stall_seconds`: past that it is stopped and counted as
 // a stall (a livelock, or a wait the monitor cannot see). A stalled run whose threads do not stop
 // (a loop over locals) is abandoned, and the runs end there.
 #pragma once
@@ -49,13 +49,16 @@ struct RealRunReport {
   std::vector<RealOutcome> outcomes;  // the failed runs by kind and message, in order of first appearance
   bool abandoned = false;             // a stalled run's threads would not stop: runs ended there
   // With record_timeline: one Run segment per thread per run, on the CPU it started on, in
-  // nanoseconds from the first run's start (tasks: main, then the scenario's threads).
+  // nanoseconds from the first run's start (tasks: main, the scenario's threads, the pools' workers).
   sim::TimelineReport timeline;
 };
 
 // The first statement or expression of `program` that cannot run on real threads, as a
 // diagnostic naming it; nullopt if all of it can (real_support.cpp).
 std::optional<Diagnostic> refused_on_real_threads(const Program& program);
+
+// The names of the pools' worker threads, which each run starts too ("workers.worker0", ...).
+std::vector<std::string> pool_workers(const Program& program);
 
 // Runs `program` options.runs times on real threads. It must not be refused (above).
 RealRunReport run_real_threads(std::shared_ptr<const Program> program, const RealRunOptions& options);

@@ -47,7 +47,13 @@ bool runs_for_real(StmtKind kind) {
     case StmtKind::Select:
     case StmtKind::ForChannel:
     case StmtKind::Compute:
-    case StmtKind::AwaitSleep: return true;
+    case StmtKind::AwaitSleep:
+    case StmtKind::SetFuture:
+    case StmtKind::GetFuture:
+    case StmtKind::Submit:
+    case StmtKind::MapPool:
+    case StmtKind::Shutdown:
+    case StmtKind::ForCompleted: return true;
     default: return false;
   }
 }
@@ -84,8 +90,8 @@ struct Scan {
     const std::string_view word = text.substr(0, space);
     found = Diagnostic{p.path(), pos, static_cast<std::uint32_t>(std::max<std::size_t>(word.size(), 1)),
                        "'" + std::string(word) + "' " + what + "cannot run on real threads yet ('interleave real' runs shared and atomic " +
-                           "variables, mutexes, conditions, semaphores, rwlocks, latches, barriers, channels, select, sleep, compute " +
-                           "and async tasks; 'interleave run' explores this scenario)",
+                           "variables, mutexes, conditions, semaphores, rwlocks, latches, barriers, channels, select, futures, thread " +
+                           "pools, as_completed, sleep, compute and async tasks; 'interleave run' explores this scenario)",
                        std::string(p.source->line(pos.line))};
   }
   void expr(const Expr* e) {
@@ -101,7 +107,8 @@ struct Scan {
   void stmt(const Stmt& s) {
     if (found) return;
     if (!runs_for_real(s.kind)) return refuse(s.pos, s.begin, s.end, "");
-    for (const Expr* e : {s.target, s.value, s.value2, s.index, s.index2}) expr(e);
+    // A map's procedure is a name the checker resolved (slot2), not an expression that runs.
+    for (const Expr* e : {s.target, s.kind == StmtKind::MapPool ? nullptr : s.value, s.value2, s.index, s.index2}) expr(e);
     for (const PrintItem& item : s.items) expr(item.expr);
     block(s.body);
     block(s.orelse);

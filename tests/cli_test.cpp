@@ -347,10 +347,37 @@ TEST_CASE("interleave real: a deadlock ends its runs and says who waits for what
   CHECK(interleave("real no/such/file.scn").status == 2);
   CHECK(interleave("real tests/malformed/statement_at_top.scn").status == 2);
   CHECK(interleave("real scenarios/bank_race.scn --runs 1 --timeline /no/such/dir/t.json").status == 2);
-  const Result futures = interleave("real scenarios/pool_nested.scn --runs 10");
-  CHECK(futures.status == 2);
-  CHECK(contains(futures.err, "scenarios/pool_nested.scn:23:5: error: 'submit' cannot run on real threads yet"));
   const Result channels = interleave("real scenarios/channel_pipeline.scn --runs 100 --noise");
   CHECK(channels.status == 0);
   CHECK(contains(channels.out, "real threads: a failure in 0 of 100 runs"));
+}
+
+TEST_CASE("interleave real: futures and thread pools run, their workers counted; the pool deadlock is named") {
+  const Result nested = interleave("real scenarios/pool_nested.scn --runs 50 --noise --no-timing --no-simulation");
+  CHECK(nested.status == 0);
+  CHECK(contains(nested.out, "scenarios/pool_nested.scn: 50 runs on real threads, 1 thread and 2 pool workers each, with noise (seed 1)\n  ok                   50\n"));
+  CHECK(contains(nested.out, "real threads: a failure in 0 of 50 runs"));
+  const Result map = interleave("real scenarios/pool_map.scn --runs 50 --json --no-simulation");
+  CHECK(map.status == 0);
+  const nlohmann::json j = nlohmann::json::parse(map.out);
+  CHECK((j["threads"] == 1 && j["pool_workers"] == 2));
+  CHECK(j["outcomes"] == nlohmann::json::parse(R"([{"kind": "ok", "runs": 50}])"));
+  // The workers are tasks of the trace, with a segment per run like the scenario's threads.
+  const std::string trace = (std::filesystem::temp_directory_path() / ("interleave_cli_pool_" + std::to_string(::getpid()) + ".json")).string();
+  CHECK(interleave("real scenarios/as_completed_sum.scn --runs 10 --no-simulation --timeline '" + trace + "'").status == 0);
+  const nlohmann::json t = nlohmann::json::parse(slurp(trace));
+  std::filesystem::remove(trace);
+  std::size_t segments = 0;
+  bool named = false;
+  for (const auto& e : t["traceEvents"]) {
+    if (e["ph"] == "X" && e["pid"] == 2) ++segments;
+    if (e["ph"] == "M" && e["pid"] == 2 && e["args"].contains("name") && e["args"]["name"] == "workers.worker1") named = true;
+  }
+  CHECK(segments == 10 * 3);  // the client and two workers
+  CHECK(named);
+  const Result stuck = interleave("real scenarios/pool_nested_deadlock.scn --runs 20 --no-timing");
+  CHECK(stuck.status == 1);
+  CHECK(contains(stuck.out, "  deadlock             20  every thread waits for another (first in run 1)\n"
+                            "      client waits for future outer (nobody has set it)\n      workers.worker0 waits for future inner (nobody has set it)\n"));
+  CHECK(contains(stuck.out, "; simulation: deadlock found at execution 1\n"));
 }
