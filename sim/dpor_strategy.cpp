@@ -18,7 +18,7 @@ bool DporStrategy::begin_execution() {
   block_step_ = ~0u;
   races_.clear();
   sleep_.clear();
-  cursor_.clear();
+  cursor_.reset();
   pending_choice_ = -1;
   // Track sleep set and wake-up tree from the last task node at or above the branch; above it
   // the nodes hold what they need. With no such node, track from the start.
@@ -111,7 +111,7 @@ void DporStrategy::chosen_ran(Node& n, const StepSig& step) {
     n.ran = true;
   }
   std::erase_if(sleep_, [&](const StepSig& s) { return dependent(s, step); });
-  cursor_.clear();
+  cursor_.reset();
   if (!n.has_edge) return;
   if (step.same_step(n.edge.step)) {
     cursor_ = n.edge.children;
@@ -127,9 +127,10 @@ void DporStrategy::nothing_ran(Node& n) {
     n.ran = true;
     n.chosen_step = StepSig{};
     n.chosen_step.task = trace_.names().task(n.chosen);
-    if (n.has_edge) n.passed.push_back(std::move(n.edge));
+    n.passed = std::make_shared<WakeupForest>();
+    if (n.has_edge) n.passed->push_back(std::move(n.edge));
     n.has_edge = false;
-    for (WakeupNode& b : n.pending) n.passed.push_back(std::move(b));
+    for (WakeupNode& b : n.pending) n.passed->push_back(std::move(b));
     n.pending.clear();
   }
   cursor_ = n.passed;
@@ -145,16 +146,16 @@ void DporStrategy::forced_ran(std::uint32_t at, const StepSig& step) {
     return;
   }
   std::erase_if(sleep_, [&](const StepSig& s) { return dependent(s, step); });
-  if (cursor_.empty()) return;
-  for (WakeupNode& child : cursor_) {
+  if (!cursor_ || cursor_->empty()) return;
+  for (const WakeupNode& child : *cursor_) {
     if (child.step.same_step(step)) {
-      WakeupForest below = std::move(child.children);
+      WakeupBranches below = child.children;
       cursor_ = std::move(below);
       return;
     }
   }
   ++divergences_;
-  cursor_.clear();
+  cursor_.reset();
 }
 
 // --- choosing ---
@@ -258,8 +259,8 @@ TaskId DporStrategy::next_task(std::span<const TaskId> runnable, TaskId) {
   Node& n = stack_.emplace_back();
   n.runnable.assign(runnable.begin(), runnable.end());
   n.sleep = sleep_;
-  n.pending = std::move(cursor_);
-  cursor_.clear();
+  if (cursor_) n.pending = cursor_.use_count() == 1 ? std::move(*cursor_) : *cursor_;  // (one level: below is shared)
+  cursor_.reset();
   place(d);
   n.full = n.above;
   if (n.full) n.sleep.clear();  // (nothing above it puts a task to sleep)
@@ -301,7 +302,8 @@ const StepSig* DporStrategy::expected(TaskId t) const {
     const Node& n = stack_[static_cast<std::size_t>(pending_choice_)];
     return n.has_edge && n.edge.step.task == name ? &n.edge.step : nullptr;
   }
-  for (const WakeupNode& child : cursor_) {
+  if (!cursor_) return nullptr;
+  for (const WakeupNode& child : *cursor_) {
     if (child.step.task == name) return &child.step;
   }
   return nullptr;
@@ -372,7 +374,7 @@ void DporStrategy::end_execution() {
     if (n.ran && !n.full) n.sleep.push_back(n.chosen_step);
     ++n.explored;
     n.ran = n.has_edge = n.empty = false;
-    n.passed.clear();
+    n.passed.reset();
     bool more = false;
     if (n.full) {
       while (!more && !n.todo.empty()) {

@@ -82,7 +82,7 @@ class DporStrategy final : public SlicedStrategy, public Observer {
     bool has_edge = false;         // the chosen branch came from the wake-up tree ...
     WakeupNode edge;               // ... as this step and what follows it
     bool empty = false;            // the chosen step did nothing (a task's start) ...
-    WakeupForest passed;           // ... so the wake-up tree went on to the next node
+    WakeupBranches passed;         // ... so the wake-up tree went on to the next node
     bool ran = false;
     StepSig chosen_step;           // the chosen step as it ran
     std::uint32_t explored = 0;    // branches finished here
@@ -125,7 +125,7 @@ class DporStrategy final : public SlicedStrategy, public Observer {
   std::int32_t pending_choice_ = -1;  // the node whose chosen step has not been seen yet
   std::uint32_t choice_stamp_ = 0;    // the Execution's announce count at that choice
   std::vector<StepSig> sleep_;
-  WakeupForest cursor_;
+  WakeupBranches cursor_;  // shared with the node it came from: read only
   bool blocked_ = false;
   std::uint32_t block_step_ = ~0u;  // the first step of a blocked execution not searched
   std::uint32_t spurious_used_ = 0;

@@ -53,16 +53,24 @@ std::uint32_t Identities::object(ObjectId o) {
 
 void DporTrace::begin(const Execution& exec) {
   names_.begin(exec);
-  steps_.clear();
+  count_ = 0;
   settled_ = 0;
   chose_node_ = -1;
   chose_task_ = last_task_ = no_task;
-  tasks_.clear();
+  // Reset, not cleared: their vectors' storage serves the next execution.
+  for (TaskState& t : tasks_) t.reset();
   waiting_.clear();
-  objects_.clear();
-  clock_ = ObjectState{};
+  for (ObjectState& o : objects_) o.reset();
+  clock_.reset();
   now_ = 0;
   barrier_ = false;
+}
+
+TraceStep& DporTrace::add_step() {
+  if (count_ == steps_.size()) steps_.emplace_back();
+  TraceStep& s = steps_[count_++];
+  s.reset();
+  return s;
 }
 
 DporTrace::ObjectState& DporTrace::state(ObjectId o) {
@@ -86,14 +94,14 @@ void DporTrace::value_chosen(TaskId t, std::uint32_t value) { task(t).values.pus
 
 void DporTrace::open_step(TaskId t, std::uint32_t stamp) {
   TaskState& ts = task(t);
-  TraceStep& s = steps_.emplace_back();
+  TraceStep& s = add_step();
   s.task = t;
   s.nth = ++ts.steps;
   s.prev = ts.last >= 0 ? ts.last : ts.spawned_in;
   s.sig.task = names_.task(t);
-  s.sig.values = std::move(ts.values);
+  s.sig.values.assign(ts.values.begin(), ts.values.end());
   ts.values.clear();
-  ts.last = static_cast<std::int32_t>(steps_.size() - 1);
+  ts.last = static_cast<std::int32_t>(count_ - 1);
   if (chose_node_ >= 0 && chose_task_ == t && chose_stamp_ == stamp) s.node = chose_node_;
   chose_node_ = -1;
   if (barrier_) {
@@ -106,7 +114,7 @@ void DporTrace::open_step(TaskId t, std::uint32_t stamp) {
 }
 
 void DporTrace::touch(ObjectId o, Use use) {
-  TraceStep& s = steps_.back();
+  TraceStep& s = steps_[count_ - 1];
   s.touches.emplace_back(o, use);
   s.sig.uses.push_back(KeyUse{names_.object(o), use != Use::Read && use != Use::TryFail});
 }
@@ -119,16 +127,16 @@ void DporTrace::event(const Event& e, const Execution& exec) {
     barrier_ = exec.strict_timing();
   }
   // A new step when another task ran in between, or this one announced an operation since.
-  if (t != last_task_ || stamp != last_stamp_ || steps_.size() == settled_) open_step(t, stamp);
+  if (t != last_task_ || stamp != last_stamp_ || count_ == settled_) open_step(t, stamp);
   last_task_ = t;
   last_stamp_ = stamp;
   if (e.op.kind == OpKind::Finish) task(t).finished = true;
-  touch_op(e, t, static_cast<std::int32_t>(steps_.size() - 1));
+  touch_op(e, t, static_cast<std::int32_t>(count_ - 1));
 }
 
 // What an operation does to objects and to the order of steps, for the step being recorded.
 void DporTrace::touch_op(const Event& e, TaskId t, std::int32_t here) {
-  TraceStep& s = steps_.back();
+  TraceStep& s = steps_[count_ - 1];
   if (s.sig.kind == OpKind::Start) {
     s.sig.kind = e.op.kind;
     s.sig.key = e.op.object == no_object ? no_key : names_.object(e.op.object);
@@ -223,8 +231,8 @@ void join(std::vector<std::uint32_t>& into, const std::vector<std::uint32_t>& fr
 }  // namespace
 
 void DporTrace::settle(std::vector<Race>& races) {
-  for (std::size_t s = settled_; s < steps_.size(); ++s) settle_one(static_cast<std::uint32_t>(s), races, Settle::Record);
-  settled_ = steps_.size();
+  for (std::size_t s = settled_; s < count_; ++s) settle_one(static_cast<std::uint32_t>(s), races, Settle::Record);
+  settled_ = count_;
 }
 
 void DporTrace::unfinished(const Execution& exec, std::vector<Race>& races) {
@@ -235,7 +243,7 @@ void DporTrace::unfinished(const Execution& exec, std::vector<Race>& races) {
     // A wait for a notify or a join races with nothing itself (the wait before it does).
     if (op.kind == OpKind::Wake || op.kind == OpKind::Join) continue;
     TaskState& ts = task(t);
-    TraceStep& v = steps_.emplace_back();
+    TraceStep& v = add_step();
     v.task = t;
     v.probe = true;
     v.nth = ts.steps + 1;
@@ -245,19 +253,28 @@ void DporTrace::unfinished(const Execution& exec, std::vector<Race>& races) {
     e.task = t;
     e.op = op;
     e.flag = op.kind == OpKind::TryLock;  // as if it succeeded: a change of the mutex
-    touch_op(e, t, static_cast<std::int32_t>(steps_.size() - 1));
-    settle_one(static_cast<std::uint32_t>(steps_.size() - 1), races, Settle::Probe);
+    touch_op(e, t, static_cast<std::int32_t>(count_ - 1));
+    settle_one(static_cast<std::uint32_t>(count_ - 1), races, Settle::Probe);
   }
 }
 
 void DporTrace::settle_one(std::uint32_t s, std::vector<Race>& races, Settle mode) {
   TraceStep& st = steps_[s];
   // What the task had seen before this step: a race needs the earlier step outside it.
-  std::vector<std::uint32_t> clock;
-  if (st.prev >= 0) clock = steps_[st.prev].clock;
-  const std::vector<std::uint32_t> before = clock;
+  // (The vectors are members, reused: this runs once per step of every execution.)
+  std::vector<std::uint32_t>& clock = st.clock;
+  if (st.prev >= 0) {
+    clock = steps_[st.prev].clock;
+  } else {
+    clock.clear();
+  }
+  std::vector<std::uint32_t>& before = before_;
+  before = clock;
   auto seen_before = [&](const TraceStep& c) { return index(c.task) < before.size() && before[index(c.task)] >= c.nth; };
-  std::vector<std::uint32_t> deps, candidates;
+  std::vector<std::uint32_t>& deps = deps_;
+  std::vector<std::uint32_t>& candidates = candidates_;
+  deps.clear();
+  candidates.clear();
   auto dep = [&](std::int64_t d) {
     if (d >= 0 && d != s) deps.push_back(static_cast<std::uint32_t>(d));
   };
@@ -300,7 +317,6 @@ void DporTrace::settle_one(std::uint32_t s, std::vector<Race>& races, Settle mod
   for (std::uint32_t d : deps) join(clock, steps_[d].clock);
   if (clock.size() <= index(st.task)) clock.resize(index(st.task) + 1, 0);
   clock[index(st.task)] = st.nth;
-  st.clock = std::move(clock);
 
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());

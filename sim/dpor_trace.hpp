@@ -34,6 +34,8 @@
 #include <utility>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include "sim/op.hpp"
 
 namespace sim {
@@ -52,13 +54,15 @@ struct KeyUse {
 };
 
 // A step in stable names: enough to recognise it in another execution and to test it for
-// dependence with another step.
+// dependence with another step. Sleep sets and wake-up trees copy these all the time, and a
+// step rarely touches more than two objects or makes more than two data choices: inline
+// storage for those keeps the copies off the heap.
 struct StepSig {
   std::uint32_t task = 0;     // creation path, interned
   OpKind kind = OpKind::Start;  // its first operation (Start: none)
   std::uint32_t key = no_key;   // that operation's object
-  std::vector<KeyUse> uses;
-  std::vector<std::uint32_t> values;  // data choices made within it (a notify's pick, a spurious wake-up)
+  boost::container::small_vector<KeyUse, 2> uses;
+  boost::container::small_vector<std::uint32_t, 2> values;  // data choices made within it (a notify's pick, a spurious wake-up)
 
   bool same_step(const StepSig& o) const { return task == o.task && kind == o.kind && key == o.key; }
 };
@@ -107,6 +111,23 @@ struct TraceStep {
   std::vector<std::uint32_t> edges;   // join and wake predecessors (step numbers)
   std::vector<std::uint32_t> clock;   // by TaskId: how many of each task's steps happen before (or are) it
 
+  // Back to a fresh step, keeping the vectors' storage.
+  void reset() {
+    task = no_task;
+    nth = 0;
+    node = -1;
+    sig.task = 0;
+    sig.kind = OpKind::Start;
+    sig.key = no_key;
+    sig.uses.clear();
+    sig.values.clear();
+    touches.clear();
+    prev = -1;
+    probe = false;
+    edges.clear();
+    clock.clear();
+  }
+
   bool after(const TraceStep& s) const {
     return index(s.task) < clock.size() && clock[index(s.task)] >= s.nth;
   }
@@ -133,7 +154,7 @@ class DporTrace {
   // Completes the steps recorded so far: their clocks, and the races they close.
   void settle(std::vector<Race>& races);
   std::size_t settled() const { return settled_; }
-  std::size_t size() const { return steps_.size(); }
+  std::size_t size() const { return count_; }
   const TraceStep& step(std::uint32_t i) const { return steps_[i]; }
   // At the end of an execution: each task that did not finish (deadlocked, or stopped by a
   // failure) gets its announced operation as a last step that never ran, so the races it
@@ -152,6 +173,13 @@ class DporTrace {
     std::int32_t last_acquire = -1;
     bool coarse = false;                 // touched by an Other operation
     std::vector<std::uint32_t> history;  // every step that touched it (used once it is coarse)
+
+    void reset() {
+      last_write = last_acquire = -1;
+      reads.clear();
+      coarse = false;
+      history.clear();
+    }
   };
   // Per-task bookkeeping of this execution.
   struct TaskState {
@@ -164,8 +192,17 @@ class DporTrace {
     bool timed = false;                 // waiting with a timeout, see timed_wait
     bool finished = false;
     bool waiting = false;               // waiting on a condvar, not notified yet
+
+    void reset() {
+      last = spawned_in = woken_in = -1;
+      steps = 0;
+      values.clear();
+      held.clear();
+      timed = finished = waiting = false;
+    }
   };
   TaskState& task(TaskId t);
+  TraceStep& add_step();
   void open_step(TaskId t, std::uint32_t stamp);
   ObjectState& state(ObjectId o);
   void touch(ObjectId o, Use use);
@@ -175,7 +212,10 @@ class DporTrace {
   void settle_one(std::uint32_t s, std::vector<Race>& races, Settle mode);
 
   Identities names_;
+  // Steps of earlier executions stay, past count_, so that their buffers are reused.
   std::vector<TraceStep> steps_;
+  std::size_t count_ = 0;
+  std::vector<std::uint32_t> before_, deps_, candidates_;  // settle_one's scratch
   std::size_t settled_ = 0;
   std::int32_t chose_node_ = -1;
   TaskId chose_task_ = no_task;

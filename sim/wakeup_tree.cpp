@@ -39,18 +39,21 @@ bool insert(WakeupForest& forest, WakeupSequence w) {
       if (weak == WakeupSequence::Weak::No) continue;
       // The same task may have a different step here (another value of a data choice).
       if (weak == WakeupSequence::Weak::Initial && !w.sig(at).same_step(child.step)) continue;
-      if (child.children.empty()) return false;
+      if (child.leaf()) return false;
       if (weak == WakeupSequence::Weak::Initial) w.erase(at);
       next = &child;
       break;
     }
     if (next == nullptr) break;
-    level = &next->children;
+    if (next->children.use_count() > 1) next->children = std::make_shared<WakeupForest>(*next->children);
+    level = next->children.get();
   }
   // A new branch: the rest of w as a chain.
   for (std::size_t i = 0; i < w.size(); ++i) {
-    level->push_back(WakeupNode{w.sig(i), {}});
-    level = &level->back().children;
+    level->push_back(WakeupNode{w.sig(i), nullptr});
+    if (i + 1 == w.size()) break;
+    level->back().children = std::make_shared<WakeupForest>();
+    level = level->back().children.get();
   }
   return true;
 }

@@ -14,17 +14,24 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "sim/dpor_trace.hpp"
 
 namespace sim {
 
+struct WakeupNode;
+using WakeupForest = std::vector<WakeupNode>;
+// A subtree is shared, not copied, between the node that stores a branch and the cursor that
+// follows it through an execution (a deep copy per execution was most of DPOR's time); insert
+// copies a shared level before changing it.
+using WakeupBranches = std::shared_ptr<WakeupForest>;
 struct WakeupNode {
   StepSig step;
-  std::vector<WakeupNode> children;
+  WakeupBranches children;  // null or empty: a leaf
+  bool leaf() const { return !children || children->empty(); }
 };
-using WakeupForest = std::vector<WakeupNode>;
 
 // Steps of the execution being settled, in execution order, to insert into a wake-up tree.
 class WakeupSequence {
