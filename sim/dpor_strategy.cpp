@@ -7,6 +7,31 @@
 
 namespace sim {
 
+// Every field of Node, as initialised in the header (assigning a fresh Node would free the
+// vectors' storage that ReuseStack keeps it for).
+void DporStrategy::Node::reset() {
+  value = false;
+  count = tried = 1;
+  first = 0;
+  spurious = false;
+  runnable.clear();
+  chosen = no_task;
+  has_edge = false;
+  edge.step = StepSig{};
+  edge.children.reset();
+  empty = false;
+  passed.reset();
+  ran = false;
+  chosen_step = StepSig{};
+  explored = 0;
+  pending.clear();
+  sleep.clear();
+  above = false;
+  level = 0;
+  full = start = every = false;
+  todo.clear();
+}
+
 // --- execution lifecycle ---
 
 bool DporStrategy::begin_execution() {

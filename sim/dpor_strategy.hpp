@@ -35,6 +35,7 @@
 
 #include "sim/dpor_trace.hpp"
 #include "sim/observer.hpp"
+#include "sim/reuse_stack.hpp"
 #include "sim/sliced_strategy.hpp"
 #include "sim/wakeup_tree.hpp"
 
@@ -94,6 +95,8 @@ class DporStrategy final : public SlicedStrategy, public Observer {
     bool start = false;            // ... or only the start of a task (it commutes with everything)
     bool every = false;            // a step here raced on a coarse object: after the wake-up tree, every task not asleep
     std::vector<TaskId> todo;      // ... those still to run
+
+    void reset();  // a fresh node that keeps its vectors' storage (see reuse_stack.hpp)
   };
 
   void settle();
@@ -114,7 +117,7 @@ class DporStrategy final : public SlicedStrategy, public Observer {
   TreeUnits units_;
   DporTrace trace_;
   const Execution* exec_ = nullptr;
-  std::vector<Node> stack_;
+  ReuseStack<Node> stack_;
   std::size_t replay_ = 0;  // the first replay_ choices of an execution follow stack_
   std::size_t branch_ = 0;  // the node whose choice changed for this execution
   std::size_t depth_ = 0;   // choices made so far in this execution
