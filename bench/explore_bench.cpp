@@ -173,6 +173,9 @@ void rate(double scale, int repeats) {
              t.report.executions, t.report.complete ? "yes" : "no", t.seconds, t.report.executions / t.seconds);
 }
 
+// Each repeat runs one job then two, back to back, and the figure is the median of the
+// repeats' ratios: the speed of this shared machine drifts between runs, and a ratio of runs
+// made moments apart is steadier than a ratio of two separate medians.
 void jobs(double scale, int repeats) {
   const auto n = [&](double base) { return static_cast<std::uint64_t>(std::max(500.0, base * scale)); };
   struct Case {
@@ -181,22 +184,35 @@ void jobs(double scale, int repeats) {
     sim::ExploreOptions options;
   };
   const std::vector<Case> cases = {
-      {"portfolio counter_locked_4x10", [] { counter_locked(4, 10); }, {.iterations = n(40000)}},
+      {"portfolio counter_locked_4x10", [] { counter_locked(4, 10); }, {.iterations = n(100000)}},
       {"dfs counter_locked_3x2 (complete)", [] { counter_locked(3, 2); }, {.strategy = sim::Search::Dfs}},
-      {"dfs lastzero(4)", [] { lastzero(4); }, {.strategy = sim::Search::Dfs, .iterations = n(200000)}},
+      {"dfs lastzero(4)", [] { lastzero(4); }, {.strategy = sim::Search::Dfs, .iterations = n(300000)}},
       {"dpor split=1 lastzero(10) (complete)", [] { lastzero(10); }, {.strategy = sim::Search::Dpor, .split_depth = 1}},
   };
+  const int pairs = std::max(repeats, 3) * 2 + 1;
   for (const Case& c : cases) {
     sim::ExploreOptions one = c.options, two = c.options;
     one.jobs = 1;
     two.jobs = 2;
     const std::string before = load_average();
-    Timed a = median(repeats, c.body, one);
-    Timed b = median(repeats, c.body, two);
+    std::vector<double> seconds_1, seconds_2, ratios;
+    bool same = true;
+    std::uint64_t executions = 0;
+    for (int i = 0; i < pairs; ++i) {
+      const Timed a = run(c.body, one);
+      const Timed b = run(c.body, two);
+      same = same && a.report.executions == b.report.executions;
+      executions = a.report.executions;
+      seconds_1.push_back(a.seconds);
+      seconds_2.push_back(b.seconds);
+      ratios.push_back(a.seconds / b.seconds);
+    }
+    for (auto* v : {&seconds_1, &seconds_2, &ratios}) std::sort(v->begin(), v->end());
+    const std::size_t mid = ratios.size() / 2;
     fmt::print("case=jobs search=\"{}\" executions={} same_report={} seconds_1={:.3f} seconds_2={:.3f} speedup={:.2f} "
-               "load_average=\"{} / {}\"\n",
-               c.name, a.report.executions, a.report.executions == b.report.executions ? "yes" : "no", a.seconds,
-               b.seconds, a.seconds / b.seconds, before, load_average());
+               "pairs={} load_average=\"{} / {}\"\n",
+               c.name, executions, same ? "yes" : "no", seconds_1[mid], seconds_2[mid], ratios[mid], pairs, before,
+               load_average());
   }
 }
 
