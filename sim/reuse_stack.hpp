@@ -20,7 +20,7 @@ class ReuseStack {
     return t;
   }
   void pop_back() { --size_; }
-  // Only ever shrinks: the elements past `n` are kept for reuse.
+  // Shrinking keeps the elements past `n` for reuse; growing pushes fresh ones.
   void resize(std::size_t n) {
     while (size_ < n) emplace_back();
     size_ = n;
