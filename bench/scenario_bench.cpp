@@ -25,7 +25,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// scenarios/bank_locked.scn, written against the C++ primitives.
+// scenarios/bank_locked.scn, written against the C++ primitives. Not bench/bank.hpp's locked body:
+// the balance is a std::int64_t, as the scenario language's numbers are, so both sides move the same values.
 void bank_locked_cpp() {
   sim::Shared<std::int64_t> balance{100, "balance"};
   sim::Mutex m{"m"};

@@ -4,23 +4,13 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "bench/bank.hpp"
 #include "interleave/interleave.hpp"
 
 namespace {
 
+using bench::bank_race_2t;
 using nlohmann::json;
-
-constexpr int created_line = __LINE__ + 2;
-void racy_bank() {
-  sim::Shared<int> balance{100, "balance"};
-  auto withdraw = [&] {
-    if (balance.load() >= 80) balance.store(balance.load() - 80);
-  };
-  sim::Thread alice(withdraw, "alice"), bob(withdraw, "bob");
-  alice.join();
-  bob.join();
-  sim::check(balance.load() >= 0, "balance went negative");
-}
 
 void opposite_order() {
   sim::Mutex a{"a"}, b{"b"};
@@ -40,7 +30,7 @@ const json* failure_of(const json& report, const std::string& kind) {
 }  // namespace
 
 TEST_CASE("a report as JSON has the run's figures and one object per failure") {
-  const sim::Report r = sim::check_random(racy_bank, {.iterations = 100, .seed = 1});
+  const sim::Report r = sim::check_random(bank_race_2t, {.iterations = 100, .seed = 1});
   const json j = json::parse(sim::to_json(r));
   CHECK(j["executions"] == r.executions);
   CHECK(j["strategy"] == r.strategy);
@@ -58,8 +48,8 @@ TEST_CASE("a report as JSON has the run's figures and one object per failure") {
     CHECK(o["execution"] == f.execution);
     CHECK(o["task"] == f.task_name);
     CHECK(o["where"]["line"] == f.where.line);
-    const std::string self = sim::to_string(sim::Location::here());
-    CHECK(o["where"]["file"] == self.substr(0, self.rfind(':')));
+    const std::string body = sim::to_string(bench::bank_race_checked);  // the file of the bank body
+    CHECK(o["where"]["file"] == body.substr(0, body.rfind(':')));
     // steps[] is the history, step by step.
     REQUIRE(o["steps"].size() == f.history.steps.size());
     for (std::size_t s = 0; s < f.history.steps.size(); ++s) {
@@ -80,12 +70,12 @@ TEST_CASE("a report as JSON has the run's figures and one object per failure") {
     REQUIRE(o["objects"].size() == 1);
     CHECK(o["objects"][0]["name"] == "balance");
     CHECK(o["objects"][0]["kind"] == "shared");
-    CHECK(o["objects"][0]["created"]["line"] == created_line);
+    CHECK(o["objects"][0]["created"]["line"] == bench::bank_race_created.line);
   }
 }
 
 TEST_CASE("a race's JSON names both accesses with their values") {
-  const sim::Report r = sim::check_random(racy_bank, {.iterations = 100, .seed = 1});
+  const sim::Report r = sim::check_random(bank_race_2t, {.iterations = 100, .seed = 1});
   const json j = json::parse(sim::to_json(r));
   const json* race = failure_of(j, "DataRace");
   REQUIRE(race != nullptr);
@@ -118,8 +108,8 @@ TEST_CASE("a deadlock's JSON carries its notes and details") {
 }
 
 TEST_CASE("JSON without timing is the same text for the same seed; indent -1 is one line") {
-  const sim::Report a = sim::check_random(racy_bank, {.iterations = 100, .seed = 9});
-  const sim::Report b = sim::check_random(racy_bank, {.iterations = 100, .seed = 9});
+  const sim::Report a = sim::check_random(bank_race_2t, {.iterations = 100, .seed = 9});
+  const sim::Report b = sim::check_random(bank_race_2t, {.iterations = 100, .seed = 9});
   const std::string ja = sim::to_json(a, {.timing = false});
   CHECK(ja == sim::to_json(b, {.timing = false}));
   CHECK_FALSE(json::parse(ja).contains("seconds"));

@@ -6,10 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "bench/bank.hpp"
 #include "interleave/interleave.hpp"
 #include "sim/random_strategy.hpp"
 
 namespace {
+
+using bench::bank_race_2t;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
@@ -30,19 +33,6 @@ std::vector<std::string> cells(const std::string& row) {
     out.push_back(cell);
   }
   return out;
-}
-
-int check_line = 0;  // the line of sim::check in racy_bank
-void racy_bank() {
-  sim::Shared<int> balance{100, "balance"};
-  auto withdraw = [&] {
-    if (balance.load() >= 80) balance.store(balance.load() - 80);
-  };
-  sim::Thread alice(withdraw, "alice"), bob(withdraw, "bob");
-  alice.join();
-  bob.join();
-  check_line = __LINE__ + 1;
-  sim::check(balance.load() >= 0, "balance went negative");
 }
 
 void opposite_order() {
@@ -76,15 +66,15 @@ const sim::Failure& first(const sim::Report& r, const std::function<void()>& bod
 }  // namespace
 
 TEST_CASE("the report text has a summary, the headline, where, how found and the token") {
-  sim::Report r = sim::check_random(racy_bank, {.iterations = 100, .seed = 1, .checks = {.races = false}});
-  const sim::Failure& f = first(r, racy_bank);
+  sim::Report r = sim::check_random(bank_race_2t, {.iterations = 100, .seed = 1, .checks = {.races = false}});
+  const sim::Failure& f = first(r, bank_race_2t);
   const std::string text = sim::to_text(r, {.timing = false});
   CAPTURE(text);
   const std::string summary = "interleave: 1 failure (AssertionFailed) in " + std::to_string(r.executions) +
                               " execution" + (r.executions == 1 ? "" : "s") + " [random seed=1 execution=";
   CHECK(text.rfind(summary, 0) == 0);
   CHECK(contains(text, "AssertionFailed: balance went negative\n"));
-  CHECK(contains(text, "checker_story_test.cpp:" + std::to_string(check_line) + " (task main)\n"));
+  CHECK(contains(text, sim::to_string(bench::bank_race_checked) + " (task main)\n"));
   CHECK(contains(text, "  found:  execution " + std::to_string(f.execution) + " (random seed=1"));
   CHECK(contains(text, "  token:  " + f.token + "\n"));
   CHECK_FALSE(contains(text, "warning"));
@@ -94,8 +84,8 @@ TEST_CASE("the report text has a summary, the headline, where, how found and the
 }
 
 TEST_CASE("the history table lists every step with its task, operation and place") {
-  sim::Report r = sim::check_random(racy_bank, {.iterations = 100, .seed = 1, .checks = {.races = false}});
-  const sim::Failure& f = first(r, racy_bank);
+  sim::Report r = sim::check_random(bank_race_2t, {.iterations = 100, .seed = 1, .checks = {.races = false}});
+  const sim::Failure& f = first(r, bank_race_2t);
   const std::string text = checker::story(f, {.timing = false});
   CAPTURE(text);
   CHECK(contains(text, "History (" + std::to_string(f.history.steps.size()) + " steps, "));
@@ -128,8 +118,8 @@ TEST_CASE("the history table lists every step with its task, operation and place
 }
 
 TEST_CASE("the per-task columns put each step under its own task") {
-  sim::Report r = sim::check_random(racy_bank, {.iterations = 100, .seed = 1, .checks = {.races = false}});
-  const sim::Failure& f = first(r, racy_bank);
+  sim::Report r = sim::check_random(bank_race_2t, {.iterations = 100, .seed = 1, .checks = {.races = false}});
+  const sim::Failure& f = first(r, bank_race_2t);
   const std::vector<std::string> lines = lines_of(checker::story(f, {.timing = false}));
   std::size_t at = 0;
   while (at < lines.size() && lines[at] != "By task:") ++at;
@@ -173,8 +163,8 @@ TEST_CASE("a deadlock story lists each blocked task and what it waits for") {
 }
 
 TEST_CASE("a replay hint is printed with the token filled in") {
-  sim::Report r = sim::check_random(racy_bank, {.iterations = 100, .seed = 1, .checks = {.races = false}});
-  const sim::Failure& f = first(r, racy_bank);
+  sim::Report r = sim::check_random(bank_race_2t, {.iterations = 100, .seed = 1, .checks = {.races = false}});
+  const sim::Failure& f = first(r, bank_race_2t);
   const std::string text = sim::to_text(r, {.timing = false, .replay_hint = "interleave replay bank {token}"});
   CHECK(contains(text, "  replay: interleave replay bank " + f.token + "\n"));
 }

@@ -110,7 +110,7 @@ const std::vector<std::pair<const char*, sim::ExploreOptions>>& searches() {
 TEST_CASE("the bank race is named, both accesses, by dpor, dfs, pct and portfolio, and replays") {
   for (const auto& [name, options] : searches()) {
     CAPTURE(std::string(name));
-    const sim::Report r = sim::explore(bank_race, checked(options));
+    const sim::Report r = sim::explore(bank_race_2t, checked(options));
     const sim::Failure* race = r.find(sim::FailureKind::DataRace);
     REQUIRE(race != nullptr);
     CHECK(contains(race->message, " of balance at "));
@@ -122,7 +122,7 @@ TEST_CASE("the bank race is named, both accesses, by dpor, dfs, pct and portfoli
     CHECK(race->execution >= 1);
     CHECK(!race->found_by.empty());
     CHECK(contains(sim::to_text(r, {.timing = false}), "DataRace: "));
-    replays(bank_race, *race);
+    replays(bank_race_2t, *race);
   }
 }
 
@@ -131,12 +131,12 @@ TEST_CASE("explore's random walk with checks and shrinking reports what check_ra
     sim::ExploreOptions o{.strategy = sim::Search::Random, .iterations = 200, .seed = 4, .jobs = 2, .on_failure = on};
     o.checks = checker::Checks{};
     o.minimize = checker::MinimizeOptions{};
-    same_failures(sim::check_random(bank_race, {.iterations = 200, .seed = 4, .on_failure = on}), sim::explore(bank_race, o));
+    same_failures(sim::check_random(bank_race_2t, {.iterations = 200, .seed = 4, .on_failure = on}), sim::explore(bank_race_2t, o));
   }
 }
 
 TEST_CASE("without checks, explore reports no race: the checkers are opt-in") {
-  const sim::Report r = sim::explore(bank_race, {.strategy = sim::Search::Dpor});
+  const sim::Report r = sim::explore(bank_race_2t, {.strategy = sim::Search::Dpor});
   CHECK(r.find(sim::FailureKind::DataRace) == nullptr);
   CHECK(r.find(sim::FailureKind::AssertionFailed) != nullptr);
 }
@@ -192,7 +192,7 @@ TEST_CASE("a cycle whose edges come from different executions is found where the
 TEST_CASE("jobs=1 and jobs=2 give the same report with the checkers: findings, executions, tokens") {
   for (const auto& [name, options] : searches()) {
     CAPTURE(std::string(name));
-    for (auto body : {&bank_race, &one_order_per_execution, &handed_over_orders}) {
+    for (auto body : {&bank_race_2t, &one_order_per_execution, &handed_over_orders}) {
       for (sim::OnFailure on : {sim::OnFailure::Stop, sim::OnFailure::Continue}) {
         sim::ExploreOptions o = checked(options);
         o.on_failure = on;
@@ -210,12 +210,12 @@ TEST_CASE("shards 0/2 and 1/2 add up, and their races are the whole run's") {
     CAPTURE(std::string(name));
     sim::ExploreOptions o = checked(options);
     o.on_failure = sim::OnFailure::Continue;
-    const sim::Report whole = sim::explore(bank_race, o);
+    const sim::Report whole = sim::explore(bank_race_2t, o);
     o.shard = {0, 2};
-    const sim::Report a = sim::explore(bank_race, o);
+    const sim::Report a = sim::explore(bank_race_2t, o);
     o.shard = {1, 2};
     o.jobs = 2;
-    const sim::Report b = sim::explore(bank_race, o);
+    const sim::Report b = sim::explore(bank_race_2t, o);
     CHECK(a.executions + b.executions == whole.executions);
     for (const sim::Failure& f : whole.failures) {
       if (f.kind != sim::FailureKind::DataRace) continue;

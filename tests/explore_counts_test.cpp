@@ -102,7 +102,7 @@ TEST_CASE("reduction runs exactly one execution per trace of the plain search") 
       {"lost_update(3)", [] { lost_update(3); }},
       {"readers(2)", [] { readers(2); }},
       {"lastzero(2)", [] { lastzero(2); }},
-      {"bank_race", bank_race},
+      {"bank_race", bank_race_2t},
       {"two_locks", two_locks},
       {"tokens(2, 2, notify_one)", [] { tokens(2, 2, false); }},
       {"tokens(2, 2, notify_all)", [] { tokens(2, 2, true); }},
@@ -140,7 +140,7 @@ TEST_CASE("reduction never hides a bug the plain search finds") {
   // Every failure (kind and place) the exhaustive search finds, DPOR finds too, and every
   // token replays to the same failure.
   const std::vector<std::pair<const char*, std::function<void()>>> failing = {
-      {"bank race", bank_race},
+      {"bank race", bank_race_2t},
       {"two-lock deadlock", two_locks},
       {"lost update", [] { lost_update(2); }},
       {"lost update, 3 threads", [] { lost_update(3); }},
@@ -171,36 +171,36 @@ TEST_CASE("reduction never hides a bug the plain search finds") {
 TEST_CASE("preemption bounds: the bank race needs one preemption") {
   // Bound 0 leaves the threads unpreempted: alice then bob, or bob then alice, with main's join
   // step before or after the second thread when alice goes first - 3 executions, no failure.
-  sim::Report b0 = sim::explore(bank_race, {.strategy = sim::Search::Dfs, .preemption_bound = 0});
+  sim::Report b0 = sim::explore(bank_race_2t, {.strategy = sim::Search::Dfs, .preemption_bound = 0});
   CHECK(b0.executions == 3);
   CHECK(b0.ok());
   CHECK(b0.complete);  // complete within the bound
-  sim::Report b1 = sim::explore(bank_race, {.strategy = sim::Search::Dfs, .preemption_bound = 1,
+  sim::Report b1 = sim::explore(bank_race_2t, {.strategy = sim::Search::Dfs, .preemption_bound = 1,
                                             .on_failure = sim::OnFailure::Continue});
   CHECK(b1.executions == 13);
   CHECK(b1.complete);
   REQUIRE(b1.find(sim::FailureKind::AssertionFailed) != nullptr);
   // Iterative bounding walks bound 0 (3 executions), then bound 1, where the 5th finds it.
-  sim::Report it = sim::explore(bank_race, {.strategy = sim::Search::Dfs, .preemption_bound = 3,
+  sim::Report it = sim::explore(bank_race_2t, {.strategy = sim::Search::Dfs, .preemption_bound = 3,
                                             .bounding = sim::Bounding::Iterative});
   const sim::Failure* f = it.find(sim::FailureKind::AssertionFailed);
   REQUIRE(f != nullptr);
   CHECK(f->execution == 8);
   CHECK(f->found_by == "dfs preemptions<=1 (iterative, up to 3) execution=8");
-  sim::Report again = sim::replay(bank_race, f->token);
+  sim::Report again = sim::replay(bank_race_2t, f->token);
   CHECK(again.find(sim::FailureKind::AssertionFailed) != nullptr);
 }
 
 TEST_CASE("delay bounds: 0 delays is the one round-robin schedule") {
-  sim::Report d0 = sim::explore(bank_race, {.strategy = sim::Search::Dfs, .delay_bound = 0});
+  sim::Report d0 = sim::explore(bank_race_2t, {.strategy = sim::Search::Dfs, .delay_bound = 0});
   CHECK(d0.executions == 1);
   CHECK(d0.complete);
-  sim::Report d1 = sim::explore(bank_race, {.strategy = sim::Search::Dfs, .delay_bound = 1,
+  sim::Report d1 = sim::explore(bank_race_2t, {.strategy = sim::Search::Dfs, .delay_bound = 1,
                                             .on_failure = sim::OnFailure::Continue});
   CHECK(d1.executions == 7);
   CHECK(d1.find(sim::FailureKind::AssertionFailed) != nullptr);
   // Without a bound the same tree has every execution: the bounds only prune it.
-  sim::Report all = sim::explore(bank_race, {.strategy = sim::Search::Dfs, .on_failure = sim::OnFailure::Continue});
+  sim::Report all = sim::explore(bank_race_2t, {.strategy = sim::Search::Dfs, .on_failure = sim::OnFailure::Continue});
   CHECK(all.executions == 116);
   CHECK(all.complete);
 }

@@ -226,14 +226,14 @@ TEST_CASE("DPOR is deterministic and its failures replay") {
   CHECK(a.complete);
   REQUIRE(a.failures.size() == b.failures.size());
   for (std::size_t i = 0; i < a.failures.size(); ++i) CHECK(a.failures[i].token == b.failures[i].token);
-  sim::Report first = sim::explore(bank_race, {.strategy = sim::Search::Dpor});
+  sim::Report first = sim::explore(bank_race_2t, {.strategy = sim::Search::Dpor});
   const sim::Failure* f = first.find(sim::FailureKind::AssertionFailed);
   REQUIRE(f != nullptr);
   CHECK(f->found_by == "dpor execution=" + std::to_string(f->execution));
   CHECK(first.executions == f->execution);
   CHECK_FALSE(first.complete);
   CHECK_FALSE(f->nondeterministic);
-  CHECK(sim::replay(bank_race, f->token).find(sim::FailureKind::AssertionFailed) != nullptr);
+  CHECK(sim::replay(bank_race_2t, f->token).find(sim::FailureKind::AssertionFailed) != nullptr);
 }
 
 TEST_CASE("a complete DPOR search with no failure is a proof for the body") {

@@ -57,7 +57,7 @@ const std::vector<std::pair<const char*, sim::ExploreOptions>>& searches() {
 TEST_CASE("jobs=1 and jobs=2 give the same report: first failure, its execution and token") {
   for (const auto& [name, options] : searches()) {
     CAPTURE(std::string(name));
-    for (auto body : {&bank_race, &two_locks}) {
+    for (auto body : {&bank_race_2t, &two_locks}) {
       sim::Report one = sim::explore(body, with_jobs(options, 1));
       sim::Report two = sim::explore(body, with_jobs(options, 2));
       REQUIRE_FALSE(one.ok());
@@ -147,7 +147,7 @@ TEST_CASE("splitting DPOR below the tasks' starts: several units that together h
   const std::vector<std::pair<const char*, std::function<void()>>> bodies = {
       {"lastzero(5)", [] { lastzero(5); }}, {"readers(3)", [] { readers(3); }},
       {"lost_update(3)", [] { lost_update(3); }}, {"tokens(2, 2)", [] { tokens(2, 2, false); }},
-      {"bank_race", bank_race}, {"two_locks", two_locks}};
+      {"bank_race", bank_race_2t}, {"two_locks", two_locks}};
   for (const auto& [name, body] : bodies) {
     const Searched full = search_dpor(body);
     for (std::uint32_t split : {1u, 2u, 3u}) {
@@ -188,7 +188,7 @@ TEST_CASE("a time limit stops the search; it is not an interruption") {
 
 TEST_CASE("the cancel flag stops the search and the report says so") {
   std::atomic<bool> cancel{true};
-  sim::Report r = sim::explore(bank_race, {.strategy = sim::Search::Dfs, .cancel = &cancel});
+  sim::Report r = sim::explore(bank_race_2t, {.strategy = sim::Search::Dfs, .cancel = &cancel});
   CHECK(r.executions == 0);
   CHECK(r.interrupted);
   CHECK_FALSE(r.complete);

@@ -3,9 +3,13 @@
 
 #include <string>
 
+#include "bench/bank.hpp"
 #include "interleave/interleave.hpp"
 
 namespace {
+
+// The bank race is a bug of depth 2: each withdrawal must read the balance before the other one writes it.
+using bench::bank_race_2t;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
@@ -20,18 +24,6 @@ void ready_too_late() {
   sim::Thread worker([&] { sim::check(ready.load() == 1, "worker ran before ready was set"); }, "worker");
   ready.store(1);
   worker.join();
-}
-
-// A bug of depth 2: each withdrawal must read the balance before the other one writes it.
-void racy_bank() {
-  sim::Shared<int> balance{100, "balance"};
-  auto withdraw = [&] {
-    if (balance.load() >= 80) balance.store(balance.load() - 80);
-  };
-  sim::Thread alice(withdraw, "alice"), bob(withdraw, "bob");
-  alice.join();
-  bob.join();
-  sim::check(balance.load() >= 0, "balance went negative");
 }
 
 // A bug of depth 2 that needs a switch in the middle of a task: main publishes data in two
@@ -79,7 +71,7 @@ TEST_CASE("PCT at depth 1 runs each task until it blocks: it never splits main's
 }
 
 TEST_CASE("PCT at depth 2 finds the bugs that need a change point, and they replay") {
-  for (auto body : {&torn_publish, &racy_bank}) {
+  for (auto body : {&torn_publish, &bank_race_2t}) {
     sim::Report r = sim::explore(body, {.strategy = sim::Search::Pct, .iterations = 1000, .depth = 2});
     const sim::Failure* f = r.find(sim::FailureKind::AssertionFailed);
     REQUIRE(f != nullptr);
@@ -90,7 +82,7 @@ TEST_CASE("PCT at depth 2 finds the bugs that need a change point, and they repl
 
 TEST_CASE("the same seed gives the same PCT report; another seed explores differently") {
   auto run = [](std::uint64_t seed) {
-    return sim::explore(racy_bank, {.strategy = sim::Search::Pct, .iterations = 1000, .seed = seed, .depth = 3});
+    return sim::explore(bank_race_2t, {.strategy = sim::Search::Pct, .iterations = 1000, .seed = seed, .depth = 3});
   };
   sim::Report a = run(7), b = run(7);
   REQUIRE_FALSE(a.ok());
@@ -106,7 +98,7 @@ TEST_CASE("the same seed gives the same PCT report; another seed explores differ
 }
 
 TEST_CASE("the portfolio is the default and names the member and execution that found a failure") {
-  sim::Report r = sim::explore(racy_bank);
+  sim::Report r = sim::explore(bank_race_2t);
   CHECK(contains(r.strategy, "portfolio"));
   const sim::Failure* f = r.find(sim::FailureKind::AssertionFailed);
   REQUIRE(f != nullptr);
@@ -115,7 +107,7 @@ TEST_CASE("the portfolio is the default and names the member and execution that 
   // Execution i (from 1) runs member (i - 1) mod 4: pct depth 1, 2, 3, then the random walk.
   static const char* members[] = {"pct depth=1", "pct depth=2", "pct depth=3", "random"};
   CHECK(contains(f->found_by, members[(f->execution - 1) % 4]));
-  check_replays(racy_bank, *f);
+  check_replays(bank_race_2t, *f);
 }
 
 TEST_CASE("sampling never claims a complete search") {

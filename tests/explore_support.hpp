@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bank.hpp"
 #include "interleave/interleave.hpp"
 #include "sim/dfs_strategy.hpp"
 #include "sim/dpor_strategy.hpp"
@@ -183,16 +184,7 @@ inline void lastzero(int n) {
 }
 
 // The bank race: two withdrawals of 80 from 100, check and update in separate steps.
-inline void bank_race() {
-  sim::Shared<int> balance{100, "balance"};
-  auto withdraw = [&] {
-    if (balance.load() >= 80) balance.store(balance.load() - 80);
-  };
-  sim::Thread alice(withdraw, "alice"), bob(withdraw, "bob");
-  alice.join();
-  bob.join();
-  sim::check(balance.load() >= 0, "balance went negative");
-}
+using bench::bank_race_2t;
 
 // Two locks taken in opposite orders.
 inline void two_locks() {

@@ -5,35 +5,14 @@
 #include <interleave/interleave.hpp>
 #include <string>
 
+#include "bench/bank.hpp"
+
 namespace {
 
+using bench::bank_locked_2t;
+using bench::bank_race_2t;
+
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-// Two withdrawals of 80 from 100, each checking the balance and then updating it in two steps.
-void racy_bank() {
-  sim::Shared<int> balance{100, "balance"};
-  auto withdraw = [&] {
-    if (balance.load() >= 80) balance.store(balance.load() - 80);
-  };
-  sim::Thread alice(withdraw, "alice"), bob(withdraw, "bob");
-  alice.join();
-  bob.join();
-  sim::check(balance.load() >= 0, "balance went negative");
-}
-
-// The same withdrawal with the check and the update under one mutex.
-void locked_bank() {
-  sim::Shared<int> balance{100, "balance"};
-  sim::Mutex m{"m"};
-  auto withdraw = [&] {
-    sim::LockGuard guard(m);
-    if (balance.load() >= 80) balance.store(balance.load() - 80);
-  };
-  sim::Thread alice(withdraw, "alice"), bob(withdraw, "bob");
-  alice.join();
-  bob.join();
-  sim::check(balance.load() == 20, "exactly one withdrawal goes through");
-}
 
 }  // namespace
 
@@ -56,7 +35,7 @@ TEST_CASE("the issue's example compiles and finds the race") {
 }
 
 TEST_CASE("the bank race is found within 100 executions with seed 1 and its token replays") {
-  sim::Report r = sim::check_random(racy_bank, {.iterations = 100, .seed = 1});
+  sim::Report r = sim::check_random(bank_race_2t, {.iterations = 100, .seed = 1});
   REQUIRE_FALSE(r.ok());
   CHECK(r.executions <= 100);
   const sim::Failure* f = r.find(sim::FailureKind::AssertionFailed);
@@ -65,14 +44,14 @@ TEST_CASE("the bank race is found within 100 executions with seed 1 and its toke
   CHECK(f->execution <= 100);
   CHECK(f->message == "balance went negative");
   CHECK(f->task_name == "main");
-  CHECK(contains(sim::to_string(f->where), "sim_bank_test.cpp"));
+  CHECK(sim::to_string(f->where) == sim::to_string(bench::bank_race_checked));
   CHECK(contains(f->found_by, "seed=1"));
   CHECK_FALSE(f->nondeterministic);
   CHECK(f->token.rfind("v1.", 0) == 0);
   CHECK_FALSE(f->history.steps.empty());
 
   // Races off: this test is about the assertion alone (the race is the checker suites' subject).
-  sim::Report again = sim::replay(racy_bank, f->token, {}, {.races = false});
+  sim::Report again = sim::replay(bank_race_2t, f->token, {}, {.races = false});
   CHECK(again.executions == 1);
   REQUIRE(again.failures.size() == 1);
   const sim::Failure& g = again.failures.front();
@@ -84,13 +63,13 @@ TEST_CASE("the bank race is found within 100 executions with seed 1 and its toke
 }
 
 TEST_CASE("require_failure finds and replays the bank race") {
-  sim::Failure f = sim::require_failure(racy_bank, sim::FailureKind::AssertionFailed, {.iterations = 100, .seed = 1});
+  sim::Failure f = sim::require_failure(bank_race_2t, sim::FailureKind::AssertionFailed, {.iterations = 100, .seed = 1});
   CHECK(f.message == "balance went negative");
 }
 
 TEST_CASE("the failing history shows both withdrawals reading 100 before either writes") {
   const sim::Failure f =
-      sim::require_failure(racy_bank, sim::FailureKind::AssertionFailed, {.iterations = 100, .seed = 1});
+      sim::require_failure(bank_race_2t, sim::FailureKind::AssertionFailed, {.iterations = 100, .seed = 1});
   REQUIRE_FALSE(f.history.steps.empty());
   // The last value main reads is negative: 100 - 80 - 80.
   const sim::HistoryStep& last = f.history.steps.back();
@@ -105,7 +84,7 @@ TEST_CASE("the failing history shows both withdrawals reading 100 before either 
 }
 
 TEST_CASE("the withdrawal under a mutex never fails in 10,000 executions") {
-  sim::Report r = sim::require_no_failure(locked_bank, {.iterations = 10000, .seed = 1});
+  sim::Report r = sim::require_no_failure(bank_locked_2t, {.iterations = 10000, .seed = 1});
   CHECK(r.ok());
   CHECK(r.executions == 10000);
 }
@@ -113,7 +92,7 @@ TEST_CASE("the withdrawal under a mutex never fails in 10,000 executions") {
 TEST_CASE("the locked withdrawal passes under other seeds too") {
   for (std::uint64_t seed : {2u, 3u, 42u}) {
     CAPTURE(seed);
-    sim::Report r = sim::check_random(locked_bank, {.iterations = 1000, .seed = seed});
+    sim::Report r = sim::check_random(bank_locked_2t, {.iterations = 1000, .seed = seed});
     CHECK(r.ok());
     CHECK(r.executions == 1000);
   }

@@ -6,22 +6,14 @@
 #include <string>
 #include <vector>
 
+#include "bench/bank.hpp"
 #include "interleave/doctest.hpp"
 #include "sim/observer.hpp"
 #include "sim/random_strategy.hpp"
 
 namespace {
 
-void racy_bank() {
-  sim::Shared<int> balance{100, "balance"};
-  auto withdraw = [&] {
-    if (balance.load() >= 80) balance.store(balance.load() - 80);
-  };
-  sim::Thread alice(withdraw, "alice"), bob(withdraw, "bob");
-  alice.join();
-  bob.join();
-  sim::check(balance.load() >= 0, "balance went negative");
-}
+using bench::bank_race_2t;
 
 // Three workers on a mutex, a condvar and an atomic: many choices, no bug.
 void busy() {
@@ -97,8 +89,8 @@ Run explore(void (*body)(), std::uint64_t seed, std::uint64_t iterations) {
 TEST_CASE("the same seed twice gives byte-identical report text") {
   for (std::uint64_t seed : {1u, 2u, 99u}) {
     CAPTURE(seed);
-    sim::Report first = sim::check_random(racy_bank, {.iterations = 1000, .seed = seed});
-    sim::Report second = sim::check_random(racy_bank, {.iterations = 1000, .seed = seed});
+    sim::Report first = sim::check_random(bank_race_2t, {.iterations = 1000, .seed = seed});
+    sim::Report second = sim::check_random(bank_race_2t, {.iterations = 1000, .seed = seed});
     REQUIRE_FALSE(first.ok());
     CHECK(first.executions == second.executions);
     CHECK(sim::to_text(first, {.timing = false}) == sim::to_text(second, {.timing = false}));
@@ -122,25 +114,25 @@ TEST_CASE("different seeds explore different interleavings") {
   // The first failing schedule of the bank race is not the same for every seed.
   std::set<std::string> tokens;
   for (std::uint64_t seed = 1; seed <= 20; ++seed) {
-    sim::Report r = sim::check_random(racy_bank, {.iterations = 1000, .seed = seed});
+    sim::Report r = sim::check_random(bank_race_2t, {.iterations = 1000, .seed = seed});
     const sim::Failure* f = r.find(sim::FailureKind::AssertionFailed);
     REQUIRE(f != nullptr);
     CHECK(f->same_place(
-        *sim::check_random(racy_bank, {.iterations = 1000, .seed = 1}).find(sim::FailureKind::AssertionFailed)));
+        *sim::check_random(bank_race_2t, {.iterations = 1000, .seed = 1}).find(sim::FailureKind::AssertionFailed)));
     tokens.insert(f->token);
   }
   CHECK(tokens.size() > 1);
 }
 
 TEST_CASE("a replayed token gives byte-identical stories") {
-  sim::Report r = sim::check_random(racy_bank, {.iterations = 1000, .seed = 3});
+  sim::Report r = sim::check_random(bank_race_2t, {.iterations = 1000, .seed = 3});
   const sim::Failure* f = r.find(sim::FailureKind::AssertionFailed);
   REQUIRE(f != nullptr);
-  const std::string once = sim::to_text(sim::replay(racy_bank, f->token), {.timing = false});
-  const std::string twice = sim::to_text(sim::replay(racy_bank, f->token), {.timing = false});
+  const std::string once = sim::to_text(sim::replay(bank_race_2t, f->token), {.timing = false});
+  const std::string twice = sim::to_text(sim::replay(bank_race_2t, f->token), {.timing = false});
   CHECK(once == twice);
   // The replay's story is the story the exploration printed (it was recorded from the token too).
-  CHECK(checker::story(sim::replay(racy_bank, f->token).failures.front(), {.timing = false}).find(f->token) !=
+  CHECK(checker::story(sim::replay(bank_race_2t, f->token).failures.front(), {.timing = false}).find(f->token) !=
         std::string::npos);
 }
 

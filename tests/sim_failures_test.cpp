@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "bench/bank.hpp"
 #include "interleave/doctest.hpp"
 
 namespace {
@@ -14,23 +15,10 @@ struct QueueFull : std::logic_error {
   using std::logic_error::logic_error;
 };
 
-// A clean body run after each failure: the runtime must still work.
-void clean_bank() {
-  sim::Shared<int> balance{100, "balance"};
-  sim::Mutex m{"m"};
-  auto withdraw = [&] {
-    sim::LockGuard guard(m);
-    if (balance.load() >= 80) balance.store(balance.load() - 80);
-  };
-  sim::Thread alice(withdraw, "alice"), bob(withdraw, "bob");
-  alice.join();
-  bob.join();
-  sim::check(balance.load() == 20, "exactly one withdrawal goes through");
-}
-
+// After each failure a clean body, the locked bank, passes: the runtime still works.
 void still_works() {
   INFO("a clean body after the failure");
-  sim::Report r = sim::check_random(clean_bank, {.iterations = 300, .seed = 5});
+  sim::Report r = sim::check_random(bench::bank_locked_2t, {.iterations = 300, .seed = 5});
   CHECK(r.ok());
   CHECK(r.executions == 300);
 }
@@ -250,22 +238,12 @@ TEST_CASE("too many tasks in one execution is a task limit finding") {
 }
 
 TEST_CASE("with on_failure Continue each distinct finding is kept once") {
-  auto body = [] {
-    sim::Shared<int> balance{100, "balance"};
-    auto withdraw = [&] {
-      if (balance.load() >= 80) balance.store(balance.load() - 80);
-    };
-    sim::Thread alice(withdraw, "alice"), bob(withdraw, "bob");
-    alice.join();
-    bob.join();
-    sim::check(balance.load() >= 0, "balance went negative");
-  };
-  sim::Report r = sim::check_random(body, {.iterations = 500, .seed = 1, .on_failure = sim::OnFailure::Continue, .checks = {.races = false}});
+  sim::Report r = sim::check_random(bench::bank_race_2t, {.iterations = 500, .seed = 1, .on_failure = sim::OnFailure::Continue, .checks = {.races = false}});
   CHECK(r.executions == 500);
   REQUIRE(r.failures.size() == 1);
   const sim::Failure& f = r.failures.front();
   CHECK(f.kind == sim::FailureKind::AssertionFailed);
-  const sim::Report replayed = sim::replay(body, f.token);
+  const sim::Report replayed = sim::replay(bench::bank_race_2t, f.token);
   const sim::Failure* again = replayed.find(sim::FailureKind::AssertionFailed);
   REQUIRE(again != nullptr);
   CHECK(again->same_place(f));

@@ -5,40 +5,20 @@
 #include <string>
 #include <vector>
 
+#include "bench/bank.hpp"
 #include "interleave/interleave.hpp"
 
 namespace {
 
+using bench::bank_locked_2t;
+using bench::bank_race_2t;
+
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-void racy_bank() {
-  sim::Shared<int> balance{100, "balance"};
-  auto withdraw = [&] {
-    if (balance.load() >= 80) balance.store(balance.load() - 80);
-  };
-  sim::Thread alice(withdraw, "alice"), bob(withdraw, "bob");
-  alice.join();
-  bob.join();
-  sim::check(balance.load() >= 0, "balance went negative");
-}
-
-void locked_bank() {
-  sim::Shared<int> balance{100, "balance"};
-  sim::Mutex m{"m"};
-  auto withdraw = [&] {
-    sim::LockGuard guard(m);
-    if (balance.load() >= 80) balance.store(balance.load() - 80);
-  };
-  sim::Thread alice(withdraw, "alice"), bob(withdraw, "bob");
-  alice.join();
-  bob.join();
-  sim::check(balance.load() == 20, "exactly one withdrawal goes through");
-}
 
 }  // namespace
 
 TEST_CASE("run_real runs the racy bank N times and counts failures within the runs") {
-  sim::RealReport r = sim::run_real(racy_bank, {.runs = 300});
+  sim::RealReport r = sim::run_real(bank_race_2t, {.runs = 300});
   CHECK(r.runs == 300);
   CHECK(r.failed <= r.runs);
   CHECK_FALSE(r.stalled);
@@ -51,7 +31,7 @@ TEST_CASE("run_real runs the racy bank N times and counts failures within the ru
 }
 
 TEST_CASE("run_real of the locked bank never fails") {
-  sim::RealReport r = sim::run_real(locked_bank, {.runs = 300});
+  sim::RealReport r = sim::run_real(bank_locked_2t, {.runs = 300});
   CHECK(r.runs == 300);
   CHECK(r.failed == 0);
   CHECK(r.first_failure.empty());
@@ -150,14 +130,14 @@ TEST_CASE("with noise, real threads hit the bank overdraft; with the lock, never
   // Noise is a random yield or short sleep at each shared access: the check-then-act window of
   // one thread then often spans the other's whole withdrawal. The rate is not asserted, only
   // that real threads do hit it (10,000 runs measured for the note: see docs/timing.md).
-  sim::RealReport racy = sim::run_real(racy_bank, {.runs = 2000, .noise = sim::RealOptions::Noise::Yields});
+  sim::RealReport racy = sim::run_real(bank_race_2t, {.runs = 2000, .noise = sim::RealOptions::Noise::Yields});
   MESSAGE(sim::summary(racy, "real threads: overdraft"));
   CHECK(racy.runs == 2000);
   CHECK(racy.failed > 0);
   CHECK(racy.rate_low() <= racy.rate());
   CHECK(racy.rate() <= racy.rate_high());
   CHECK(contains(racy.first_failure, "balance went negative"));
-  sim::RealReport locked = sim::run_real(locked_bank, {.runs = 2000, .noise = sim::RealOptions::Noise::Yields});
+  sim::RealReport locked = sim::run_real(bank_locked_2t, {.runs = 2000, .noise = sim::RealOptions::Noise::Yields});
   CHECK(locked.runs == 2000);
   CHECK(locked.failed == 0);
   CHECK(contains(sim::summary(locked, "overdraft"), "overdraft in 0 of 2,000 runs (0.000%"));

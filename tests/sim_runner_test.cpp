@@ -108,7 +108,7 @@ TEST_CASE("a finding handed out between executions is reported and the run goes 
 }
 
 TEST_CASE("a fatal failure ends the run at its execution, and the same seed finds it at the same one") {
-  const std::function<void()> body = explore_test::bank_race;
+  const std::function<void()> body = explore_test::bank_race_2t;
   sim::Report first = sim::check_random(body, {.iterations = 1000, .seed = 11, .checks = {.races = false, .lock_order = false}});
   sim::Report second = sim::check_random(body, {.iterations = 1000, .seed = 11, .checks = {.races = false, .lock_order = false}});
   REQUIRE(first.failures.size() == 1);

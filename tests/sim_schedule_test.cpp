@@ -6,10 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "bench/bank.hpp"
 #include "interleave/doctest.hpp"
 #include "sim/rng.hpp"
 
 namespace {
+
+using bench::bank_race_2t;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
@@ -35,19 +38,8 @@ std::string error_of(const std::string& token) {
   return d.error;
 }
 
-void racy_bank() {
-  sim::Shared<int> balance{100, "balance"};
-  auto withdraw = [&] {
-    if (balance.load() >= 80) balance.store(balance.load() - 80);
-  };
-  sim::Thread alice(withdraw, "alice"), bob(withdraw, "bob");
-  alice.join();
-  bob.join();
-  sim::check(balance.load() >= 0, "balance went negative");
-}
-
 std::string bank_token() {
-  sim::Report r = sim::check_random(racy_bank, {.iterations = 100, .seed = 1});
+  sim::Report r = sim::check_random(bank_race_2t, {.iterations = 100, .seed = 1});
   REQUIRE(r.find(sim::FailureKind::AssertionFailed) != nullptr);
   return r.find(sim::FailureKind::AssertionFailed)->token;
 }
@@ -119,13 +111,13 @@ TEST_CASE("malformed tokens are rejected with a message saying what is wrong") {
 }
 
 TEST_CASE("replaying a malformed token throws std::invalid_argument with the decoder's message") {
-  CHECK_THROWS_AS(sim::replay(racy_bank, ""), std::invalid_argument);
-  CHECK_THROWS_WITH_AS(sim::replay(racy_bank, "v9.AAAA"), doctest::Contains("version '9'"), std::invalid_argument);
+  CHECK_THROWS_AS(sim::replay(bank_race_2t, ""), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(sim::replay(bank_race_2t, "v9.AAAA"), doctest::Contains("version '9'"), std::invalid_argument);
   std::string token = bank_token();
   token[4] = token[4] == 'A' ? 'B' : 'A';
-  CHECK_THROWS_WITH_AS(sim::replay(racy_bank, token), doctest::Contains("checksum"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(sim::replay(bank_race_2t, token), doctest::Contains("checksum"), std::invalid_argument);
   try {
-    (void)sim::replay(racy_bank, "v1.#");
+    (void)sim::replay(bank_race_2t, "v1.#");
     FAIL("no exception");
   } catch (const std::invalid_argument& e) {
     CHECK(contains(e.what(), "unexpected character '#'"));
@@ -148,19 +140,19 @@ TEST_CASE("a valid token that does not fit the body reports ReplayDivergence") {
     CHECK(d->token == token);
   }
   SUBCASE("an empty token on a body that must choose") {
-    sim::Report r = sim::replay(racy_bank, sim::Schedule{}.encode());
+    sim::Report r = sim::replay(bank_race_2t, sim::Schedule{}.encode());
     const sim::Failure* d = r.find(sim::FailureKind::ReplayDivergence);
     REQUIRE(d != nullptr);
     CHECK(contains(d->message, "no more choices"));
   }
   SUBCASE("a token naming a task that does not exist") {
-    sim::Report r = sim::replay(racy_bank, sim::Schedule{std::vector<sim::Choice>(6, task(7))}.encode());
+    sim::Report r = sim::replay(bank_race_2t, sim::Schedule{std::vector<sim::Choice>(6, task(7))}.encode());
     const sim::Failure* d = r.find(sim::FailureKind::ReplayDivergence);
     REQUIRE(d != nullptr);
     CHECK(contains(d->message, "task 7, which cannot run"));
   }
   SUBCASE("a token with a value where the body chooses a task") {
-    sim::Report r = sim::replay(racy_bank, sim::Schedule{std::vector<sim::Choice>(6, value(0))}.encode());
+    sim::Report r = sim::replay(bank_race_2t, sim::Schedule{std::vector<sim::Choice>(6, value(0))}.encode());
     const sim::Failure* d = r.find(sim::FailureKind::ReplayDivergence);
     REQUIRE(d != nullptr);
     CHECK(contains(d->message, "value choice where the execution chooses a task"));
@@ -170,7 +162,7 @@ TEST_CASE("a valid token that does not fit the body reports ReplayDivergence") {
     REQUIRE(decoded.ok());
     sim::Schedule longer = decoded.schedule;
     longer.choices.insert(longer.choices.end(), 3, task(1));
-    sim::Report r = sim::replay(racy_bank, longer.encode());
+    sim::Report r = sim::replay(bank_race_2t, longer.encode());
     const sim::Failure* d = r.find(sim::FailureKind::ReplayDivergence);
     REQUIRE(d != nullptr);
     CHECK(contains(d->message, "choices"));
@@ -180,7 +172,7 @@ TEST_CASE("a valid token that does not fit the body reports ReplayDivergence") {
 TEST_CASE("a token replays the same failure every time, and a body without choices replays the empty token") {
   const std::string token = bank_token();
   for (int i = 0; i < 3; ++i) {
-    sim::Report r = sim::replay(racy_bank, token, {}, {.races = false});  // the assertion alone
+    sim::Report r = sim::replay(bank_race_2t, token, {}, {.races = false});  // the assertion alone
     REQUIRE(r.failures.size() == 1);
     CHECK(r.failures.front().kind == sim::FailureKind::AssertionFailed);
   }
