@@ -21,7 +21,12 @@ class Body {
     reset();
     if constexpr (sizeof(Fn) <= sizeof(buf_) && alignof(Fn) <= alignof(std::max_align_t)) {
       obj_ = ::new (static_cast<void*>(buf_)) Fn(std::forward<F>(f));
-      drop_ = [](void* p) { static_cast<Fn*>(p)->~Fn(); };
+      // Most lambdas capture references only: nothing to destroy, no call to make.
+      if constexpr (std::is_trivially_destructible_v<Fn>) {
+        drop_ = nullptr;
+      } else {
+        drop_ = [](void* p) { static_cast<Fn*>(p)->~Fn(); };
+      }
     } else {
       obj_ = new Fn(std::forward<F>(f));
       drop_ = [](void* p) { delete static_cast<Fn*>(p); };
@@ -35,7 +40,7 @@ class Body {
     if (obj_ != nullptr) {
       void* p = obj_;
       obj_ = nullptr;
-      drop_(p);
+      if (drop_ != nullptr) drop_(p);
     }
   }
 

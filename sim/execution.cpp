@@ -85,9 +85,12 @@ std::optional<Failure> Execution::run(const std::function<void()>& body, Strateg
 
 void Execution::begin() {
   epoch_ = ++t_epoch;
-  for (std::uint32_t i = 0; i < task_count_; ++i) states_[i] = TaskState::Finished;
-  std::fill(runnable_bits_.begin(), runnable_bits_.end(), 0);
-  runnable_count_ = 0;
+  // Every way an execution ends finishes its tasks; this only guards against one that did not.
+  if (unfinished_ != 0 || runnable_count_ != 0) [[unlikely]] {
+    for (std::uint32_t i = 0; i < task_count_; ++i) states_[i] = TaskState::Finished;
+    for (std::uint64_t& word : runnable_bits_) word = 0;
+    runnable_count_ = 0;
+  }
   listed_at_ = runnable_changes_ - 1;
   task_count_ = 0;
   object_count_ = 0;
@@ -131,30 +134,47 @@ bool Execution::start_next(Fiber& mine) {
   return true;
 }
 
-TaskId Execution::new_task(std::string_view name, TaskId parent, Location where) {
-  const std::uint32_t n = static_cast<std::uint32_t>(task_count_);
-  if (n == tasks_.size()) {
-    tasks_.push_back(std::make_unique<Task>(*this, limits_.stack_size));
-    pending_.emplace_back();
-    states_.push_back(TaskState::Finished);
-    next_.push_back(no_task);
-    prev_.push_back(no_task);
-    waiting_.emplace_back();
-    fibers_.push_back(&tasks_.back()->fiber);
-    runnable_.push_back(no_task);
-    deadline_.push_back(no_deadline);
-    timed_out_.push_back(0);
-    if (runnable_bits_.size() * 64 < tasks_.size()) runnable_bits_.push_back(0);
-  }
-  Task& t = *tasks_[n];
-  // Slots are reused with the same names execution after execution: copy only on change.
+void Execution::add_task_slot() {
+  tasks_.push_back(std::make_unique<Task>(*this, limits_.stack_size));
+  pending_.emplace_back();
+  states_.push_back(TaskState::Finished);
+  next_.push_back(no_task);
+  prev_.push_back(no_task);
+  waiting_.emplace_back();
+  fibers_.push_back(&tasks_.back()->fiber);
+  runnable_.push_back(no_task);
+  deadline_.push_back(no_deadline);
+  timed_out_.push_back(0);
+  if (runnable_bits_.size() * 64 < tasks_.size()) runnable_bits_.push_back(0);
+}
+
+void Execution::rename(Task& t, std::string_view name, std::uint32_t n) {
   if (name.empty()) {
-    if (!t.default_name) t.info.name = "thread" + std::to_string(n);
+    t.info.name = "thread" + std::to_string(n);
     t.default_name = true;
-  } else if (t.default_name || t.info.name != name) {
+  } else {
     t.info.name.assign(name);
     t.default_name = false;
   }
+}
+
+namespace {
+// Task names are short: comparing them in place costs less than a library call per task.
+bool same_text(const std::string& a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+}  // namespace
+
+TaskId Execution::new_task(std::string_view name, TaskId parent, Location where) {
+  const std::uint32_t n = static_cast<std::uint32_t>(task_count_);
+  if (n == tasks_.size()) [[unlikely]] add_task_slot();
+  Task& t = *tasks_[n];
+  // Slots are reused with the same names execution after execution: copy only on change.
+  if (name.empty() ? !t.default_name : t.default_name || !same_text(t.info.name, name)) [[unlikely]] rename(t, name, n);
   t.info.parent = parent;
   t.info.spawned_at = where;
   set_state(TaskId{n}, TaskState::Runnable);
@@ -223,16 +243,27 @@ void Execution::finish_current() {
   stop_next(mine);
 }
 
-TaskId Execution::pick() {
-  if (runnable_count_ == 0 && (timed_ == 0 || !advance_clock())) return no_task;
-  const std::uint32_t n = runnable_count_;
-  if (n == 1) {  // the common forced move (the others blocked or finished): no list, no choice
-    std::size_t w = 0;
-    while (runnable_bits_[w] == 0) ++w;
-    const TaskId only{static_cast<std::uint32_t>(w * 64 + std::countr_zero(runnable_bits_[w]))};
-    if (timed_ > 0) note_timing(only);
-    return only;
+void Execution::reschedule() {
+  const TaskId next = pick();
+  if (next == no_task) [[unlikely]] {
+    record_deadlock();
+    stop_above(*fibers_[index(current_task_)]);
+  } else if (next != current_task_) {
+    preempting_ = states_[index(current_task_)] == TaskState::Runnable;
+    Fiber& from = *fibers_[index(current_task_)];
+    current_task_ = next;
+    Fiber::switch_to(from, *fibers_[index(next)]);
   }
+  if (aborting_) [[unlikely]] abort_point(OpKind::Yield);
+}
+
+TaskId Execution::choose_task() {
+  if (runnable_count_ < 2 || timed_ > 0) [[unlikely]] return choose_timed();
+  return choose_among(runnable_count_);
+}
+
+// The strategy's choice among the n >= 2 runnable tasks, recorded in the schedule.
+inline TaskId Execution::choose_among(std::uint32_t n) {
   if (listed_at_ != runnable_changes_) {
     std::uint32_t k = 0;
     for (std::size_t w = 0; k < n; ++w) {
@@ -242,11 +273,23 @@ TaskId Execution::pick() {
     }
     listed_at_ = runnable_changes_;
   }
-  TaskId chosen = strategy_->next_task(std::span<const TaskId>(runnable_.data(), n), current_task_);
-  if (index(chosen) >= task_count_ || states_[index(chosen)] != TaskState::Runnable) {
+  const TaskId chosen = strategy_->next_task(std::span<const TaskId>(runnable_.data(), n), current_task_);
+  if (index(chosen) >= task_count_ || states_[index(chosen)] != TaskState::Runnable) [[unlikely]] {
     internal_error("the strategy chose a task that cannot run");
   }
   schedule_.choices.push_back(Choice{Choice::Kind::Task, index(chosen)});
+  return chosen;
+}
+
+// The general case: nobody runnable (the clock may move), one task, or deadlines to watch.
+TaskId Execution::choose_timed() {
+  if (runnable_count_ == 0 && (timed_ == 0 || !advance_clock())) return no_task;
+  if (runnable_count_ == 1) {
+    const TaskId only = only_runnable();
+    if (timed_ > 0) note_timing(only);
+    return only;
+  }
+  const TaskId chosen = choose_among(runnable_count_);
   if (timed_ > 0) note_timing(chosen);
   return chosen;
 }
@@ -257,6 +300,10 @@ std::uint32_t Execution::choose_value(std::uint32_t bound) {
   if (v >= bound) internal_error("the strategy chose a value out of range");
   schedule_.choices.push_back(Choice{Choice::Kind::Value, v});
   return v;
+}
+
+void Execution::publish_step(OpKind kind, ObjectId object, Location where, ValueRef value, TaskId peer, bool flag) {
+  publish(Event{StepIndex{0}, current_task_, {object, kind, where}, value, peer, flag});
 }
 
 void Execution::publish(Event event) {

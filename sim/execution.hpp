@@ -14,6 +14,7 @@
 // unwinds too. The Execution object is reused: fibers, stacks and task slots are pooled.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -126,7 +127,7 @@ class Execution {
   ObjectId add_object(ObjectKind kind, const std::string& name, Location created);
   // Scheduling point before a visible operation. Returns when the current task is chosen to
   // run (it may be chosen at once). If the task is Blocked, it returns once woken and chosen.
-  void schedule(OpKind kind, ObjectId object, Location where) {
+  [[gnu::always_inline]] void schedule(OpKind kind, ObjectId object, Location where) {
     if (aborting_) [[unlikely]] {
       abort_point(kind);
       return;
@@ -152,10 +153,11 @@ class Execution {
   bool observed() const { return !observers_.empty(); }
   // Observers see events numbered 1, 2, ... in the order they happened.
   void publish(Event event);
-  void publish(OpKind kind, ObjectId object, Location where, ValueRef value = {},
-               TaskId peer = no_task, bool flag = false) {
+  // Inline so that an unobserved step costs one test in the primitive; the event is built out of line.
+  [[gnu::always_inline]] void publish(OpKind kind, ObjectId object, Location where, ValueRef value = {},
+                                      TaskId peer = no_task, bool flag = false) {
     // Steps taken while an execution is being unwound are not part of its story.
-    if (!observers_.empty() && !aborting_) publish(Event{StepIndex{0}, current_task_, {object, kind, where}, value, peer, flag});
+    if (!observers_.empty() && !aborting_) [[unlikely]] publish_step(kind, object, where, value, peer, flag);
   }
 
   // Task states and wait lists.
@@ -256,22 +258,26 @@ class Execution {
       ++runnable_changes_;
     }
   }
-  // Pick the next task and switch to it; inline so the fiber switch happens in the primitive's
-  // own frame (see fiber.hpp on why call depth around a switch matters).
-  [[gnu::always_inline]] void reschedule() {
-    const TaskId next = pick();
-    if (next == no_task) [[unlikely]] {
-      record_deadlock();
-      stop_above(*fibers_[index(current_task_)]);
-    } else if (next != current_task_) {
-      preempting_ = states_[index(current_task_)] == TaskState::Runnable;
-      Fiber& from = *fibers_[index(current_task_)];
-      current_task_ = next;
-      Fiber::switch_to(from, *fibers_[index(next)]);
-    }
-    if (aborting_) [[unlikely]] abort_point(OpKind::Yield);
+  // Pick the next task and switch to it. Out of line, with the switch in its own frame: the
+  // scheduling point above is inlined into each primitive, so the switch happens at the same
+  // call depth as before (see fiber.hpp on why call depth around a switch matters).
+  [[gnu::noinline]] void reschedule();
+  // The next task to run: the forced move (one runnable task, no deadlines) inline, the
+  // strategy's choice out of line.
+  TaskId pick() {
+    if (runnable_count_ == 1 && timed_ == 0) return only_runnable();
+    return choose_task();
   }
-  TaskId pick();
+  TaskId only_runnable() const {
+    std::size_t w = 0;
+    while (runnable_bits_[w] == 0) ++w;
+    return TaskId{static_cast<std::uint32_t>(w * 64 + std::countr_zero(runnable_bits_[w]))};
+  }
+  TaskId choose_task();
+  [[gnu::noinline]] TaskId choose_timed();
+  TaskId choose_among(std::uint32_t n);
+  [[gnu::noinline]] void publish_step(OpKind kind, ObjectId object, Location where, ValueRef value, TaskId peer,
+                                      bool flag);
   bool advance_clock();
   void note_timing(TaskId chosen);
   void abort_point(OpKind kind);
@@ -289,6 +295,8 @@ class Execution {
   void finish_current();
   void uncaught(std::string message);
   TaskId new_task(std::string_view name, TaskId parent, Location where);
+  [[gnu::noinline, gnu::cold]] void add_task_slot();
+  [[gnu::noinline, gnu::cold]] void rename(Task& t, std::string_view name, std::uint32_t n);
   void begin();
   void conclude();
   bool start_next(Fiber& mine);

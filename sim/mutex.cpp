@@ -28,14 +28,18 @@ void Mutex::lock(Location where) {
     return;
   }
   bind(*e);
-  if (owner_ == e->current_task() && !e->aborting()) {
-    e->fail(FailureKind::LockMisuse,
-            e->task_name(owner_) + " locks " + describe(*e) + " again while holding it (locked at " +
-                to_string(locked_at_) + "); a non-recursive mutex deadlocks or worse",
-            where);
+  if (owner_ == e->current_task() && !e->aborting()) [[unlikely]] {
+    relocked(*e, where);
     return;
   }
   acquire(*e, where);
+}
+
+void Mutex::relocked(Execution& e, Location where) {
+  e.fail(FailureKind::LockMisuse,
+         e.task_name(owner_) + " locks " + describe(e) + " again while holding it (locked at " +
+             to_string(locked_at_) + "); a non-recursive mutex deadlocks or worse",
+         where);
 }
 
 void Mutex::acquire(Execution& e, Location where) {
@@ -57,6 +61,12 @@ void Mutex::release(Execution& e) {
   owner_ = no_task;
   e.set_holder(binding_.id(), no_task);
   e.unblock_all(waiters_);
+}
+
+void Mutex::unlocked_by_other(Execution& e, Location where) {
+  std::string held = owner_ == no_task ? std::string(", which is not locked")
+                                       : ", which " + e.task_name(owner_) + " holds (locked at " + to_string(locked_at_) + ")";
+  e.fail(FailureKind::LockMisuse, e.task_name(e.current_task()) + " unlocks " + describe(e) + held, where);
 }
 
 bool Mutex::try_lock(Location where) {
@@ -88,9 +98,8 @@ void Mutex::unlock(Location where) {
   }
   bind(*e);
   const TaskId me = e->current_task();
-  if (owner_ != me && !e->aborting()) {
-    std::string held = owner_ == no_task ? std::string(", which is not locked") : ", which " + e->task_name(owner_) + " holds (locked at " + to_string(locked_at_) + ")";
-    e->fail(FailureKind::LockMisuse, e->task_name(me) + " unlocks " + describe(*e) + held, where);
+  if (owner_ != me && !e->aborting()) [[unlikely]] {
+    unlocked_by_other(*e, where);
     return;
   }
   // Not a scheduling point: while the mutex is held every task waiting for it is blocked, so no

@@ -28,6 +28,9 @@ class Mutex {
   void acquire(Execution& e, Location where);
   void release(Execution& e);
   std::string describe(Execution& e) const;
+  // Misuse reports, out of line so the common path of lock and unlock stays small.
+  [[gnu::cold, gnu::noinline]] void relocked(Execution& e, Location where);
+  [[gnu::cold, gnu::noinline]] void unlocked_by_other(Execution& e, Location where);
 
   std::mutex real_;
   detail::Binding binding_;

@@ -28,6 +28,10 @@ Thread& Thread::operator=(Thread&& other) noexcept {
 
 Thread::~Thread() {
   if (task_ == no_task || exec_ != Execution::current() || exec_->epoch() != epoch_) return;
+  destroyed_joinable();
+}
+
+void Thread::destroyed_joinable() {
   if (std::uncaught_exceptions() > 0) {
     // An exception is leaving the scope (it is reported if it leaves the task): stop the
     // thread before the frames it may use are gone.

@@ -28,6 +28,8 @@ class Thread {
 
  private:
   void misuse(const char* what, Location where);
+  // Out of line, so that destroying a joined thread costs a test.
+  [[gnu::cold, gnu::noinline]] void destroyed_joinable();
 
   std::thread real_;
   Execution* exec_ = nullptr;
