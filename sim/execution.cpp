@@ -243,20 +243,6 @@ void Execution::finish_current() {
   stop_next(mine);
 }
 
-void Execution::reschedule() {
-  const TaskId next = pick();
-  if (next == no_task) [[unlikely]] {
-    record_deadlock();
-    stop_above(*fibers_[index(current_task_)]);
-  } else if (next != current_task_) {
-    preempting_ = states_[index(current_task_)] == TaskState::Runnable;
-    Fiber& from = *fibers_[index(current_task_)];
-    current_task_ = next;
-    Fiber::switch_to(from, *fibers_[index(next)]);
-  }
-  if (aborting_) [[unlikely]] abort_point(OpKind::Yield);
-}
-
 TaskId Execution::choose_task() {
   if (runnable_count_ < 2 || timed_ > 0) [[unlikely]] return choose_timed();
   return choose_among(runnable_count_);
