@@ -1,5 +1,6 @@
 // bench: executions per second of the runtime on small bodies, and the cost of a bare fiber switch.
-// Prints one line per case: case=<name> executions=<n> seconds=<s> exec_per_s=<r> (median of runs).
+// Prints one line per case: case=<name> executions=<n> seconds=<s> exec_per_s=<r> switches_per_exec=<k>
+// (medians of runs; k is the cost of one execution in bare fiber switches measured around each run).
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -54,13 +55,27 @@ Result run_case(void (*body)(), std::uint64_t executions, sim::OnFailure on_fail
   return {report.executions, seconds};
 }
 
+double switch_ns(std::uint64_t rounds);
+
+// Each run is framed by a short fiber ping-pong, and the case's cost per execution is also
+// printed in those switches: that ratio holds while this shared machine's speed drifts (by
+// half, over minutes), so it compares figures taken at different times.
 void print_case(const char* name, void (*body)(), std::uint64_t executions, sim::OnFailure on_failure, int repeats) {
   std::vector<Result> results;
-  for (int i = 0; i < repeats; ++i) results.push_back(run_case(body, executions, on_failure));
+  std::vector<double> switches;
+  for (int i = 0; i < repeats; ++i) {
+    const double before = switch_ns(200000);
+    results.push_back(run_case(body, executions, on_failure));
+    const double after = switch_ns(200000);
+    const double ns = results.back().seconds * 1e9 / static_cast<double>(results.back().executions);
+    switches.push_back(ns / ((before + after) / 2));
+  }
   std::sort(results.begin(), results.end(), [](const Result& a, const Result& b) { return a.seconds < b.seconds; });
+  std::sort(switches.begin(), switches.end());
   const Result& median = results[results.size() / 2];
-  fmt::print("case={} executions={} seconds={:.4f} exec_per_s={:.0f}\n", name, median.executions, median.seconds,
-             static_cast<double>(median.executions) / median.seconds);
+  fmt::print("case={} executions={} seconds={:.4f} exec_per_s={:.0f} switches_per_exec={:.1f}\n", name,
+             median.executions, median.seconds, static_cast<double>(median.executions) / median.seconds,
+             switches[switches.size() / 2]);
 }
 
 // The checkers' cost (race detector and lock-order graph, as check_random runs them): each case
