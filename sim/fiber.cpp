@@ -39,13 +39,7 @@ Fiber::Fiber(Entry entry, void* arg, std::size_t stack_size) : started_(false), 
   if (memory_ == MAP_FAILED) fiber_error("cannot map a fiber stack");
   if (::mprotect(memory_, page, PROT_NONE) != 0) fiber_error("cannot protect a stack guard page");
   stack_bottom_ = static_cast<char*>(memory_) + page;
-  // Stacks start at different offsets within a page: the frames of two fibers switching at
-  // the same call depth then do not share address bits 0-11, so the registers one fiber saves
-  // are not falsely taken as the ones the other restores (4K aliasing).
-  static std::atomic<std::size_t> next_color{0};
-  const std::size_t color = next_color.fetch_add(1, std::memory_order_relaxed) * 11 % 64 * 64;
-  context_ = boost::context::detail::make_fcontext(static_cast<char*>(memory_) + mapped_ - color,
-                                                   stack_size_ - color, &trampoline);
+  context_ = boost::context::detail::make_fcontext(static_cast<char*>(memory_) + mapped_, stack_size_, &trampoline);
   g_alive.fetch_add(1, std::memory_order_relaxed);
 }
 
