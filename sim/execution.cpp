@@ -1,7 +1,6 @@
 // Execution: task slots, the scheduling point, and switching between task fibers.
 #include "sim/execution.hpp"
 
-#include <algorithm>
 #include <bit>
 #include <atomic>
 #include <cstdio>
