@@ -196,18 +196,19 @@ void Execution::Task::entry(void* self) {
 
 void Execution::task_main(Task& t) {
   t.started = true;
-  std::string thrown;
+  // The message is built out of line: a string local here would cost every task its
+  // construction and a bigger frame, for the rare task that throws.
+  bool threw = false;
   try {
     t.body.run();
   } catch (const detail::Abort&) {
-  } catch (const std::exception& e) {
-    thrown = describe_exception(e);
   } catch (...) {
-    thrown = "an exception of unknown type";
+    threw = true;
+    note_thrown();
   }
   // Outside the catch blocks: switching fibers inside one would interleave exception states.
   t.body.reset();
-  if (!thrown.empty()) uncaught(std::move(thrown));
+  if (threw) [[unlikely]] uncaught();
   finish_current();
 }
 
@@ -317,11 +318,8 @@ TaskId Execution::spawn(std::string_view name, Location where) {
   // Not a scheduling point: creating a task commutes with everything the others do, so
   // running them before or after it reaches the same states.
   if (aborting_) return no_task;
-  if (task_count_ >= limits_.max_tasks) {
-    fail(FailureKind::TaskLimit,
-         "more than " + std::to_string(limits_.max_tasks) +
-             " tasks in one execution (the limit is ExecutionLimits::max_tasks, --max-tasks in interleave)",
-         where);
+  if (task_count_ >= limits_.max_tasks) [[unlikely]] {
+    task_limit(where);
     return no_task;
   }
   pending_[index(current_task_)] = Op{no_object, OpKind::Spawn, where};
@@ -330,11 +328,18 @@ TaskId Execution::spawn(std::string_view name, Location where) {
   return child;
 }
 
+void Execution::task_limit(Location where) {
+  fail(FailureKind::TaskLimit,
+       "more than " + std::to_string(limits_.max_tasks) +
+           " tasks in one execution (the limit is ExecutionLimits::max_tasks, --max-tasks in interleave)",
+       where);
+}
+
 Body& Execution::body_of(TaskId t) { return task(t).body; }
 
 void Execution::join(TaskId t, Location where) {
-  if (t == current_task_) {
-    fail(FailureKind::ThreadMisuse, task_name(t) + " joins itself, which would wait forever", where);
+  if (t == current_task_) [[unlikely]] {
+    joins_itself(where);
     return;
   }
   // Joining a finished task commutes with the others' operations: a scheduling point is only
@@ -345,6 +350,10 @@ void Execution::join(TaskId t, Location where) {
     schedule(OpKind::Join, no_object, where);
   }
   publish(OpKind::Join, no_object, where, {}, t);
+}
+
+void Execution::joins_itself(Location where) {
+  fail(FailureKind::ThreadMisuse, task_name(current_task_) + " joins itself, which would wait forever", where);
 }
 
 }  // namespace sim

@@ -306,7 +306,12 @@ class Execution {
   std::string describe_wait(TaskId t) const;
   void task_main(Task& task);
   void finish_current();
-  void uncaught(std::string message);
+  // Called in the catch block: describes the exception in flight into thrown_.
+  [[gnu::cold, gnu::noinline]] void note_thrown();
+  // Called after it: the task's uncaught exception is the execution's finding.
+  [[gnu::cold, gnu::noinline]] void uncaught();
+  [[gnu::cold, gnu::noinline]] void task_limit(Location where);
+  [[gnu::cold, gnu::noinline]] void joins_itself(Location where);
   TaskId new_task(std::string_view name, TaskId parent, Location where);
   [[gnu::noinline, gnu::cold]] void add_task_slot();
   [[gnu::noinline, gnu::cold]] void rename(Task& t, std::string_view name, std::uint32_t n);
@@ -367,6 +372,7 @@ class Execution {
   bool aborting_ = false;
   bool preempting_ = false;  // the next event follows a preemption
   std::optional<Failure> failure_;
+  std::string thrown_;  // what a task's uncaught exception was, between note_thrown and uncaught
 };
 
 }  // namespace sim

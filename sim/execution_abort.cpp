@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <memory>
 #include <typeinfo>
+#include <utility>
 
 #include "sim/execution_task.hpp"
 
@@ -76,7 +77,18 @@ void Execution::stop_younger() {
   aborting_ = false;
 }
 
-void Execution::uncaught(std::string message) {
+void Execution::note_thrown() {
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    thrown_ = describe_exception(e);
+  } catch (...) {
+    thrown_ = "an exception of unknown type";
+  }
+}
+
+void Execution::uncaught() {
+  const std::string message = std::exchange(thrown_, {});
   if (aborting_) return;
   // The task's own frames are gone; finish_current() stops the others, youngest first.
   record(FailureKind::UncaughtException, task_name(current_task_) + " threw " + message,

@@ -58,12 +58,16 @@ void Thread::join(Location where) {
   }
   Execution* e = Execution::current();
   if (e == nullptr) return;
-  if (task_ == no_task || exec_ != e || epoch_ != e->epoch()) {
-    e->fail(FailureKind::ThreadMisuse, "join on a thread that is not joinable (never started, already joined or detached)", where);
+  if (task_ == no_task || exec_ != e || epoch_ != e->epoch()) [[unlikely]] {
+    not_joinable(*e, where);
     return;
   }
   TaskId t = std::exchange(task_, no_task);
   e->join(t, where);
+}
+
+void Thread::not_joinable(Execution& e, Location where) {
+  e.fail(FailureKind::ThreadMisuse, "join on a thread that is not joinable (never started, already joined or detached)", where);
 }
 
 void Thread::detach() {

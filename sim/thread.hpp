@@ -30,6 +30,7 @@ class Thread {
   void misuse(const char* what, Location where);
   // Out of line, so that destroying a joined thread costs a test.
   [[gnu::cold, gnu::noinline]] void destroyed_joinable();
+  [[gnu::cold, gnu::noinline]] static void not_joinable(Execution& e, Location where);
 
   std::thread real_;
   Execution* exec_ = nullptr;
