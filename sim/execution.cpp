@@ -204,11 +204,11 @@ void Execution::task_main(Task& t) {
   } catch (const detail::Abort&) {
   } catch (...) {
     threw = true;
-    note_thrown();
+    note_thrown(t);
   }
   // Outside the catch blocks: switching fibers inside one would interleave exception states.
   t.body.reset();
-  if (threw) [[unlikely]] uncaught();
+  if (threw) [[unlikely]] uncaught(t);
   finish_current();
 }
 

@@ -306,10 +306,10 @@ class Execution {
   std::string describe_wait(TaskId t) const;
   void task_main(Task& task);
   void finish_current();
-  // Called in the catch block: describes the exception in flight into thrown_.
-  [[gnu::cold, gnu::noinline]] void note_thrown();
+  // Called in the catch block: describes the exception in flight into the task's slot.
+  [[gnu::cold, gnu::noinline]] void note_thrown(Task& t);
   // Called after it: the task's uncaught exception is the execution's finding.
-  [[gnu::cold, gnu::noinline]] void uncaught();
+  [[gnu::cold, gnu::noinline]] void uncaught(Task& t);
   [[gnu::cold, gnu::noinline]] void task_limit(Location where);
   [[gnu::cold, gnu::noinline]] void joins_itself(Location where);
   TaskId new_task(std::string_view name, TaskId parent, Location where);
@@ -372,7 +372,6 @@ class Execution {
   bool aborting_ = false;
   bool preempting_ = false;  // the next event follows a preemption
   std::optional<Failure> failure_;
-  std::string thrown_;  // what a task's uncaught exception was, between note_thrown and uncaught
 };
 
 }  // namespace sim

@@ -77,18 +77,18 @@ void Execution::stop_younger() {
   aborting_ = false;
 }
 
-void Execution::note_thrown() {
+void Execution::note_thrown(Task& t) {
   try {
     throw;
   } catch (const std::exception& e) {
-    thrown_ = describe_exception(e);
+    t.thrown = describe_exception(e);
   } catch (...) {
-    thrown_ = "an exception of unknown type";
+    t.thrown = "an exception of unknown type";
   }
 }
 
-void Execution::uncaught() {
-  const std::string message = std::exchange(thrown_, {});
+void Execution::uncaught(Task& t) {
+  const std::string message = std::exchange(t.thrown, {});
   if (aborting_) return;
   // The task's own frames are gone; finish_current() stops the others, youngest first.
   record(FailureKind::UncaughtException, task_name(current_task_) + " threw " + message,

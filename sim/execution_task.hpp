@@ -28,6 +28,9 @@ struct Execution::Task {
   Body body;
   WaitList joiners;
   TaskId woken_by = no_task;
+  // What the task's uncaught exception was, from its catch block until it is reported (per
+  // task: destroying the body may switch to another task that throws too).
+  std::string thrown;
 };
 
 }  // namespace sim
