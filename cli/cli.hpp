@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "lang/scenario.hpp"
 #include "sim/execution.hpp"
 #include "sim/machine.hpp"
@@ -133,7 +135,11 @@ std::string paint(const std::string& text, const char* code, bool color);
 std::string shell_quote(const std::string& word);
 // The command line that replays `token` on `file`, with the flags that change what runs.
 std::string replay_command_line(const std::string& file, const std::string& token, std::uint32_t max_steps, const Limits& limits = {});
-std::string json_string(const std::string& text);
+// Compact JSON, as one line; bytes that are not UTF-8 come out as U+FFFD, so it always parses.
+std::string json_text(const nlohmann::ordered_json& value);
+// Times and rates keep the six decimals the JSON always gave them; nlohmann then writes the
+// shortest text for that value (0.5, not 0.500000), never float noise.
+double six_decimals(double x);
 // Writes `text` to `path` through a temporary file renamed over it; returns an error message, or
 // nothing on success.
 std::string write_file(const std::string& path, const std::string& text);

@@ -1,9 +1,12 @@
 // Output helpers the subcommands share: colour, quoting, diagnostics, stories with replay commands.
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+
+#include <nlohmann/json.hpp>
 
 #include "checker/story.hpp"
 #include "cli/cli.hpp"
@@ -48,28 +51,13 @@ std::string replay_command_line(const std::string& file, const std::string& toke
   return line + limits.flags();
 }
 
-std::string json_string(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (u < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", u);
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
+std::string json_text(const nlohmann::ordered_json& value) {
+  // Scenario strings and file names are bytes, not always UTF-8: a bad byte becomes U+FFFD
+  // instead of making the whole output invalid JSON (or throwing).
+  return value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
+
+double six_decimals(double x) { return std::round(x * 1e6) / 1e6; }
 
 std::optional<lang::Loaded> load(const std::string& path, bool color, const Limits& limits) {
   lang::Loaded loaded = lang::load_file(path, limits.load());

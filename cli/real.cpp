@@ -7,6 +7,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
 #include "lang/outcome.hpp"
@@ -60,34 +61,57 @@ std::string simulated(const sim::Report& s, const lang::RealRunReport& r) {
   return "simulation: " + called(lang::outcome_name(pick->kind), pick->message) + " found at execution " + sim::with_commas(pick->execution);
 }
 
-std::string json_list(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (const std::string& s : items) out += (out.size() > 1 ? "," : "") + json_string(s);
-  return out + "]";
+using nlohmann::ordered_json;
+
+ordered_json json_outcomes(const lang::RealRunReport& r) {
+  ordered_json out = ordered_json::array();
+  out.push_back({{"kind", "ok"}, {"runs", r.totals.runs - r.totals.failed}});
+  for (const lang::RealOutcome& o : r.outcomes) {
+    out.push_back({{"kind", o.kind},
+                   {"message", o.message},
+                   {"where", o.where},
+                   {"thread", o.thread},
+                   {"details", o.details},
+                   {"runs", o.runs},
+                   {"first_run", o.first_run}});
+  }
+  return out;
+}
+
+ordered_json json_simulation(const sim::Report& s) {
+  const sim::Failure* f = s.failures.empty() ? nullptr : &s.failures.front();
+  return {{"strategy", s.strategy},
+          {"executions", s.executions},
+          {"complete", s.complete},
+          {"first_finding", f != nullptr ? ordered_json(f->message) : ordered_json(nullptr)},
+          {"at_execution", f != nullptr ? ordered_json(f->execution) : ordered_json(nullptr)}};
 }
 
 std::string json_report(const RealArgs& args, const lang::Program& p, const lang::RealRunReport& r, const sim::Report* s, const std::string& line) {
   const sim::RealReport& t = r.totals;
-  std::string out = fmt::format("{{\"version\":1,\"file\":{},\"threads\":{},\"pool_workers\":{},\"runs\":{},\"noise\":{},\"seed\":{},\"failed\":{},",
-                                json_string(args.file), p.threads.size(), lang::pool_workers(p).size(), t.runs, args.noise, args.seed, t.failed);
   bool stalled = false;
   for (const lang::RealOutcome& o : r.outcomes) stalled = stalled || o.kind == "stall";
-  out += fmt::format("\"rate\":{:.6f},\"rate_low\":{:.6f},\"rate_high\":{:.6f},\"stalled\":{},\"abandoned\":{},", t.rate(), t.rate_low(), t.rate_high(),
-                     stalled, r.abandoned);
-  if (!args.no_timing) out += fmt::format("\"seconds\":{:.6f},\"ms_per_run\":{:.6f},", t.seconds, t.runs == 0 ? 0.0 : t.seconds * 1000 / static_cast<double>(t.runs));
-  out += fmt::format("\"outcomes\":[{{\"kind\":\"ok\",\"runs\":{}}}", t.runs - t.failed);
-  for (const lang::RealOutcome& o : r.outcomes) {
-    out += fmt::format(",{{\"kind\":{},\"message\":{},\"where\":{},\"thread\":{},\"details\":{},\"runs\":{},\"first_run\":{}}}", json_string(o.kind),
-                       json_string(o.message), json_string(o.where), json_string(o.thread), json_list(o.details), o.runs, o.first_run);
+  ordered_json j{{"version", 1},
+                 {"file", args.file},
+                 {"threads", p.threads.size()},
+                 {"pool_workers", lang::pool_workers(p).size()},
+                 {"runs", t.runs},
+                 {"noise", args.noise},
+                 {"seed", args.seed},
+                 {"failed", t.failed},
+                 {"rate", six_decimals(t.rate())},
+                 {"rate_low", six_decimals(t.rate_low())},
+                 {"rate_high", six_decimals(t.rate_high())},
+                 {"stalled", stalled},
+                 {"abandoned", r.abandoned}};
+  if (!args.no_timing) {
+    j["seconds"] = six_decimals(t.seconds);
+    j["ms_per_run"] = six_decimals(t.runs == 0 ? 0.0 : t.seconds * 1000 / static_cast<double>(t.runs));
   }
-  out += "]";
-  if (s != nullptr) {
-    const sim::Failure* f = s->failures.empty() ? nullptr : &s->failures.front();
-    out += fmt::format(",\"simulation\":{{\"strategy\":{},\"executions\":{},\"complete\":{},\"first_finding\":{},\"at_execution\":{}}}",
-                       json_string(s->strategy), s->executions, s->complete, f != nullptr ? json_string(f->message) : "null",
-                       f != nullptr ? std::to_string(f->execution) : "null");
-  }
-  return out + ",\"summary\":" + json_string(line) + "}\n";
+  j["outcomes"] = json_outcomes(r);
+  if (s != nullptr) j["simulation"] = json_simulation(*s);
+  j["summary"] = line;
+  return json_text(j) + "\n";
 }
 
 std::string text_report(const RealArgs& args, const lang::Program& p, const lang::RealRunReport& r, const std::string& line) {

@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "cli/cli.hpp"
 #include "lang/outcome.hpp"
@@ -11,40 +12,47 @@ namespace cli {
 
 namespace {
 
-std::string json_list(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (const std::string& s : items) out += (out.size() > 1 ? "," : "") + json_string(s);
-  return out + "]";
+using nlohmann::ordered_json;
+
+ordered_json json_step(const sim::History& h, const sim::HistoryStep& s) {
+  ordered_json j{{"step", sim::index(s.step)}, {"task", h.task_name(s.task)}, {"op", std::string(to_string(s.kind))}};
+  if (s.object != sim::no_object) j["object"] = h.object_name(s.object);
+  if (!s.value.empty()) j["value"] = s.value;
+  j["where"] = to_string(s.where);
+  return j;
 }
 
-std::string json_failure(const sim::Failure& f, const std::string& file, const ExploreArgs& args) {
-  std::string out = "{\"kind\":" + json_string(lang::outcome_name(f.kind)) + ",\"name\":" + json_string(std::string(to_string(f.kind))) +
-                    ",\"message\":" + json_string(f.message) + ",\"details\":" + json_list(f.details) +
-                    ",\"where\":" + json_string(to_string(f.where)) + ",\"task\":" + json_string(f.task_name) +
-                    ",\"execution\":" + std::to_string(f.execution) + ",\"token\":" + json_string(f.token) +
-                    ",\"replay\":" + json_string(replay_command_line(file, f.token, args.max_steps, args.limits)) + ",\"output\":" + json_list(printed(f)) +
-                    ",\"steps\":[";
-  const sim::History& h = f.history;
-  for (std::size_t i = 0; i < h.steps.size(); ++i) {
-    const sim::HistoryStep& s = h.steps[i];
-    out += (i > 0 ? "," : "") + std::string("{\"step\":") + std::to_string(sim::index(s.step)) + ",\"task\":" + json_string(h.task_name(s.task)) +
-           ",\"op\":" + json_string(std::string(to_string(s.kind))) +
-           (s.object != sim::no_object ? ",\"object\":" + json_string(h.object_name(s.object)) : std::string()) +
-           (s.value.empty() ? std::string() : ",\"value\":" + json_string(s.value)) + ",\"where\":" + json_string(to_string(s.where)) + "}";
-  }
-  return out + "]}";
+ordered_json json_failure(const sim::Failure& f, const std::string& file, const ExploreArgs& args) {
+  ordered_json steps = ordered_json::array();
+  for (const sim::HistoryStep& s : f.history.steps) steps.push_back(json_step(f.history, s));
+  return {{"kind", lang::outcome_name(f.kind)},
+          {"name", std::string(to_string(f.kind))},
+          {"message", f.message},
+          {"details", f.details},
+          {"where", to_string(f.where)},
+          {"task", f.task_name},
+          {"execution", f.execution},
+          {"token", f.token},
+          {"replay", replay_command_line(file, f.token, args.max_steps, args.limits)},
+          {"output", printed(f)},
+          {"steps", std::move(steps)}};
 }
 
-std::string json_result(const std::string& file, const lang::Program& program, const sim::Report& r, const RunArgs& args) {
-  std::string out = "{\"file\":" + json_string(file) + ",\"expected\":" + json_list(program.expects) +
-                    ",\"outcomes\":" + json_list(lang::outcomes_of(r)) +
-                    ",\"as_expected\":" + (lang::outcomes_of(r) == lang::normalise(program.expects) ? "true" : "false") +
-                    ",\"executions\":" + std::to_string(r.executions) + ",\"strategy\":" + json_string(r.strategy) +
-                    ",\"complete\":" + (r.complete ? "true" : "false") + ",\"interrupted\":" + (r.interrupted ? "true" : "false");
-  if (args.output.timing) out += ",\"seconds\":" + fmt::format("{:.6f}", r.seconds);
-  out += ",\"failures\":[";
-  for (std::size_t i = 0; i < r.failures.size(); ++i) out += (i > 0 ? "," : "") + json_failure(r.failures[i], file, args.explore);
-  return out + "]}";
+ordered_json json_result(const std::string& file, const lang::Program& program, const sim::Report& r, const RunArgs& args) {
+  const std::vector<std::string> found = lang::outcomes_of(r);
+  ordered_json j{{"file", file},
+                 {"expected", program.expects},
+                 {"outcomes", found},
+                 {"as_expected", found == lang::normalise(program.expects)},
+                 {"executions", r.executions},
+                 {"strategy", r.strategy},
+                 {"complete", r.complete},
+                 {"interrupted", r.interrupted}};
+  if (args.output.timing) j["seconds"] = six_decimals(r.seconds);
+  ordered_json failures = ordered_json::array();
+  for (const sim::Failure& f : r.failures) failures.push_back(json_failure(f, file, args.explore));
+  j["failures"] = std::move(failures);
+  return j;
 }
 
 std::string summary(const std::string& file, const lang::Program& program, const sim::Report& r, const OutputArgs& output, bool color) {
@@ -79,12 +87,10 @@ std::string outputs(const lang::OutputTally& tally) {
   return out;
 }
 
-std::string json_outputs(const lang::OutputTally& tally) {
-  std::string out = "[";
-  for (const auto& [text, n] : tally.sorted()) {
-    out += (out.size() > 1 ? "," : "") + std::string("{\"text\":") + json_string(text) + ",\"count\":" + std::to_string(n) + "}";
-  }
-  return out + "]";
+ordered_json json_outputs(const lang::OutputTally& tally) {
+  ordered_json out = ordered_json::array();
+  for (const auto& [text, n] : tally.sorted()) out.push_back({{"text", text}, {"count", n}});
+  return out;
 }
 
 }  // namespace
@@ -93,7 +99,7 @@ int run_command(const RunArgs& args) {
   const bool color = !args.output.json && (args.output.file.empty() ? use_color(args.output.color, 1) : args.output.color == Color::Always);
   const bool color_err = use_color(args.output.color, 2);
   int status = exit_ok;
-  std::string json;
+  ordered_json results = ordered_json::array();
   // Ctrl-C ends the search, not the process: the file being explored reports what it found so
   // far (every failure with its token), the files after it are listed as not run.
   const sim::SigintStop sigint;
@@ -131,9 +137,9 @@ int run_command(const RunArgs& args) {
     const sim::Report& r = explored.report;
     if (!r.ok() && status == exit_ok) status = exit_failure;
     if (args.output.json) {
-      std::string result = json_result(file, *loaded->program, r, args);
-      if (args.outputs) result.insert(result.size() - 1, ",\"outputs\":" + json_outputs(tally));
-      json += (json.empty() ? "" : ",") + result;
+      ordered_json result = json_result(file, *loaded->program, r, args);
+      if (args.outputs) result["outputs"] = json_outputs(tally);
+      results.push_back(std::move(result));
       continue;
     }
     std::string out = summary(file, *loaded->program, r, args.output, color);
@@ -144,7 +150,7 @@ int run_command(const RunArgs& args) {
   }
   const bool interrupted = sim::SigintStop::flag().load();
   if (args.output.json) {
-    emit(fmt::format("{{\"version\":1,\"results\":[{}],\"interrupted\":{},\"not_run\":{}}}\n", json, interrupted, json_list(not_run)));
+    emit(json_text({{"version", 1}, {"results", std::move(results)}, {"interrupted", interrupted}, {"not_run", not_run}}) + "\n");
   } else if (!not_run.empty()) {
     emit(fmt::format("\ninterrupted: {} file{} not run: {}\n", not_run.size(), not_run.size() == 1 ? "" : "s", lang::join(not_run)));
   }

@@ -157,6 +157,30 @@ TEST_CASE("run --json: one result per file, each failure with its token and repl
   CHECK(!contains(r.out, "seconds"));
 }
 
+TEST_CASE("run --json and real --json: a string with bytes that are not UTF-8 still makes JSON that parses") {
+  // String literals may hold any byte; the JSON shows each bad one as U+FFFD.
+  const std::string file = (std::filesystem::temp_directory_path() / ("interleave_cli_bad_utf8_" + std::to_string(::getpid()) + ".scn")).string();
+  std::ofstream(file) << "thread a:\n    print \"bad \xff byte\"\n\nfinally:\n    assert false, \"bad \xfe message\"\n";
+  const Result r = interleave("run '" + file + "' --json --no-timing");
+  CHECK(r.status == 1);
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  const nlohmann::json& failure = j["results"][0]["failures"][0];
+  CHECK(failure["message"] == "bad \xEF\xBF\xBD message");
+  CHECK(failure["output"][0] == "bad \xEF\xBF\xBD byte");
+  const std::string replay = failure["replay"].get<std::string>();
+  REQUIRE(replay.rfind("interleave ", 0) == 0);
+  const Result replayed = interleave(replay.substr(std::string("interleave ").size()));
+  CHECK(replayed.status == 1);
+  CHECK(contains(replayed.out, "AssertionFailed: bad \xfe message"));  // the text output keeps the bytes as written
+
+  const Result real = interleave("real '" + file + "' --runs 3 --no-simulation --no-timing --json");
+  CHECK(real.status == 1);
+  const nlohmann::json k = nlohmann::json::parse(real.out);
+  CHECK(k["outcomes"][1]["message"] == "bad \xEF\xBF\xBD message");
+  CHECK(k["outcomes"][1]["runs"] == 3);
+  std::filesystem::remove(file);
+}
+
 TEST_CASE("run --strategy dpor, and --jobs 2: the checkers watch them; the race is told and replays") {
   for (const char* flags : {"--strategy dpor", "--jobs 2", "--strategy pct --jobs 2"}) {
     CAPTURE(flags);
