@@ -10,8 +10,8 @@
 namespace checker {
 
 // One observer for the whole set: a run pays one virtual call and one switch per event however
-// many checkers are on, and each checker's handlers are direct calls. Use one instance per run (the lock graph
-// spans executions).
+// many checkers are on, then one direct call into a handler that feeds each checker. Use one
+// instance per run (the lock graph spans executions).
 class Checkers final : public sim::Observer {
  public:
   explicit Checkers(Checks checks = {}) : checks_(checks) {}
@@ -39,6 +39,23 @@ class Checkers final : public sim::Observer {
   const LockGraph& lock_graph() const { return locks_; }
 
  private:
+  // One handler per kind of event that some checker uses (on_event dispatches to them).
+  void read(const sim::Event& e);
+  void write(const sim::Event& e);
+  void load(const sim::Event& e);
+  void store(const sim::Event& e);
+  void rmw(const sim::Event& e);
+  void lock(const sim::Event& e);
+  void try_lock(const sim::Event& e);
+  void unlock(const sim::Event& e);
+  void wait(const sim::Event& e);
+  void wake(const sim::Event& e);
+  void notify(const sim::Event& e);
+  void notify_all(const sim::Event& e);
+  void spawn(const sim::Event& e);
+  void join(const sim::Event& e);
+  void toolbox(const sim::Event& e);
+
   Checks checks_;
   RaceDetector races_;
   LockGraph locks_;
