@@ -40,11 +40,23 @@ void RaceDetector::start_task(TaskId t) {
 
 RaceDetector::Object& RaceDetector::new_object(std::uint32_t i) {
   // Object ids are handed out in order: every id below this one was seen (or is reset here).
-  if (i >= objects_.size()) objects_.resize(i + 1);
-  for (std::size_t j = objects_used_; j <= i; ++j) objects_[j] = Object{};
+  if (i >= objects_.size()) [[unlikely]] grow_objects(i + 1);
+  for (std::size_t j = objects_used_; j <= i; ++j) {
+    // Only what says "nothing yet": an access's other fields are read only when its epoch's
+    // clock is not 0, so resetting the whole Object (about a hundred bytes) is wasted work.
+    Object& ob = objects_[j];
+    ob.var.write.at.clock = 0;
+    ob.var.read.at.clock = 0;
+    ob.var.readers = none;
+    ob.clock = none;
+    ob.readers_clock = none;
+    ob.releaser = none;
+  }
   objects_used_ = i + 1;
   return objects_[i];
 }
+
+void RaceDetector::grow_objects(std::size_t n) { objects_.resize(n); }
 
 VectorClock& RaceDetector::new_clock(Object& ob) {
   if (clocks_used_ == clocks_.size()) clocks_.emplace_back();
@@ -89,10 +101,10 @@ void RaceDetector::toolbox(const sim::Event& e) {
   switch (edge) {
     case sim::SyncEdge::Acquire:
     case sim::SyncEdge::AcquireShared:  // a reader sees the writers' releases, not other readers'
-      acquire(t, ti, e.op.object);
+      acquire(t, ti, object(e.op.object));
       break;
     case sim::SyncEdge::AcquireRelease:
-      acquire(t, ti, e.op.object);
+      acquire(t, ti, object(e.op.object));
       [[fallthrough]];
     case sim::SyncEdge::Release:
       // A join, not an assignment: several tasks release into one semaphore, channel or latch.
@@ -118,32 +130,32 @@ VectorClock& RaceDetector::readers_clock_of(ObjectId o) {
   return clocks_[ob.readers_clock];
 }
 
-void RaceDetector::acquire(Task& t, std::uint32_t ti, ObjectId o) {
-  const Object& ob = object(o);
+void RaceDetector::acquire(Task& t, std::uint32_t ti, const Object& ob) {
   // Nothing released into it yet, or this task released last (its clock has only grown since).
   if (ob.clock == none || ob.releaser == ti) return;
   t.clock.join(clocks_[ob.clock]);
 }
 
-void RaceDetector::publish(Task& t, std::uint32_t ti, ObjectId o) {
-  clock_of(o).assign(t.clock);
-  object(o).releaser = ti;
+void RaceDetector::publish(Task& t, std::uint32_t ti, Object& ob) {
+  (ob.clock != none ? clocks_[ob.clock] : new_clock(ob)).assign(t.clock);
+  ob.releaser = ti;
   t.clock.tick(ti);
 }
 
-void RaceDetector::load(const sim::Event& e) { acquire(task(e.task), sim::index(e.task), e.op.object); }
+void RaceDetector::load(const sim::Event& e) { acquire(task(e.task), sim::index(e.task), object(e.op.object)); }
 
 void RaceDetector::store(const sim::Event& e) {
   // A plain store starts a new chain: later loads see this store, not the ones before it.
-  publish(task(e.task), sim::index(e.task), e.op.object);
+  publish(task(e.task), sim::index(e.task), object(e.op.object));
 }
 
 void RaceDetector::rmw(const sim::Event& e) {
   // Reads the chain so far and extends it (a release sequence).
   Task& t = task(e.task);
   const std::uint32_t ti = sim::index(e.task);
-  acquire(t, ti, e.op.object);
-  publish(t, ti, e.op.object);
+  Object& ob = object(e.op.object);
+  acquire(t, ti, ob);
+  publish(t, ti, ob);
 }
 
 void RaceDetector::try_lock(const sim::Event& e) {
@@ -189,14 +201,14 @@ void RaceDetector::lock(const sim::Event& e) {
   const Object& ob = object(e.op.object);
   // An RwLock's writer also sees every reader before it.
   if (ob.readers_clock != none) t.clock.join(clocks_[ob.readers_clock]);
-  acquire(t, sim::index(e.task), e.op.object);
+  acquire(t, sim::index(e.task), ob);
   t.held.push_back(sim::index(e.op.object));
 }
 
 void RaceDetector::unlock(const sim::Event& e) { release(task(e.task), sim::index(e.task), e.op.object); }
 
 void RaceDetector::release(Task& t, std::uint32_t task_index, ObjectId m) {
-  publish(t, task_index, m);
+  publish(t, task_index, object(m));
   if (!t.held.empty() && t.held.back() == sim::index(m)) {
     t.held.pop_back();  // the usual nesting: the last taken is the first released
     return;
@@ -227,33 +239,41 @@ void RaceDetector::record(Access& into, const sim::Event& e, const Task& t) cons
   into.where = e.op.where;
 }
 
+// The common path only: reads still totally ordered, one epoch per variable. The shared-read
+// mode and the switch to it are out of line, so this path saves fewer registers.
 void RaceDetector::read(const sim::Event& e) {
   const std::uint32_t ti = sim::index(e.task);
   Task& t = task(e.task);
   Variable& v = object(e.op.object).var;
-  const Epoch now = t.clock.epoch(ti);
+  if (v.readers != none) [[unlikely]] return read_shared(v, e, t);
   // Same epoch as this task's last read: nothing new to check or record.
-  if (v.readers == none) {
-    if (v.read.at == now) return;
-  } else if (const std::vector<Access>& set = read_sets_[v.readers]; ti < set.size() && set[ti].at == now) {
-    return;
-  }
-  if (unordered(v.write, ti, t)) race(v.write, e, t);
-  if (v.readers != none) {
-    std::vector<Access>& set = read_sets_[v.readers];
-    if (ti >= set.size()) set.resize(ti + 1);
-    record(set[ti], e, t);
-  } else if (v.read.at.clock == 0 || v.read.at.task == ti || t.clock.covers(v.read.at)) {
-    record(v.read, e, t);  // reads still totally ordered: one epoch is enough
+  if (v.read.at == t.clock.epoch(ti)) return;
+  if (unordered(v.write, ti, t)) [[unlikely]] race(v.write, e, t);
+  if (v.read.at.clock == 0 || v.read.at.task == ti || t.clock.covers(v.read.at)) [[likely]] {
+    record(v.read, e, t);  // one epoch is enough
   } else {
-    // Two concurrent reads: from now on keep one read per task until the next write.
-    if (read_sets_used_ == read_sets_.size()) read_sets_.emplace_back();
-    std::vector<Access>& set = read_sets_[read_sets_used_];
-    set.assign(std::max(ti, v.read.at.task) + 1, Access{});
-    set[v.read.at.task] = v.read;
-    record(set[ti], e, t);
-    v.readers = static_cast<std::uint32_t>(read_sets_used_++);
+    first_shared_read(v, e, t);
   }
+}
+
+void RaceDetector::read_shared(Variable& v, const sim::Event& e, const Task& t) {
+  const std::uint32_t ti = sim::index(e.task);
+  std::vector<Access>& set = read_sets_[v.readers];
+  if (ti < set.size() && set[ti].at == t.clock.epoch(ti)) return;  // read already in this epoch
+  if (unordered(v.write, ti, t)) race(v.write, e, t);
+  if (ti >= set.size()) set.resize(ti + 1);
+  record(set[ti], e, t);
+}
+
+void RaceDetector::first_shared_read(Variable& v, const sim::Event& e, const Task& t) {
+  // Two concurrent reads: from now on keep one read per task until the next write.
+  const std::uint32_t ti = sim::index(e.task);
+  if (read_sets_used_ == read_sets_.size()) read_sets_.emplace_back();
+  std::vector<Access>& set = read_sets_[read_sets_used_];
+  set.assign(std::max(ti, v.read.at.task) + 1, Access{});
+  set[v.read.at.task] = v.read;
+  record(set[ti], e, t);
+  v.readers = static_cast<std::uint32_t>(read_sets_used_++);
 }
 
 void RaceDetector::write(const sim::Event& e) {
@@ -262,17 +282,22 @@ void RaceDetector::write(const sim::Event& e) {
   Variable& v = object(e.op.object).var;
   // Same epoch as this task's last write: any access in between raced with that write already.
   if (v.write.at == t.clock.epoch(ti)) return;
-  if (unordered(v.write, ti, t)) race(v.write, e, t);
-  if (v.readers == none) {
-    if (unordered(v.read, ti, t)) race(v.read, e, t);
+  if (unordered(v.write, ti, t)) [[unlikely]] race(v.write, e, t);
+  if (v.readers == none) [[likely]] {
+    if (unordered(v.read, ti, t)) [[unlikely]] race(v.read, e, t);
   } else {
-    for (const Access& r : read_sets_[v.readers]) {
-      if (unordered(r, ti, t)) race(r, e, t);
-    }
-    v.readers = none;
-    v.read = Access{};
+    write_after_shared(v, e, t);
   }
   record(v.write, e, t);
+}
+
+void RaceDetector::write_after_shared(Variable& v, const sim::Event& e, const Task& t) {
+  const std::uint32_t ti = sim::index(e.task);
+  for (const Access& r : read_sets_[v.readers]) {
+    if (unordered(r, ti, t)) race(r, e, t);
+  }
+  v.readers = none;
+  v.read = Access{};
 }
 
 void RaceDetector::race(const Access& earlier, const sim::Event& e, const Task& t) {

@@ -85,6 +85,7 @@ class RaceDetector final : public sim::Observer {
     return i < objects_used_ ? objects_[i] : new_object(i);
   }
   [[gnu::noinline]] Object& new_object(std::uint32_t i);
+  [[gnu::noinline]] void grow_objects(std::size_t n);  // rare: keeps new_object's frame small
   VectorClock& clock_of(sim::ObjectId o) {
     Object& ob = object(o);
     return ob.clock != none ? clocks_[ob.clock] : new_clock(ob);
@@ -116,10 +117,14 @@ class RaceDetector final : public sim::Observer {
   void join(const sim::Event& e);
   void toolbox(const sim::Event& e);
   [[gnu::noinline]] void race(const Access& earlier, const sim::Event& e, const Task& t);  // the rare path
+  // The rare paths of read and write, once two reads of a variable were concurrent.
+  [[gnu::noinline]] void read_shared(Variable& v, const sim::Event& e, const Task& t);
+  [[gnu::noinline]] void first_shared_read(Variable& v, const sim::Event& e, const Task& t);
+  [[gnu::noinline]] void write_after_shared(Variable& v, const sim::Event& e, const Task& t);
   void release(Task& t, std::uint32_t task_index, sim::ObjectId m);
   // Synchronising with an object's clock: take it in, or make it a copy of the task's.
-  void acquire(Task& t, std::uint32_t ti, sim::ObjectId o);
-  void publish(Task& t, std::uint32_t ti, sim::ObjectId o);
+  void acquire(Task& t, std::uint32_t ti, const Object& ob);
+  void publish(Task& t, std::uint32_t ti, Object& ob);
 
   sim::Failure describe(const sim::Execution& exec, const Race& race) const;
   bool known(const sim::Location& a, const sim::Location& b) const;

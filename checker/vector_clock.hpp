@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -54,7 +55,13 @@ class VectorClock {
     data_[task] = value;
     size_ = std::max(size_, task + 1);
   }
-  void tick(std::uint32_t task) { set(task, get(task) + 1); }
+  void tick(std::uint32_t task) {
+    if (task < size_) {
+      ++data_[task];  // the usual case: a task's clock has its own entry from its start
+    } else {
+      set(task, 1);
+    }
+  }
   Epoch epoch(std::uint32_t task) const { return Epoch{task, get(task)}; }
   // The operation at `e` happens before (or is) the point this clock describes.
   bool covers(Epoch e) const { return e.clock <= get(e.task); }
@@ -71,7 +78,8 @@ class VectorClock {
   }
   void assign(const VectorClock& other) {
     if (small() && other.small()) {
-      for (std::uint32_t i = 0; i < inline_size; ++i) inline_[i] = other.inline_[i];
+      // A fixed-size copy the compiler expands in place (as a loop it became a call to memcpy).
+      std::memcpy(inline_, other.inline_, sizeof inline_);
     } else {
       if (other.size_ > capacity_) reserve(other.size_);
       for (std::uint32_t i = 0; i < other.size_; ++i) data_[i] = other.data_[i];
