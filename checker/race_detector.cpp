@@ -239,21 +239,34 @@ void RaceDetector::record(Access& into, const sim::Event& e, const Task& t) cons
   into.where = e.op.where;
 }
 
-// The common path only: reads still totally ordered, one epoch per variable. The shared-read
-// mode and the switch to it are out of line, so this path saves fewer registers.
+// read and write keep only the common path inline: every rare case (an object's first access,
+// shared-read mode, a race, concurrent reads) is a tail call, so nothing stays live across a
+// call and the common path saves no registers.
 void RaceDetector::read(const sim::Event& e) {
   const std::uint32_t ti = sim::index(e.task);
+  const std::uint32_t oi = sim::index(e.op.object);
+  if (oi >= objects_used_) [[unlikely]] return first_access(e);
   Task& t = task(e.task);
-  Variable& v = object(e.op.object).var;
+  Variable& v = objects_[oi].var;
   if (v.readers != none) [[unlikely]] return read_shared(v, e, t);
   // Same epoch as this task's last read: nothing new to check or record.
   if (v.read.at == t.clock.epoch(ti)) return;
-  if (unordered(v.write, ti, t)) [[unlikely]] race(v.write, e, t);
-  if (v.read.at.clock == 0 || v.read.at.task == ti || t.clock.covers(v.read.at)) [[likely]] {
-    record(v.read, e, t);  // one epoch is enough
-  } else {
-    first_shared_read(v, e, t);
-  }
+  // Reads still totally ordered: one epoch is enough.
+  if (!unordered(v.write, ti, t) && !unordered(v.read, ti, t)) [[likely]] return record(v.read, e, t);
+  read_slow(v, e, t);
+}
+
+void RaceDetector::read_slow(Variable& v, const sim::Event& e, const Task& t) {
+  const std::uint32_t ti = sim::index(e.task);
+  if (unordered(v.write, ti, t)) race(v.write, e, t);
+  if (!unordered(v.read, ti, t)) return record(v.read, e, t);
+  // Two concurrent reads: from now on keep one read per task until the next write.
+  if (read_sets_used_ == read_sets_.size()) read_sets_.emplace_back();
+  std::vector<Access>& set = read_sets_[read_sets_used_];
+  set.assign(std::max(ti, v.read.at.task) + 1, Access{});
+  set[v.read.at.task] = v.read;
+  record(set[ti], e, t);
+  v.readers = static_cast<std::uint32_t>(read_sets_used_++);
 }
 
 void RaceDetector::read_shared(Variable& v, const sim::Event& e, const Task& t) {
@@ -265,39 +278,39 @@ void RaceDetector::read_shared(Variable& v, const sim::Event& e, const Task& t) 
   record(set[ti], e, t);
 }
 
-void RaceDetector::first_shared_read(Variable& v, const sim::Event& e, const Task& t) {
-  // Two concurrent reads: from now on keep one read per task until the next write.
-  const std::uint32_t ti = sim::index(e.task);
-  if (read_sets_used_ == read_sets_.size()) read_sets_.emplace_back();
-  std::vector<Access>& set = read_sets_[read_sets_used_];
-  set.assign(std::max(ti, v.read.at.task) + 1, Access{});
-  set[v.read.at.task] = v.read;
-  record(set[ti], e, t);
-  v.readers = static_cast<std::uint32_t>(read_sets_used_++);
-}
-
 void RaceDetector::write(const sim::Event& e) {
   const std::uint32_t ti = sim::index(e.task);
+  const std::uint32_t oi = sim::index(e.op.object);
+  if (oi >= objects_used_) [[unlikely]] return first_access(e);
   Task& t = task(e.task);
-  Variable& v = object(e.op.object).var;
+  Variable& v = objects_[oi].var;
   // Same epoch as this task's last write: any access in between raced with that write already.
   if (v.write.at == t.clock.epoch(ti)) return;
-  if (unordered(v.write, ti, t)) [[unlikely]] race(v.write, e, t);
-  if (v.readers == none) [[likely]] {
-    if (unordered(v.read, ti, t)) [[unlikely]] race(v.read, e, t);
+  if (v.readers == none && !unordered(v.write, ti, t) && !unordered(v.read, ti, t)) [[likely]] {
+    return record(v.write, e, t);
+  }
+  write_slow(v, e, t);
+}
+
+void RaceDetector::write_slow(Variable& v, const sim::Event& e, const Task& t) {
+  const std::uint32_t ti = sim::index(e.task);
+  if (unordered(v.write, ti, t)) race(v.write, e, t);
+  if (v.readers == none) {
+    if (unordered(v.read, ti, t)) race(v.read, e, t);
   } else {
-    write_after_shared(v, e, t);
+    for (const Access& r : read_sets_[v.readers]) {
+      if (unordered(r, ti, t)) race(r, e, t);
+    }
+    v.readers = none;
+    v.read = Access{};
   }
   record(v.write, e, t);
 }
 
-void RaceDetector::write_after_shared(Variable& v, const sim::Event& e, const Task& t) {
-  const std::uint32_t ti = sim::index(e.task);
-  for (const Access& r : read_sets_[v.readers]) {
-    if (unordered(r, ti, t)) race(r, e, t);
-  }
-  v.readers = none;
-  v.read = Access{};
+void RaceDetector::first_access(const sim::Event& e) {
+  new_object(sim::index(e.op.object));
+  if (e.op.kind == OpKind::Read) return read(e);
+  write(e);
 }
 
 void RaceDetector::race(const Access& earlier, const sim::Event& e, const Task& t) {

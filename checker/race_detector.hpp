@@ -117,10 +117,11 @@ class RaceDetector final : public sim::Observer {
   void join(const sim::Event& e);
   void toolbox(const sim::Event& e);
   [[gnu::noinline]] void race(const Access& earlier, const sim::Event& e, const Task& t);  // the rare path
-  // The rare paths of read and write, once two reads of a variable were concurrent.
+  // The rare paths of read and write (see read()).
+  [[gnu::noinline]] void read_slow(Variable& v, const sim::Event& e, const Task& t);
   [[gnu::noinline]] void read_shared(Variable& v, const sim::Event& e, const Task& t);
-  [[gnu::noinline]] void first_shared_read(Variable& v, const sim::Event& e, const Task& t);
-  [[gnu::noinline]] void write_after_shared(Variable& v, const sim::Event& e, const Task& t);
+  [[gnu::noinline]] void write_slow(Variable& v, const sim::Event& e, const Task& t);
+  [[gnu::noinline]] void first_access(const sim::Event& e);
   void release(Task& t, std::uint32_t task_index, sim::ObjectId m);
   // Synchronising with an object's clock: take it in, or make it a copy of the task's.
   void acquire(Task& t, std::uint32_t ti, const Object& ob);
