@@ -40,7 +40,8 @@ void LockGraph::on_event(const sim::Execution&, const sim::Event& e) {
 
 void LockGraph::lock(const sim::Event& e) {
   Task& t = task(e.task);
-  if (!t.held.empty()) nested(e);  // the rare case, out of line: an edge per lock held
+  // The rare case, out of line and a tail call (nothing stays live across it): an edge per lock held.
+  if (!t.held.empty()) [[unlikely]] return nested(e);
   t.held.push_back(Held{sim::index(e.op.object), e.op.where});
 }
 
@@ -79,6 +80,7 @@ void LockGraph::nested(const sim::Event& e) {
     });
     if (!seen) local_.push_back(std::move(edge));
   }
+  t.held.push_back(Held{m, e.op.where});
 }
 
 void LockGraph::release(Task& t, std::uint32_t object) {

@@ -129,7 +129,7 @@ class LockGraph final : public sim::Observer {
   void wait(const sim::Event& e);
   void spawn(const sim::Event& e);
   void join(const sim::Event& e);
-  [[gnu::noinline]] void nested(const sim::Event& e);
+  [[gnu::noinline]] void nested(const sim::Event& e);  // lock() while holding others: edges, then the push
   void release(Task& t, std::uint32_t object);
 
   // Translating one execution's ids into the run's nodes and threads.

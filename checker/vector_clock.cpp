@@ -1,4 +1,4 @@
-// VectorClock: text form for tests and debugging.
+// VectorClock: the rare paths (clocks past the inline size) and the text form for tests.
 #include "checker/vector_clock.hpp"
 
 namespace checker {
@@ -15,6 +15,20 @@ void VectorClock::reserve(std::uint32_t n) {
   }
   data_ = data;
   capacity_ = capacity;
+}
+
+void VectorClock::join_large(const VectorClock& other) {
+  // Past its size the other clock is 0: nothing to take from there.
+  if (other.size_ > capacity_) reserve(other.size_);
+  for (std::uint32_t i = 0; i < other.size_; ++i) data_[i] = std::max(data_[i], other.data_[i]);
+  size_ = std::max(size_, other.size_);
+}
+
+void VectorClock::assign_large(const VectorClock& other) {
+  if (other.size_ > capacity_) reserve(other.size_);
+  for (std::uint32_t i = 0; i < other.size_; ++i) data_[i] = other.data_[i];
+  for (std::uint32_t i = other.size_; i < size_; ++i) data_[i] = 0;  // keep the invariant
+  size_ = other.size_;
 }
 
 void VectorClock::release() {

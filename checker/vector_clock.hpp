@@ -67,24 +67,14 @@ class VectorClock {
   bool covers(Epoch e) const { return e.clock <= get(e.task); }
   // Pointwise maximum: everything `other` has seen, this has seen too.
   void join(const VectorClock& other) {
-    if (small() && other.small()) {
-      for (std::uint32_t i = 0; i < inline_size; ++i) inline_[i] = std::max(inline_[i], other.inline_[i]);
-    } else {
-      // Past its size the other clock is 0: nothing to take from there.
-      if (other.size_ > capacity_) reserve(other.size_);
-      for (std::uint32_t i = 0; i < other.size_; ++i) data_[i] = std::max(data_[i], other.data_[i]);
-    }
+    if (!small() || !other.small()) [[unlikely]] return join_large(other);
+    for (std::uint32_t i = 0; i < inline_size; ++i) inline_[i] = std::max(inline_[i], other.inline_[i]);
     size_ = std::max(size_, other.size_);
   }
   void assign(const VectorClock& other) {
-    if (small() && other.small()) {
-      // A fixed-size copy the compiler expands in place (as a loop it became a call to memcpy).
-      std::memcpy(inline_, other.inline_, sizeof inline_);
-    } else {
-      if (other.size_ > capacity_) reserve(other.size_);
-      for (std::uint32_t i = 0; i < other.size_; ++i) data_[i] = other.data_[i];
-      for (std::uint32_t i = other.size_; i < size_; ++i) data_[i] = 0;  // keep the invariant
-    }
+    if (!small() || !other.small()) [[unlikely]] return assign_large(other);
+    // A fixed-size copy the compiler expands in place (as a loop it became a call to memcpy).
+    std::memcpy(inline_, other.inline_, sizeof inline_);
     size_ = other.size_;
   }
   void clear() {  // keeps the capacity
@@ -109,7 +99,11 @@ class VectorClock {
 
  private:
   bool small() const { return capacity_ == inline_size; }  // heap capacities are larger
-  void reserve(std::uint32_t n);
+  // Out of line (and not inlined by LTO), so the handlers that join and assign clocks keep a
+  // small frame: most clocks stay inline.
+  [[gnu::noinline]] void reserve(std::uint32_t n);
+  [[gnu::noinline]] void join_large(const VectorClock& other);
+  [[gnu::noinline]] void assign_large(const VectorClock& other);
   void release();
   void take(VectorClock& other);
 
