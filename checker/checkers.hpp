@@ -39,22 +39,9 @@ class Checkers final : public sim::Observer {
   const LockGraph& lock_graph() const { return locks_; }
 
  private:
-  // One handler per kind of event that some checker uses (on_event dispatches to them).
-  void read(const sim::Event& e);
-  void write(const sim::Event& e);
-  void load(const sim::Event& e);
-  void store(const sim::Event& e);
-  void rmw(const sim::Event& e);
-  void lock(const sim::Event& e);
-  void try_lock(const sim::Event& e);
-  void unlock(const sim::Event& e);
-  void wait(const sim::Event& e);
-  void wake(const sim::Event& e);
-  void notify(const sim::Event& e);
-  void notify_all(const sim::Event& e);
-  void spawn(const sim::Event& e);
-  void join(const sim::Event& e);
-  void toolbox(const sim::Event& e);
+  // Feeds one event to the checkers that are on (`locks`: null when the lock graph ignores it).
+  template <void (RaceDetector::*races)(const sim::Event&), void (LockGraph::*locks)(const sim::Event&) = nullptr>
+  void handle(const sim::Event& e);
 
   Checks checks_;
   RaceDetector races_;
