@@ -5,6 +5,12 @@ namespace checker {
 
 using sim::OpKind;
 
+// Flattened: both resets in one frame (every execution pays this, however short).
+[[gnu::flatten]] void Checkers::on_begin(const sim::Execution& exec) {
+  if (checks_.races) races_.on_begin(exec);
+  if (checks_.lock_order) locks_.on_begin(exec);
+}
+
 // One instance per kind, flattened (the checkers' handlers inlined into it, one frame) and kept
 // out of on_event (noinline), so on_event itself needs no frame.
 template <void (RaceDetector::*races)(const sim::Event&), void (LockGraph::*locks)(const sim::Event&)>

@@ -16,10 +16,7 @@ class Checkers final : public sim::Observer {
  public:
   explicit Checkers(Checks checks = {}) : checks_(checks) {}
 
-  void on_begin(const sim::Execution& exec) override {
-    if (checks_.races) races_.on_begin(exec);
-    if (checks_.lock_order) locks_.on_begin(exec);
-  }
+  void on_begin(const sim::Execution& exec) override;
   void on_event(const sim::Execution& exec, const sim::Event& e) override;
   void on_end(const sim::Execution& exec, const sim::Failure* failure) override {
     if (checks_.races) races_.on_end(exec, failure);
