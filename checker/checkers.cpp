@@ -45,7 +45,7 @@ void Checkers::on_event(const sim::Execution&, const sim::Event& e) {
     case OpKind::Yield:
     case OpKind::Sleep:
     case OpKind::Finish:
-    case OpKind::Print: return;  // order nothing; listed so the common ones skip the toolbox table
+    case OpKind::Print: return;  // order nothing (ignored_kinds() says so); listed so they skip the toolbox table
     default: return handle<&R::toolbox>(e);
   }
 }

@@ -70,6 +70,8 @@ std::optional<Failure> Execution::run(const std::function<void()>& body, Strateg
   current_ = this;
   strategy_ = &strategy;
   observers_ = observers;
+  ignored_ = ~std::uint64_t{0};
+  for (Observer* o : observers) ignored_ &= o->ignored_kinds();
   root_ = &body;
   more_ = more;
   begin();
@@ -289,10 +291,20 @@ std::uint32_t Execution::choose_value(std::uint32_t bound) {
 }
 
 void Execution::publish_step(OpKind kind, ObjectId object, Location where, ValueRef value, TaskId peer, bool flag) {
+  if (drop_ignored(kind)) return;
   publish(Event{StepIndex{0}, current_task_, {object, kind, where}, value, peer, flag});
 }
 
+// An event no observer uses keeps its number (steps are numbered alike either way) and goes no further.
+bool Execution::drop_ignored(OpKind kind) {
+  if (((ignored_ >> static_cast<unsigned>(kind)) & 1) == 0) return false;
+  ++events_;
+  preempting_ = false;
+  return true;
+}
+
 void Execution::publish(Event event) {
+  if (drop_ignored(event.op.kind)) return;
   event.step = StepIndex{++events_};
   event.preempted = preempting_;
   preempting_ = false;

@@ -291,6 +291,7 @@ class Execution {
   TaskId choose_among(std::uint32_t n);
   [[gnu::noinline]] void publish_step(OpKind kind, ObjectId object, Location where, ValueRef value, TaskId peer,
                                       bool flag);
+  bool drop_ignored(OpKind kind);
   bool advance_clock();
   void note_timing(TaskId chosen);
   void abort_point(OpKind kind);
@@ -362,6 +363,7 @@ class Execution {
   bool concluded_ = false;
   Strategy* strategy_ = nullptr;
   std::span<Observer* const> observers_;
+  std::uint64_t ignored_ = 0;  // the kinds of event no observer of this run uses (Observer::ignored_kinds)
   Schedule schedule_;
   std::vector<Op> pending_;  // the operation each task announced last
   Fiber* return_to_ = nullptr;  // where a task unwound by stop_above() goes when it ends

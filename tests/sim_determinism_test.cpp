@@ -3,7 +3,9 @@
 
 #include <cstdint>
 #include <set>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bench/bank.hpp"
@@ -170,4 +172,45 @@ TEST_CASE("executions do not leak state: a global mutex left locked starts unloc
         t.join();
       },
       {.iterations = 2000, .seed = 1});
+}
+
+namespace {
+// Keeps (step number, kind) of each event it is given, and says which kinds it ignores.
+class Steps final : public sim::Observer {
+ public:
+  explicit Steps(std::uint64_t ignored = 0) : ignored_(ignored) {}
+  std::uint64_t ignored_kinds() const override { return ignored_; }
+  void on_event(const sim::Execution&, const sim::Event& e) override { seen.emplace_back(sim::index(e.step), e.op.kind); }
+  std::vector<std::pair<std::uint32_t, sim::OpKind>> seen;
+
+ private:
+  std::uint64_t ignored_;
+};
+
+std::vector<std::pair<std::uint32_t, sim::OpKind>> without(std::vector<std::pair<std::uint32_t, sim::OpKind>> v, sim::OpKind kind) {
+  std::erase_if(v, [&](const auto& s) { return s.second == kind; });
+  return v;
+}
+}  // namespace
+
+TEST_CASE("an event kind every observer ignores is not delivered, and the other events keep their numbers") {
+  const std::uint64_t finish = std::uint64_t{1} << static_cast<unsigned>(sim::OpKind::Finish);
+  auto run = [](std::span<sim::Observer* const> observers) {
+    sim::Runner runner({.iterations = 20, .on_failure = sim::OnFailure::Continue});
+    sim::RandomStrategy strategy(5);
+    runner.run(bench::bank_locked_2t, strategy, observers);
+  };
+  Steps all, some(finish);
+  sim::Observer* one[] = {&all};
+  sim::Observer* other[] = {&some};
+  run(one);
+  run(other);
+  REQUIRE(all.seen.size() > without(all.seen, sim::OpKind::Finish).size());  // finishes were there to skip
+  CHECK(some.seen == without(all.seen, sim::OpKind::Finish));
+  // With an observer that wants them in the same run, both get every event.
+  Steps both_all, both_some(finish);
+  sim::Observer* both[] = {&both_all, &both_some};
+  run(both);
+  CHECK(both_all.seen == all.seen);
+  CHECK(both_some.seen == all.seen);
 }
