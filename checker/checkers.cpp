@@ -1,6 +1,8 @@
 // Checkers: one switch over the event kind, feeding every checker that is on.
 #include "checker/checkers.hpp"
 
+#include <type_traits>
+
 namespace checker {
 
 using sim::OpKind;
@@ -13,10 +15,10 @@ using sim::OpKind;
 
 // One instance per kind, flattened (the checkers' handlers inlined into it, one frame) and kept
 // out of on_event (noinline), so on_event itself needs no frame.
-template <void (RaceDetector::*races)(const sim::Event&), void (LockGraph::*locks)(const sim::Event&)>
+template <void (RaceDetector::*races)(const sim::Event&), auto locks>
 [[gnu::flatten, gnu::noinline]] void Checkers::handle(const sim::Event& e) {
   if (checks_.races) (races_.*races)(e);
-  if constexpr (locks != nullptr) {
+  if constexpr (!std::is_null_pointer_v<decltype(locks)>) {
     if (checks_.lock_order) (locks_.*locks)(e);
   }
 }
