@@ -1,6 +1,7 @@
 // Checkers: the checking observers a run has by default (races, lock order), behind one dispatch.
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "checker/checks.hpp"
@@ -18,16 +19,9 @@ class Checkers final : public sim::Observer {
 
   void on_begin(const sim::Execution& exec) override;
   void on_event(const sim::Execution& exec, const sim::Event& e) override;
-  // What on_event returns at once for: an observed run then skips building those events (a
-  // task's finish, say) when no other observer wants them.
-  std::uint64_t ignored_kinds() const override {
-    using sim::OpKind;
-    std::uint64_t bits = 0;
-    for (OpKind k : {OpKind::Start, OpKind::Yield, OpKind::Sleep, OpKind::Finish, OpKind::Print}) {
-      bits |= std::uint64_t{1} << static_cast<unsigned>(k);
-    }
-    return bits;
-  }
+  // The kinds that order nothing, which on_event drops: an observed run then skips building
+  // those events (a task's finish, say) when no other observer wants them.
+  std::uint64_t ignored_kinds() const override { return unused_kinds; }
   void on_end(const sim::Execution& exec, const sim::Failure* failure) override {
     if (checks_.races) races_.on_end(exec, failure);
     if (checks_.lock_order) locks_.on_end(exec, failure);
@@ -46,6 +40,15 @@ class Checkers final : public sim::Observer {
   const LockGraph& lock_graph() const { return locks_; }
 
  private:
+  static constexpr std::uint64_t unused_kinds = [] {
+    using sim::OpKind;
+    std::uint64_t bits = 0;
+    for (OpKind k : {OpKind::Start, OpKind::Yield, OpKind::Sleep, OpKind::Finish, OpKind::Print}) {
+      bits |= std::uint64_t{1} << static_cast<unsigned>(k);
+    }
+    return bits;
+  }();
+
   // Feeds one event to the checkers that are on (`locks`: null when the lock graph ignores it).
   // (`auto`, tested by type: g++ 12 under -fsanitize=undefined does not take a member
   // pointer's comparison with null as a constant expression.)

@@ -137,7 +137,7 @@ void RaceDetector::acquire(Task& t, std::uint32_t ti, const Object& ob) {
 }
 
 void RaceDetector::publish(Task& t, std::uint32_t ti, Object& ob) {
-  (ob.clock != none ? clocks_[ob.clock] : new_clock(ob)).assign(t.clock);
+  clock_of(ob).assign(t.clock);
   ob.releaser = ti;
   t.clock.tick(ti);
 }

@@ -86,10 +86,8 @@ class RaceDetector final : public sim::Observer {
   }
   [[gnu::noinline]] Object& new_object(std::uint32_t i);
   [[gnu::noinline]] void grow_objects(std::size_t n);  // rare: keeps new_object's frame small
-  VectorClock& clock_of(sim::ObjectId o) {
-    Object& ob = object(o);
-    return ob.clock != none ? clocks_[ob.clock] : new_clock(ob);
-  }
+  VectorClock& clock_of(sim::ObjectId o) { return clock_of(object(o)); }
+  VectorClock& clock_of(Object& ob) { return ob.clock != none ? clocks_[ob.clock] : new_clock(ob); }
   [[gnu::noinline]] VectorClock& new_clock(Object& ob);
   VectorClock& readers_clock_of(sim::ObjectId o);
   void start_task(sim::TaskId t);

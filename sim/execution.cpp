@@ -291,8 +291,9 @@ std::uint32_t Execution::choose_value(std::uint32_t bound) {
 }
 
 void Execution::publish_step(OpKind kind, ObjectId object, Location where, ValueRef value, TaskId peer, bool flag) {
-  if (drop_ignored(kind)) return;
-  publish(Event{StepIndex{0}, current_task_, {object, kind, where}, value, peer, flag});
+  if (drop_ignored(kind)) return;  // before the event is built
+  Event event{StepIndex{0}, current_task_, {object, kind, where}, value, peer, flag};
+  deliver(event);
 }
 
 // An event no observer uses keeps its number (steps are numbered alike either way) and goes no further.
@@ -304,7 +305,10 @@ bool Execution::drop_ignored(OpKind kind) {
 }
 
 void Execution::publish(Event event) {
-  if (drop_ignored(event.op.kind)) return;
+  if (!drop_ignored(event.op.kind)) deliver(event);
+}
+
+void Execution::deliver(Event& event) {
   event.step = StepIndex{++events_};
   event.preempted = preempting_;
   preempting_ = false;

@@ -292,6 +292,7 @@ class Execution {
   [[gnu::noinline]] void publish_step(OpKind kind, ObjectId object, Location where, ValueRef value, TaskId peer,
                                       bool flag);
   bool drop_ignored(OpKind kind);
+  void deliver(Event& event);  // numbers the event and hands it to every observer
   bool advance_clock();
   void note_timing(TaskId chosen);
   void abort_point(OpKind kind);
