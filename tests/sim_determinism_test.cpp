@@ -214,3 +214,36 @@ TEST_CASE("an event kind every observer ignores is not delivered, and the other 
   CHECK(both_all.seen == all.seen);
   CHECK(both_some.seen == all.seen);
 }
+
+namespace {
+// Keeps the name of task 1 at the end of each execution.
+class SecondTaskName final : public sim::Observer {
+ public:
+  void on_end(const sim::Execution& e, const sim::Failure*) override { seen.push_back(e.task_name(sim::TaskId{1})); }
+  std::vector<std::string> seen;
+};
+}  // namespace
+
+TEST_CASE("a reused task slot takes each execution's own thread name") {
+  // Slots keep their names between executions and copy a name only when it changed: names of
+  // the same length that differ in the first, a middle or the last byte, short and long.
+  static const std::vector<std::string> names = {
+      "ab", "ac", "bc", "alice", "alicf", "blice", "bob12345", "bob12346", "cob12345", "worker-number-16",
+      "worker-number-17", "worker-mumber-16", "", "thread1", "", "a-name-of-twenty-one!", "a-name-of-twenty-one?"};
+  static std::size_t next = 0;
+  next = 0;
+  auto body = [] {
+    sim::Thread t([] {}, names[next++ % names.size()]);
+    t.join();
+  };
+  sim::Runner runner({.iterations = 2 * names.size()});
+  sim::RandomStrategy strategy(1);
+  SecondTaskName last;
+  sim::Observer* observers[] = {&last};
+  runner.run(body, strategy, observers);
+  REQUIRE(last.seen.size() == 2 * names.size());
+  for (std::size_t i = 0; i < last.seen.size(); ++i) {
+    const std::string& given = names[i % names.size()];
+    CHECK(last.seen[i] == (given.empty() ? "thread1" : given));
+  }
+}
