@@ -12,9 +12,9 @@
 
 #include "bench/bank.hpp"
 #include "checker/checkers.hpp"
-#include "sim/fiber.hpp"
-#include "sim/random_strategy.hpp"
-#include "sim/runner.hpp"
+#include "sim/core/fiber.hpp"
+#include "sim/explore/random_strategy.hpp"
+#include "sim/core/runner.hpp"
 #include "sim/sim.hpp"
 
 namespace {

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "lang/scenario.hpp"
-#include "sim/random_strategy.hpp"
-#include "sim/runner.hpp"
+#include "sim/explore/random_strategy.hpp"
+#include "sim/core/runner.hpp"
 #include "sim/sim.hpp"
 
 #ifndef INTERLEAVE_SOURCE_DIR

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "sim/execution.hpp"
+#include "sim/core/execution.hpp"
 
 namespace checker {
 

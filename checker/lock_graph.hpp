@@ -21,8 +21,8 @@
 #include <vector>
 
 #include "checker/vector_clock.hpp"
-#include "sim/failure.hpp"
-#include "sim/observer.hpp"
+#include "sim/core/failure.hpp"
+#include "sim/core/observer.hpp"
 
 namespace checker {
 

@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "checker/lock_graph.hpp"
-#include "sim/execution.hpp"
+#include "sim/core/execution.hpp"
 
 namespace checker {
 

@@ -9,10 +9,10 @@
 
 #include "checker/race_detector.hpp"
 #include "checker/story.hpp"
-#include "sim/history.hpp"
-#include "sim/observer.hpp"
-#include "sim/replay_strategy.hpp"
-#include "sim/strategy.hpp"
+#include "sim/core/history.hpp"
+#include "sim/core/observer.hpp"
+#include "sim/explore/replay_strategy.hpp"
+#include "sim/core/strategy.hpp"
 
 namespace checker {
 

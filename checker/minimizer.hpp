@@ -16,8 +16,8 @@
 #include <memory>
 #include <vector>
 
-#include "sim/execution.hpp"
-#include "sim/failure.hpp"
+#include "sim/core/execution.hpp"
+#include "sim/core/failure.hpp"
 
 namespace checker {
 

@@ -3,8 +3,8 @@
 
 #include <fmt/format.h>
 
-#include "sim/execution.hpp"
-#include "sim/sync_edges.hpp"
+#include "sim/core/execution.hpp"
+#include "sim/sync/sync_edges.hpp"
 
 namespace checker {
 
@@ -93,7 +93,7 @@ void RaceDetector::on_event(const sim::Execution&, const sim::Event& e) {
 
 void RaceDetector::toolbox(const sim::Event& e) {
   // The rest of the toolbox (semaphores, latches, barriers, channels, futures, an RwLock's
-  // shared side) says itself how it orders memory: sim/sync_edges.hpp.
+  // shared side) says itself how it orders memory: sim/sync/sync_edges.hpp.
   const sim::SyncEdge edge = sim::sync_edge(e);
   if (edge == sim::SyncEdge::None) return;
   Task& t = task(e.task);

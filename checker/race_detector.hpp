@@ -5,7 +5,7 @@
 // spawn (parent → child), join (child → joiner), mutex unlock → the next lock of that mutex,
 // notify → the wake-up it causes, sequentially consistent atomics (a store or read-modify-write
 // → every later operation that reads the value it left; a read-modify-write continues the
-// chain, as a C++ release sequence does), and the rest of the toolbox as sim/sync_edges.hpp
+// chain, as a C++ release sequence does), and the rest of the toolbox as sim/sync/sync_edges.hpp
 // tells (semaphores, latches, barriers, channels, futures, an RwLock's readers). For each Shared variable the detector
 // keeps the epoch of its last write and of its last read (or, once two reads are concurrent,
 // one read epoch per task), as FastTrack does (Flanagan & Freund, "FastTrack: efficient and
@@ -23,8 +23,8 @@
 #include <vector>
 
 #include "checker/vector_clock.hpp"
-#include "sim/failure.hpp"
-#include "sim/observer.hpp"
+#include "sim/core/failure.hpp"
+#include "sim/core/observer.hpp"
 
 namespace checker {
 

@@ -14,7 +14,7 @@
 
 #include <string>
 
-#include "sim/failure.hpp"
+#include "sim/core/failure.hpp"
 
 namespace checker {
 

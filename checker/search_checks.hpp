@@ -16,7 +16,7 @@
 #include <memory>
 
 #include "checker/checks.hpp"
-#include "sim/explorer.hpp"
+#include "sim/explore/explorer.hpp"
 
 namespace checker {
 

@@ -10,9 +10,9 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "lang/scenario.hpp"
-#include "sim/execution.hpp"
-#include "sim/machine.hpp"
-#include "sim/failure.hpp"
+#include "sim/core/execution.hpp"
+#include "sim/time/machine.hpp"
+#include "sim/core/failure.hpp"
 
 namespace cli {
 

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
-#include "sim/timeline.hpp"
+#include "sim/time/timeline.hpp"
 
 namespace cli {
 

@@ -3,7 +3,7 @@
 
 #include "cli/cli.hpp"
 #include "interleave/interleave.hpp"
-#include "sim/progress.hpp"
+#include "sim/explore/progress.hpp"
 
 // The strategies beyond the random walk come with interleave/explore.hpp; until a tree has it,
 // the random walk is all there is.

@@ -4,8 +4,8 @@
 
 #include "cli/cli.hpp"
 #include "interleave/interleave.hpp"
-#include "sim/history.hpp"
-#include "sim/replay_strategy.hpp"
+#include "sim/core/history.hpp"
+#include "sim/explore/replay_strategy.hpp"
 
 namespace cli {
 

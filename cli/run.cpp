@@ -6,7 +6,7 @@
 
 #include "cli/cli.hpp"
 #include "lang/outcome.hpp"
-#include "sim/progress.hpp"
+#include "sim/explore/progress.hpp"
 
 namespace cli {
 

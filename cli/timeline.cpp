@@ -3,7 +3,7 @@
 #include <cstdio>
 
 #include "cli/commands.hpp"
-#include "sim/timeline.hpp"
+#include "sim/time/timeline.hpp"
 
 namespace cli {
 

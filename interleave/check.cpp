@@ -6,8 +6,8 @@
 
 #include "checker/checkers.hpp"
 #include "checker/report_json.hpp"
-#include "sim/random_strategy.hpp"
-#include "sim/replay_strategy.hpp"
+#include "sim/explore/random_strategy.hpp"
+#include "sim/explore/replay_strategy.hpp"
 
 namespace sim {
 

@@ -6,11 +6,11 @@
 
 #include "checker/search_checks.hpp"
 #include "checker/minimizer.hpp"
-#include "sim/dpor_strategy.hpp"
-#include "sim/pct_strategy.hpp"
-#include "sim/portfolio_strategy.hpp"
-#include "sim/progress.hpp"
-#include "sim/sampled_search.hpp"
+#include "sim/explore/dpor_strategy.hpp"
+#include "sim/explore/pct_strategy.hpp"
+#include "sim/explore/portfolio_strategy.hpp"
+#include "sim/explore/progress.hpp"
+#include "sim/explore/sampled_search.hpp"
 
 namespace sim {
 

@@ -23,10 +23,10 @@
 
 #include "checker/checks.hpp"
 #include "checker/minimizer.hpp"
-#include "sim/dfs_strategy.hpp"
-#include "sim/explorer.hpp"
-#include "sim/failure.hpp"
-#include "sim/runner.hpp"
+#include "sim/explore/dfs_strategy.hpp"
+#include "sim/explore/explorer.hpp"
+#include "sim/core/failure.hpp"
+#include "sim/core/runner.hpp"
 
 namespace sim {
 

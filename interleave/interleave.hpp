@@ -19,11 +19,11 @@
 #include "checker/report_json.hpp"
 #include "checker/story.hpp"
 #include "interleave/explore.hpp"
-#include "sim/failure.hpp"
-#include "sim/real_runner.hpp"
-#include "sim/runner.hpp"
+#include "sim/core/failure.hpp"
+#include "sim/real/real_runner.hpp"
+#include "sim/core/runner.hpp"
 #include "sim/sim.hpp"
-#include "sim/timeline.hpp"
+#include "sim/time/timeline.hpp"
 
 namespace sim {
 

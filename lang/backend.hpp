@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
-#include "sim/failure.hpp"
-#include "sim/ids.hpp"
-#include "sim/time.hpp"
+#include "sim/core/failure.hpp"
+#include "sim/core/ids.hpp"
+#include "sim/time/time.hpp"
 
 namespace lang {
 

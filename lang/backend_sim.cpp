@@ -5,8 +5,8 @@
 
 #include "lang/interpreter.hpp"
 #include "lang/sim_futures.hpp"
-#include "sim/select.hpp"
-#include "sim/thread.hpp"
+#include "sim/sync/select.hpp"
+#include "sim/sync/thread.hpp"
 
 namespace lang {
 

@@ -6,8 +6,8 @@
 #include <cstdlib>
 
 #include "lang/sim_futures.hpp"
-#include "sim/machine.hpp"
-#include "sim/time.hpp"
+#include "sim/time/machine.hpp"
+#include "sim/time/time.hpp"
 
 namespace lang {
 

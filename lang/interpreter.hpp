@@ -25,14 +25,14 @@
 
 #include "lang/backend.hpp"
 #include "lang/program.hpp"
-#include "sim/barrier.hpp"
-#include "sim/channel.hpp"
-#include "sim/condvar.hpp"
-#include "sim/execution.hpp"
-#include "sim/latch.hpp"
-#include "sim/mutex.hpp"
-#include "sim/mutex_variants.hpp"
-#include "sim/rwlock.hpp"
+#include "sim/sync/barrier.hpp"
+#include "sim/sync/channel.hpp"
+#include "sim/sync/condvar.hpp"
+#include "sim/core/execution.hpp"
+#include "sim/sync/latch.hpp"
+#include "sim/sync/mutex.hpp"
+#include "sim/sync/mutex_variants.hpp"
+#include "sim/sync/rwlock.hpp"
 
 
 namespace lang {

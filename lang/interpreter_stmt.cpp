@@ -3,7 +3,7 @@
 #include <mutex>
 
 #include "lang/interpreter.hpp"
-#include "sim/thread.hpp"
+#include "sim/sync/thread.hpp"
 
 namespace lang {
 

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/failure.hpp"
+#include "sim/core/failure.hpp"
 
 namespace lang {
 

@@ -8,7 +8,7 @@
 
 #include "lang/ast.hpp"
 #include "lang/source.hpp"
-#include "sim/ids.hpp"
+#include "sim/core/ids.hpp"
 
 namespace lang {
 

@@ -6,7 +6,7 @@
 #include <limits>
 #include <thread>
 
-#include "sim/real_runner.hpp"
+#include "sim/real/real_runner.hpp"
 
 namespace lang {
 

@@ -10,7 +10,7 @@
 // it happens, and a stopped run wakes every worker.
 #include "lang/real_backend.hpp"
 
-#include "sim/thread_pool.hpp"
+#include "sim/sync/thread_pool.hpp"
 
 namespace lang {
 

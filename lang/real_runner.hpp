@@ -20,8 +20,8 @@
 #include "lang/diagnostics.hpp"
 #include "lang/interpreter.hpp"
 #include "lang/real_backend.hpp"
-#include "sim/real_runner.hpp"
-#include "sim/timeline.hpp"
+#include "sim/real/real_runner.hpp"
+#include "sim/time/timeline.hpp"
 
 namespace lang {
 

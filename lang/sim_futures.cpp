@@ -3,7 +3,7 @@
 
 #include <future>
 
-#include "sim/as_completed.hpp"
+#include "sim/sync/as_completed.hpp"
 
 namespace lang {
 

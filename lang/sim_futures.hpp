@@ -13,8 +13,8 @@
 
 #include "lang/backend.hpp"
 #include "lang/program.hpp"
-#include "sim/future.hpp"
-#include "sim/thread_pool.hpp"
+#include "sim/sync/future.hpp"
+#include "sim/sync/thread_pool.hpp"
 
 namespace lang {
 

@@ -7,7 +7,7 @@
 
 #include "checker/checkers.hpp"
 #include "interleave/doctest.hpp"
-#include "sim/strategy.hpp"
+#include "sim/core/strategy.hpp"
 
 namespace {
 

@@ -8,7 +8,7 @@
 
 #include "bench/bank.hpp"
 #include "interleave/interleave.hpp"
-#include "sim/random_strategy.hpp"
+#include "sim/explore/random_strategy.hpp"
 
 namespace {
 

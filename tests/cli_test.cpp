@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/schedule.hpp"
+#include "sim/core/schedule.hpp"
 
 #ifndef INTERLEAVE_SOURCE_DIR
 #define INTERLEAVE_SOURCE_DIR "."

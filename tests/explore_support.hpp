@@ -13,10 +13,10 @@
 
 #include "bench/bank.hpp"
 #include "interleave/interleave.hpp"
-#include "sim/dfs_strategy.hpp"
-#include "sim/dpor_strategy.hpp"
-#include "sim/dpor_trace.hpp"
-#include "sim/observer.hpp"
+#include "sim/explore/dfs_strategy.hpp"
+#include "sim/explore/dpor_strategy.hpp"
+#include "sim/explore/dpor_trace.hpp"
+#include "sim/core/observer.hpp"
 
 namespace explore_test {
 

@@ -9,7 +9,7 @@
 #include "lang/interpreter.hpp"
 #include "lang/scenario.hpp"
 #include "lang_support.hpp"
-#include "sim/random_strategy.hpp"
+#include "sim/explore/random_strategy.hpp"
 
 namespace {
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "lang/scenario.hpp"
-#include "sim/rng.hpp"
+#include "sim/core/rng.hpp"
 
 #ifndef INTERLEAVE_SOURCE_DIR
 #define INTERLEAVE_SOURCE_DIR "."

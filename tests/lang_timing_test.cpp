@@ -6,7 +6,7 @@
 #include <string>
 
 #include "lang/scenario.hpp"
-#include "sim/timeline.hpp"
+#include "sim/time/timeline.hpp"
 
 #ifndef INTERLEAVE_SOURCE_DIR
 #define INTERLEAVE_SOURCE_DIR "."

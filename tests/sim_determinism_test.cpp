@@ -10,8 +10,8 @@
 
 #include "bench/bank.hpp"
 #include "interleave/doctest.hpp"
-#include "sim/observer.hpp"
-#include "sim/random_strategy.hpp"
+#include "sim/core/observer.hpp"
+#include "sim/explore/random_strategy.hpp"
 
 namespace {
 

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "interleave/interleave.hpp"
-#include "sim/fiber.hpp"
+#include "sim/core/fiber.hpp"
 
 namespace {
 

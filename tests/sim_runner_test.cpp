@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "interleave/interleave.hpp"
-#include "sim/observer.hpp"
-#include "sim/random_strategy.hpp"
-#include "sim/runner.hpp"
+#include "sim/core/observer.hpp"
+#include "sim/explore/random_strategy.hpp"
+#include "sim/core/runner.hpp"
 #include "explore_support.hpp"
 
 namespace {

@@ -8,7 +8,7 @@
 
 #include "bench/bank.hpp"
 #include "interleave/doctest.hpp"
-#include "sim/rng.hpp"
+#include "sim/core/rng.hpp"
 
 namespace {
 

@@ -4,8 +4,8 @@
 #include <string>
 
 #include "child_process.hpp"
-#include "sim/random_strategy.hpp"
-#include "sim/runner.hpp"
+#include "sim/explore/random_strategy.hpp"
+#include "sim/core/runner.hpp"
 #include "sim/sim.hpp"
 
 namespace {

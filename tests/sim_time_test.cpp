@@ -5,8 +5,8 @@
 #include <chrono>
 #include <string>
 
-#include "sim/random_strategy.hpp"
-#include "sim/runner.hpp"
+#include "sim/explore/random_strategy.hpp"
+#include "sim/core/runner.hpp"
 #include "sim/sim.hpp"
 
 using namespace std::chrono_literals;

@@ -8,7 +8,7 @@
 #include <interleave/interleave.hpp>
 #include <nlohmann/json.hpp>
 
-#include "sim/timeline.hpp"
+#include "sim/time/timeline.hpp"
 
 using namespace std::chrono_literals;
 using nlohmann::json;

@@ -1,0 +1,380 @@
+// Execution: one run of a body under one schedule; the scheduler loop primitives call into.
+//
+// How this works: every task is a fiber. Before each visible operation the running task
+// announces it (`schedule`), the Execution asks the Strategy which runnable task goes next,
+// and switches straight to that task's fiber (no scheduler fiber in between; a choice of the
+// same task costs no switch). A task is Runnable exactly when its announced operation can
+// proceed: primitives keep the tasks waiting on them in intrusive WaitLists and mark them
+// Blocked or Runnable as their state changes, so the strategy only ever sees enabled tasks
+// (the model of CHESS, Musuvathi et al., OSDI 2008). Every choice made among two or more
+// tasks, and every data choice, is appended to the Schedule, which is the replay token.
+//
+// A fatal finding stops the execution: the tasks still suspended are resumed one by one and
+// unwound with a private exception caught only at a fiber's entry, then the failing task
+// unwinds too. The Execution object is reused: fibers, stacks and task slots are pooled.
+#pragma once
+
+#include <bit>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/core/body.hpp"
+#include "sim/core/failure.hpp"
+#include "sim/core/fiber.hpp"
+#include "sim/core/op.hpp"
+#include "sim/core/schedule.hpp"
+
+namespace sim {
+
+class Observer;
+class Strategy;
+
+struct ExecutionLimits {
+  std::uint32_t max_steps = 100000;        // per execution; more is a StepLimit failure
+  std::uint32_t max_tasks = 10000;         // tasks alive in one execution
+  std::size_t stack_size = 256 * 1024;     // per task fiber
+  enum class Spurious : std::uint8_t { Explore, Never } spurious_wakeups = Spurious::Explore;
+  // Loose: a sleep or a timeout may end whenever the strategy likes (a sleep is not
+  // synchronisation; failures that need this say so). Strict: virtual time honours every
+  // duration exactly, and the clock advances only when no task can run.
+  enum class Timing : std::uint8_t { Loose, Strict } timing = Timing::Loose;
+  // Steps of a failure's history kept for its story: the last ones; the earlier ones are
+  // counted, not kept, so a long run's report takes bounded memory.
+  std::size_t history_steps = 10000;
+};
+
+// Virtual nanoseconds since the execution began.
+using Nanos = std::int64_t;
+inline constexpr Nanos no_deadline = INT64_MAX;
+
+enum class TaskState : std::uint8_t { Runnable, Blocked, Finished };
+
+// Tasks waiting on one object, in arrival order, linked through flat per-task arrays in the
+// Execution (no allocation; add and remove are O(1)).
+struct WaitList {
+  TaskId head = no_task;
+  TaskId tail = no_task;
+};
+
+// What a blocked task waits for, for deadlock stories.
+struct Waiting {
+  OpKind kind = OpKind::Yield;
+  ObjectId object = no_object;
+  TaskId holder = no_task;  // the task being joined (a mutex's holder is kept per object)
+  Location where;
+};
+
+namespace detail {
+// The private exception that unwinds a task when its execution stops; caught only at fiber entry.
+struct Abort {};
+}  // namespace detail
+
+// Asked between executions, on the fiber that ended a clean one, whether to start the next
+// there and then: a run of many executions then never goes back to the thread's own stack,
+// which saves two fiber switches per execution (a third of them in a small body).
+class Continuation {
+ public:
+  virtual bool again() = 0;
+
+ protected:
+  ~Continuation() = default;
+};
+
+class Execution {
+ public:
+  explicit Execution(ExecutionLimits limits = {});
+  ~Execution();
+  Execution(const Execution&) = delete;
+  Execution& operator=(const Execution&) = delete;
+
+  // Run `body` as the task "main" until every task finished or a fatal finding stopped it.
+  // Returns the fatal finding, if any (without token or history: the Runner adds those).
+  // With `more`, each execution that ends without a fatal finding asks more->again() and, if
+  // it says so, the next one starts at once (the strategy's begin_execution is the caller's
+  // business, as for the first); the returned finding is the last execution's.
+  std::optional<Failure> run(const std::function<void()>& body, Strategy& strategy,
+                             std::span<Observer* const> observers, Continuation* more = nullptr);
+
+  // The execution running on this OS thread, or null outside a simulation.
+  static Execution* current() { return current_; }
+
+  // --- what observers and reports may ask ---
+  std::uint64_t epoch() const { return epoch_; }
+  TaskId current_task() const { return current_task_; }
+  std::uint32_t steps() const { return steps_; }
+  const Schedule& schedule_so_far() const { return schedule_; }
+  std::size_t task_count() const { return task_count_; }
+  const std::string& task_name(TaskId t) const;
+  const TaskInfo& task_info(TaskId t) const;
+  // The task whose stack guard page holds `address`, or no_task (for the stack-overflow report).
+  TaskId task_with_guard_page(const void* address) const;
+  std::size_t stack_size() const { return limits_.stack_size; }
+  // The operation task `t` announced last: for a runnable task, what it will do if chosen.
+  const Op& pending(TaskId t) const { return pending_[index(t)]; }
+  std::size_t object_count() const { return object_count_; }
+  ObjectInfo object_info(ObjectId o) const;
+  std::string object_name(ObjectId o) const;
+
+  // --- what primitives call, always from the running task ---
+  // `name` must live as long as the object (primitives pass their own member); it is copied
+  // only when observers watch, so unobserved exploration does not pay for names.
+  ObjectId add_object(ObjectKind kind, const std::string& name, Location created);
+  // Scheduling point before a visible operation. Returns when the current task is chosen to
+  // run (it may be chosen at once). If the task is Blocked, it returns once woken and chosen.
+  [[gnu::always_inline]] void schedule(OpKind kind, ObjectId object, Location where) {
+    if (aborting_) [[unlikely]] {
+      abort_point(kind);
+      return;
+    }
+    // Field by field, not as one struct copy: a wide load of a struct the caller has just
+    // written with narrow stores stalls store forwarding on every scheduling point.
+    const std::uint32_t me = index(current_task_);
+    Op& pending = pending_[me];
+    pending.object = object;
+    pending.kind = kind;
+    pending.where = where;
+    if (++steps_ > limits_.max_steps) [[unlikely]] step_limit();
+    // Nobody else can run: no choice, no switch (unless a deadline may move the clock).
+    if (runnable_count_ == 1 && states_[me] == TaskState::Runnable && timed_ == 0) return;
+    reschedule();
+  }
+  void schedule(const Op& op) { schedule(op.kind, op.object, op.where); }
+  std::uint32_t choose_value(std::uint32_t bound);
+  bool explore_spurious_wakeups() const {
+    return limits_.spurious_wakeups == ExecutionLimits::Spurious::Explore;
+  }
+  bool aborting() const { return aborting_; }
+  bool observed() const { return !observers_.empty(); }
+  // Observers see events numbered 1, 2, ... in the order they happened.
+  void publish(Event event);
+  // Inline so that an unobserved step costs one test in the primitive; the event is built out of line.
+  [[gnu::always_inline]] void publish(OpKind kind, ObjectId object, Location where, ValueRef value = {},
+                                      TaskId peer = no_task, bool flag = false) {
+    // Steps taken while an execution is being unwound are not part of its story.
+    if (!observers_.empty() && !aborting_) [[unlikely]] publish_step(kind, object, where, value, peer, flag);
+  }
+
+  // Task states and wait lists.
+  // A task in a WaitList is interested in an object; `why` is kept for deadlock stories.
+  void enlist(WaitList& list, TaskId t, const Waiting& why) {
+    const std::uint32_t i = index(t);
+    Waiting& w = waiting_[i];  // field by field, see schedule()
+    w.kind = why.kind;
+    w.object = why.object;
+    w.holder = why.holder;
+    w.where = why.where;
+    next_[i] = no_task;
+    prev_[i] = list.tail;
+    if (list.tail == no_task) {
+      list.head = t;
+    } else {
+      next_[index(list.tail)] = t;
+    }
+    list.tail = t;
+  }
+  void delist(WaitList& list, TaskId t) {
+    const std::uint32_t i = index(t);
+    if (prev_[i] == no_task) {
+      list.head = next_[i];
+    } else {
+      next_[index(prev_[i])] = next_[i];
+    }
+    if (next_[i] == no_task) {
+      list.tail = prev_[i];
+    } else {
+      prev_[index(next_[i])] = prev_[i];
+    }
+    next_[i] = prev_[i] = no_task;
+  }
+  TaskId next_in(TaskId t) const { return next_[index(t)]; }
+  void block(TaskId t) {
+    if (states_[index(t)] != TaskState::Runnable) return;
+    // Under loose timing a task with a deadline can time out at any moment: it stays runnable.
+    if (timed_ > 0 && deadline_[index(t)] != no_deadline && !strict_timing()) return;
+    set_state(t, TaskState::Blocked);
+  }
+  void unblock(TaskId t) {
+    if (states_[index(t)] == TaskState::Blocked) set_state(t, TaskState::Runnable);
+  }
+  TaskState state(TaskId t) const { return states_[index(t)]; }
+  // Block every task in the list, or make them all runnable.
+  void block_all(const WaitList& list) {
+    for (TaskId at = list.head; at != no_task; at = next_[index(at)]) block(at);
+  }
+  void unblock_all(const WaitList& list) {
+    for (TaskId at = list.head; at != no_task; at = next_[index(at)]) unblock(at);
+  }
+  // Who holds a lock-like object, for deadlock stories.
+  void set_holder(ObjectId o, TaskId t) { holders_[index(o)] = t; }
+  std::uint32_t length(const WaitList& list) const;
+  TaskId nth(const WaitList& list, std::uint32_t n) const;
+  // Which task last made `t` runnable through a notify (for Wake events); no_task if none.
+  TaskId woken_by(TaskId t) const;
+  void set_woken_by(TaskId t, TaskId by);
+
+  // Virtual time. A task waiting with a deadline (a sleep, or a wait with a timeout) is woken
+  // by whatever it waits for or, at the latest, by the deadline (see ExecutionLimits::Timing).
+  Nanos now() const { return now_; }
+  void set_deadline(TaskId t, Nanos at);
+  void clear_deadline(TaskId t);
+  // True once: the task was woken by its deadline rather than by what it waited for.
+  bool take_timed_out(TaskId t);
+  bool strict_timing() const { return limits_.timing == ExecutionLimits::Timing::Strict; }
+
+  // Threads.
+  TaskId spawn(std::string_view name, Location where);
+  Body& body_of(TaskId t);
+  void join(TaskId t, Location where);
+  bool finished(TaskId t) const { return state(t) == TaskState::Finished; }
+
+  // Fatal findings. `fail` stops the current task by unwinding it; `fail_later` (for
+  // destructors, which must not throw) stops every other task now and lets the current
+  // one go on until its next visible operation or its end.
+  // `fail` returns only when called while the task is already unwinding (from a destructor).
+  void fail(FailureKind kind, std::string message, Location where,
+            std::vector<std::string> details = {});
+  void fail_later(FailureKind kind, std::string message, Location where);
+  // Unwind every task younger than the current one without ending the execution: a Thread
+  // destroyed by an exception still propagating stops its task before the frames it uses go.
+  void stop_younger();
+
+ private:
+  struct Task;
+
+  void set_state(TaskId t, TaskState s) {
+    const std::uint32_t i = index(t);
+    const bool was = states_[i] == TaskState::Runnable;
+    const bool now = s == TaskState::Runnable;
+    states_[i] = s;
+    if (was != now) {
+      runnable_bits_[i >> 6] ^= std::uint64_t{1} << (i & 63);
+      runnable_count_ = now ? runnable_count_ + 1 : runnable_count_ - 1;
+      ++runnable_changes_;
+    }
+  }
+  // Pick the next task and switch to it, inlined with schedule() into each primitive so the
+  // fiber switch happens in the primitive's own frame: a resumed task mispredicts each return
+  // it makes before its next call (see fiber.hpp), and one frame fewer around the switch made
+  // bank_locked_2t about 15% faster, more than the instructions it saves.
+  [[gnu::always_inline]] void reschedule() {
+    const TaskId next = pick();
+    if (next == no_task) [[unlikely]] {
+      record_deadlock();
+      stop_above(*fibers_[index(current_task_)]);
+    } else if (next != current_task_) {
+      preempting_ = states_[index(current_task_)] == TaskState::Runnable;
+      Fiber& from = *fibers_[index(current_task_)];
+      current_task_ = next;
+      Fiber::switch_to(from, *fibers_[index(next)]);
+    }
+    if (aborting_) [[unlikely]] abort_point(OpKind::Yield);
+  }
+  // The next task to run: the forced move (one runnable task, no deadlines) inline, the
+  // strategy's choice out of line.
+  TaskId pick() {
+    if (runnable_count_ == 1 && timed_ == 0) return only_runnable();
+    return choose_task();
+  }
+  TaskId only_runnable() const {
+    std::size_t w = 0;
+    while (runnable_bits_[w] == 0) ++w;
+    return TaskId{static_cast<std::uint32_t>(w * 64 + std::countr_zero(runnable_bits_[w]))};
+  }
+  TaskId choose_task();
+  [[gnu::noinline]] TaskId choose_timed();
+  TaskId choose_among(std::uint32_t n);
+  [[gnu::noinline]] void publish_step(OpKind kind, ObjectId object, Location where, ValueRef value, TaskId peer,
+                                      bool flag);
+  bool drop_ignored(OpKind kind);
+  void deliver(Event& event);  // numbers the event and hands it to every observer
+  bool advance_clock();
+  void note_timing(TaskId chosen);
+  void abort_point(OpKind kind);
+  void step_limit();
+  void record(FailureKind kind, std::string message, Location where, std::vector<std::string> details);
+  // Stopping an execution unwinds its tasks youngest first, so a task never outlives the
+  // frames of the task that spawned it (its lambdas usually capture them by reference).
+  // stop_above: unwind every task younger than the current one, then come back to it.
+  // stop_next: the current task is done; run the youngest unfinished task, or go home.
+  void stop_above(Fiber& mine);
+  void stop_next(Fiber& mine);
+  void record_deadlock();
+  std::string describe_wait(TaskId t) const;
+  void task_main(Task& task);
+  void finish_current();
+  // Called in the catch block: describes the exception in flight into the task's slot.
+  [[gnu::cold, gnu::noinline]] void note_thrown(Task& t);
+  // Called after it: the task's uncaught exception is the execution's finding.
+  [[gnu::cold, gnu::noinline]] void uncaught(Task& t);
+  [[gnu::cold, gnu::noinline]] void task_limit(Location where);
+  [[gnu::cold, gnu::noinline]] void joins_itself(Location where);
+  TaskId new_task(std::string_view name, TaskId parent, Location where);
+  [[gnu::noinline, gnu::cold]] void add_task_slot();
+  [[gnu::noinline, gnu::cold]] void rename(Task& t, std::string_view name, std::uint32_t n);
+  void begin();
+  void conclude();
+  bool start_next(Fiber& mine);
+  Task& task(TaskId t);
+  const Task& task(TaskId t) const;
+
+  static constinit inline thread_local Execution* current_ = nullptr;
+
+  ExecutionLimits limits_;
+  std::unique_ptr<Fiber> home_;
+  std::vector<std::unique_ptr<Task>> tasks_;  // slots reused across executions
+  // Hot per-task fields kept flat, so a scheduling point scans contiguous memory.
+  std::vector<TaskState> states_;
+  std::vector<TaskId> next_;  // the next and previous task in the same WaitList
+  std::vector<TaskId> prev_;
+  std::vector<Waiting> waiting_;
+  std::vector<TaskId> holders_;  // per object
+  std::vector<Nanos> deadline_;   // per task; no_deadline unless sleeping or waiting with a timeout
+  std::vector<std::uint8_t> timed_out_;
+  std::uint32_t timed_ = 0;        // tasks with a deadline
+  Nanos now_ = 0;
+  bool timing_violated_ = false;   // a task ran before its sleep or timeout was due
+  std::vector<Fiber*> fibers_;  // the fiber running each task
+  std::size_t task_count_ = 0;
+  struct ObjectSlot {
+    ObjectKind kind = ObjectKind::Shared;
+    Location created;
+    const std::string* live = nullptr;
+    std::string copy;
+    bool copied = false;
+  };
+  std::vector<ObjectSlot> objects_;           // slots reused across executions
+  std::size_t object_count_ = 0;
+  // Runnable tasks as a bit set kept up to date by set_state, so a scheduling point with one
+  // runnable task costs a count check, and listing them costs one step per runnable task.
+  std::vector<std::uint64_t> runnable_bits_;
+  std::uint32_t runnable_count_ = 0;
+  std::uint32_t runnable_changes_ = 0;  // bumped by set_state; runnable_ is listed as of listed_at_
+  std::uint32_t listed_at_ = ~0u;
+  std::vector<TaskId> runnable_;
+  std::size_t unfinished_ = 0;
+
+  const std::function<void()>* root_ = nullptr;
+  Continuation* more_ = nullptr;
+  bool concluded_ = false;
+  Strategy* strategy_ = nullptr;
+  std::span<Observer* const> observers_;
+  std::uint64_t ignored_ = 0;  // the kinds of event no observer of this run uses (Observer::ignored_kinds)
+  Schedule schedule_;
+  std::vector<Op> pending_;  // the operation each task announced last
+  Fiber* return_to_ = nullptr;  // where a task unwound by stop_above() goes when it ends
+  std::uint64_t epoch_ = 0;
+  std::uint32_t steps_ = 0;
+  std::uint32_t events_ = 0;
+  TaskId current_task_ = no_task;
+  bool aborting_ = false;
+  bool preempting_ = false;  // the next event follows a preemption
+  std::optional<Failure> failure_;
+};
+
+}  // namespace sim

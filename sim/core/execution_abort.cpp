@@ -1,0 +1,188 @@
+// Execution: fatal findings, and stopping an execution by unwinding its tasks.
+#include <cxxabi.h>
+
+#include <cstdlib>
+#include <memory>
+#include <typeinfo>
+#include <utility>
+
+#include "sim/core/execution_task.hpp"
+
+namespace sim {
+
+std::string describe_exception(const std::exception& e) {
+  const char* mangled = typeid(e).name();
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> name(abi::__cxa_demangle(mangled, nullptr, nullptr, &status), std::free);
+  std::string type = (status == 0 && name) ? name.get() : mangled;
+  return type + ": " + e.what();
+}
+
+void Execution::abort_point(OpKind kind) {
+  // A task that is already unwinding (its destructors call primitives) is let through; so are
+  // operations that only release something, since they may run in a destructor that must not throw.
+  if (std::uncaught_exceptions() > 0) return;
+  switch (kind) {
+    case OpKind::Unlock:
+    case OpKind::Notify:
+    case OpKind::NotifyAll:
+    case OpKind::Join:
+    case OpKind::Finish:
+      return;
+    default:
+      throw detail::Abort{};
+  }
+}
+
+void Execution::step_limit() {
+  fail(FailureKind::StepLimit,
+       "execution ran " + std::to_string(limits_.max_steps) +
+           " steps without finishing: an endless loop or a livelock (the last steps show what repeats; the limit is "
+           "ExecutionLimits::max_steps, --max-steps in interleave)",
+       pending_[index(current_task_)].where);
+}
+
+void Execution::record(FailureKind kind, std::string message, Location where,
+                       std::vector<std::string> details) {
+  if (failure_) return;
+  Failure& f = failure_.emplace();
+  f.kind = kind;
+  f.message = std::move(message);
+  f.details = std::move(details);
+  f.task = current_task_;
+  f.task_name = task_name(current_task_);
+  f.where = where;
+  aborting_ = true;
+}
+
+void Execution::fail(FailureKind kind, std::string message, Location where,
+                     std::vector<std::string> details) {
+  if (!aborting_) {
+    record(kind, std::move(message), where, std::move(details));
+    stop_above(task(current_task_).fiber);
+  }
+  if (std::uncaught_exceptions() == 0) throw detail::Abort{};
+}
+
+void Execution::fail_later(FailureKind kind, std::string message, Location where) {
+  if (aborting_) return;
+  record(kind, std::move(message), where, {});
+  stop_above(task(current_task_).fiber);
+}
+
+void Execution::stop_younger() {
+  if (aborting_) return;
+  aborting_ = true;
+  stop_above(task(current_task_).fiber);
+  aborting_ = false;
+}
+
+void Execution::note_thrown(Task& t) {
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    t.thrown = describe_exception(e);
+  } catch (...) {
+    t.thrown = "an exception of unknown type";
+  }
+}
+
+void Execution::uncaught(Task& t) {
+  const std::string message = std::exchange(t.thrown, {});
+  if (aborting_) return;
+  // The task's own frames are gone; finish_current() stops the others, youngest first.
+  record(FailureKind::UncaughtException, task_name(current_task_) + " threw " + message,
+         pending_[index(current_task_)].where, {});
+}
+
+void Execution::stop_above(Fiber& mine) {
+  const TaskId self = current_task_;
+  for (std::uint32_t i = static_cast<std::uint32_t>(task_count_); i-- > index(self) + 1;) {
+    if (states_[i] == TaskState::Finished) continue;
+    Task& u = *tasks_[i];
+    if (!u.started) {
+      u.body.reset();
+      set_state(TaskId{i}, TaskState::Finished);
+      --unfinished_;
+      continue;
+    }
+    // The task wakes up inside its scheduling point, sees the execution stopping, and unwinds.
+    return_to_ = &mine;
+    current_task_ = TaskId{i};
+    Fiber::switch_to(mine, u.fiber);
+  }
+  current_task_ = self;
+  return_to_ = nullptr;
+}
+
+void Execution::stop_next(Fiber& mine) {
+  for (std::uint32_t i = static_cast<std::uint32_t>(task_count_); i-- > 0;) {
+    if (states_[i] == TaskState::Finished) continue;
+    Task& u = *tasks_[i];
+    if (!u.started) {
+      u.body.reset();
+      set_state(TaskId{i}, TaskState::Finished);
+      --unfinished_;
+      continue;
+    }
+    current_task_ = TaskId{i};
+    Fiber::switch_to(mine, u.fiber);
+    return;
+  }
+  Fiber::switch_to(mine, *home_);
+}
+
+std::string Execution::describe_wait(TaskId t) const {
+  const Task& x = task(t);
+  const Waiting& w = waiting_[index(t)];
+  const std::string at = " (at " + to_string(w.where) + ")";
+  TaskId who = w.kind == OpKind::Lock ? holders_[index(w.object)] : w.holder;
+  const std::string holder = who == no_task ? std::string("nobody") : task_name(who);
+  switch (w.kind) {
+    case OpKind::Lock:
+      return x.info.name + " waits to lock " + object_name(w.object) + ", held by " + holder + at;
+    case OpKind::Join:
+      return x.info.name + " waits to join " + holder + ", which is blocked" + at;
+    case OpKind::Wait:
+      return x.info.name + " waits on " + object_name(w.object) + " for a notify that never comes" + at;
+    // The concurrency toolbox (sim/sync/rwlock.hpp ... sim/sync/async.hpp).
+    case OpKind::LockShared: {
+      const TaskId h = holders_[index(w.object)];
+      return x.info.name + " waits to lock " + object_name(w.object) + " shared, held by " +
+             (h == no_task ? std::string("nobody") : task_name(h)) + at;
+    }
+    case OpKind::Acquire:
+      return x.info.name + " waits to acquire semaphore " + object_name(w.object) + ", which nobody releases" + at;
+    case OpKind::Pass:
+      return objects_[index(w.object)].kind == ObjectKind::Barrier
+                 ? x.info.name + " waits at barrier " + object_name(w.object) + " for arrivals that never come" + at
+                 : x.info.name + " waits for latch " + object_name(w.object) + " to count down to zero, which it never does" + at;
+    case OpKind::Send:
+      return x.info.name + " waits to send on channel " + object_name(w.object) + ", which nobody receives from" + at;
+    case OpKind::Recv:
+      return x.info.name + " waits to receive on channel " + object_name(w.object) + ", which nobody will send to" + at;
+    case OpKind::Select:
+      return x.info.name + " waits in " + object_name(w.object) + ", none of which will ever be ready" + at;
+    case OpKind::Get:
+      return x.info.name + " waits to get future " + object_name(w.object) + ", which nobody sets" + at;
+    case OpKind::WaitAny:
+      return x.info.name + " waits in " + object_name(w.object) + " for a future to complete, which none does" + at;
+    case OpKind::Resume:
+      return x.info.name + " waits in event loop " + object_name(w.object) +
+             " for a coroutine to be woken (by a future, a channel or a timer), which nothing does" + at;
+    default:
+      return x.info.name + " is blocked in " + std::string(to_string(w.kind)) + " on " + object_name(w.object) + at;
+  }
+}
+
+void Execution::record_deadlock() {
+  std::vector<std::string> details;
+  for (std::uint32_t i = 0; i < task_count_; ++i) {
+    if (states_[i] == TaskState::Blocked) details.push_back(describe_wait(TaskId{i}));
+  }
+  std::string message = details.size() == 1 ? std::string("the only unfinished task is blocked")
+                                             : std::to_string(details.size()) + " tasks are blocked and none can run";
+  record(FailureKind::Deadlock, std::move(message), pending_[index(current_task_)].where, std::move(details));
+}
+
+}  // namespace sim

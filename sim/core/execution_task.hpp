@@ -1,0 +1,36 @@
+// Internal to the Execution: a task slot, with the fiber that runs whatever task uses the slot.
+#pragma once
+
+#include <exception>
+#include <string>
+
+#include "sim/core/execution.hpp"
+#include "sim/core/fiber.hpp"
+
+namespace sim {
+
+[[noreturn]] void internal_error(const char* what);
+// "std::runtime_error: what()" with the type name demangled.
+std::string describe_exception(const std::exception& e);
+
+// Slot n runs the n-th task of every execution on the same fiber: the fiber parks when its
+// task finishes and picks up the slot's next task in a later execution.
+struct Execution::Task {
+  Task(Execution& e, std::size_t stack_size) : exec(e), fiber(&Task::entry, this, stack_size) {}
+  static void entry(void* self);
+
+  Execution& exec;
+  Fiber fiber;
+  bool quit = false;
+  TaskInfo info;
+  bool started = false;
+  bool default_name = false;
+  Body body;
+  WaitList joiners;
+  TaskId woken_by = no_task;
+  // What the task's uncaught exception was, from its catch block until it is reported (per
+  // task: destroying the body may switch to another task that throws too).
+  std::string thrown;
+};
+
+}  // namespace sim

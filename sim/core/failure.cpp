@@ -1,0 +1,41 @@
+// Failure kinds, and finding failures in a Report.
+#include "sim/core/failure.hpp"
+
+namespace sim {
+
+std::string_view to_string(FailureKind kind) {
+  switch (kind) {
+    case FailureKind::AssertionFailed: return "AssertionFailed";
+    case FailureKind::Deadlock: return "Deadlock";
+    case FailureKind::DataRace: return "DataRace";
+    case FailureKind::PotentialDeadlock: return "PotentialDeadlock";
+    case FailureKind::UncaughtException: return "UncaughtException";
+    case FailureKind::StepLimit: return "StepLimit";
+    case FailureKind::TaskLimit: return "TaskLimit";
+    case FailureKind::LockMisuse: return "LockMisuse";
+    case FailureKind::ThreadMisuse: return "ThreadMisuse";
+    case FailureKind::ReplayDivergence: return "ReplayDivergence";
+    case FailureKind::SyncMisuse: return "SyncMisuse";
+    case FailureKind::ChannelMisuse: return "ChannelMisuse";
+    case FailureKind::FutureMisuse: return "FutureMisuse";
+  }
+  return "?";
+}
+
+bool is_fatal(FailureKind kind) {
+  return kind != FailureKind::DataRace && kind != FailureKind::PotentialDeadlock;
+}
+
+bool Failure::same_place(const Failure& o) const {
+  if (kind != o.kind) return false;
+  return (where == o.where && other == o.other) || (where == o.other && other == o.where);
+}
+
+const Failure* Report::find(FailureKind kind) const {
+  for (const Failure& f : failures) {
+    if (f.kind == kind) return &f;
+  }
+  return nullptr;
+}
+
+}  // namespace sim

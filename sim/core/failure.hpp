@@ -1,0 +1,91 @@
+// Failure and Report: what a run found, as data (never thrown at the user).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/core/history.hpp"
+#include "sim/core/schedule.hpp"
+
+namespace sim {
+
+enum class FailureKind : std::uint8_t {
+  AssertionFailed,    // sim::check(false, ...)
+  Deadlock,           // no task can run, some are unfinished
+  DataRace,           // two unordered conflicting accesses (checker)
+  PotentialDeadlock,  // a lock-order cycle (checker)
+  UncaughtException,  // a task's body threw
+  StepLimit,          // an execution ran past its step budget: livelock or endless loop
+  TaskLimit,          // an execution started more tasks than its limit allows
+  LockMisuse,         // unlock by a non-owner, relock, wait without the mutex, destroyed while held
+  ThreadMisuse,       // a thread destroyed while joinable, joined twice, or joining itself
+  ReplayDivergence,   // a token did not fit the body it was replayed on
+  SyncMisuse,         // a semaphore released past its maximum, a latch or barrier counted past zero
+  ChannelMisuse,      // a send on a closed channel, a close of a closed channel
+  FutureMisuse,       // a promise set twice, a future read twice, work submitted to a pool shut down
+};
+std::string_view to_string(FailureKind kind);
+// Fatal findings end their execution; the others are recorded and exploration goes on.
+bool is_fatal(FailureKind kind);
+
+// One side of a two-sided finding (a data race): who did what, where, at which step.
+struct Access {
+  TaskId task = no_task;
+  std::string task_name;
+  OpKind kind = OpKind::Read;
+  Location where;
+  StepIndex step{0};
+  std::string value;  // text of the value read or written; filled from the history, may be empty
+};
+
+// How long a failing schedule is, for reports on minimisation.
+struct ScheduleSize {
+  std::size_t steps = 0;
+  std::size_t preemptions = 0;  // switches away from a task that could have gone on
+};
+
+struct Failure {
+  FailureKind kind = FailureKind::AssertionFailed;
+  std::string message;
+  std::vector<std::string> details;  // one line each, e.g. every blocked task of a deadlock
+  TaskId task = no_task;
+  std::string task_name;
+  Location where;
+  std::uint64_t execution = 0;  // 1-based index of the execution that found it
+  std::string found_by;         // the strategy and seed that produced it
+  Schedule schedule;
+  std::string token;
+  History history;              // recorded while re-running the token
+  // Set when re-running the token did not give the same failure: the body is nondeterministic.
+  bool nondeterministic = false;
+  std::string replay_note;
+  // Two-sided findings (a race): the other operation's place, and both accesses, earlier first.
+  Location other;
+  std::vector<Access> accesses;
+  std::vector<std::string> notes;  // remarks about the finding, e.g. that a deadlock was also predicted
+  // Set when minimisation replaced the schedule first found by a smaller one showing the same failure.
+  bool minimized = false;
+  ScheduleSize original;  // the schedule first found
+  ScheduleSize minimal;   // the schedule kept (token, history)
+  std::string original_token;
+
+  // Two findings are the same finding if they have the same kind at the same place (for a
+  // two-sided finding, the same pair of places in either order).
+  bool same_place(const Failure& other) const;
+};
+
+struct Report {
+  std::uint64_t executions = 0;
+  double seconds = 0;
+  bool complete = false;  // the strategy covered its whole space
+  bool interrupted = false;
+  std::string strategy;
+  std::vector<Failure> failures;
+
+  bool ok() const { return failures.empty(); }
+  const Failure* find(FailureKind kind) const;
+};
+
+}  // namespace sim

@@ -1,0 +1,72 @@
+// Fiber: stacks with a guard page, the entry trampoline, and the runtime's exception record.
+#include "sim/core/fiber.hpp"
+
+#include <cxxabi.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+
+namespace sim {
+
+namespace {
+
+[[noreturn]] void fiber_error(const char* what) {
+  std::fprintf(stderr, "interleave: internal error: %s\n", what);
+  std::abort();
+}
+
+std::atomic<std::size_t> g_alive{0};
+
+std::size_t page_size() {
+  static const std::size_t size = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  return size;
+}
+
+}  // namespace
+
+Fiber::Exceptions* Fiber::lookup_runtime_exceptions() {
+  return reinterpret_cast<Exceptions*>(abi::__cxa_get_globals());
+}
+
+Fiber::Fiber(Entry entry, void* arg, std::size_t stack_size) : started_(false), entry_(entry), arg_(arg) {
+  const std::size_t page = page_size();
+  stack_size_ = (stack_size + page - 1) / page * page;
+  mapped_ = stack_size_ + page;
+  memory_ = ::mmap(nullptr, mapped_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (memory_ == MAP_FAILED) fiber_error("cannot map a fiber stack");
+  if (::mprotect(memory_, page, PROT_NONE) != 0) fiber_error("cannot protect a stack guard page");
+  stack_bottom_ = static_cast<char*>(memory_) + page;
+  context_ = boost::context::detail::make_fcontext(static_cast<char*>(memory_) + mapped_, stack_size_, &trampoline);
+  g_alive.fetch_add(1, std::memory_order_relaxed);
+}
+
+Fiber::~Fiber() {
+  if (memory_ == nullptr) return;
+  ::munmap(memory_, mapped_);
+  g_alive.fetch_sub(1, std::memory_order_relaxed);
+}
+
+std::size_t Fiber::alive() { return g_alive.load(std::memory_order_relaxed); }
+
+void Fiber::trampoline(boost::context::detail::transfer_t from) {
+  after_switch(nullptr);
+  leaving_->context_ = from.fctx;
+  Fiber& self = *static_cast<Fiber*>(from.data);
+  self.entry_(self.arg_);
+  if (self.exit_to_ == nullptr) fiber_error("fiber entry returned with nowhere to go");
+  // This fiber is finished: nobody will resume it, so there is nothing to save but the rest.
+  Fiber& next = *self.exit_to_;
+  runtime_exceptions() = next.exceptions_;
+  leaving_ = &self;
+#ifdef SIM_FIBER_ASAN
+  __sanitizer_start_switch_fiber(nullptr, next.stack_bottom_ ? next.stack_bottom_ : home_bottom_,
+                                 next.stack_bottom_ ? next.stack_size_ : home_size_);
+#endif
+  boost::context::detail::jump_fcontext(next.context_, &next);
+  fiber_error("a finished fiber was resumed");
+}
+
+}  // namespace sim

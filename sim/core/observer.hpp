@@ -1,0 +1,29 @@
+// Observer: watches the event stream of an execution; never schedules.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/core/op.hpp"
+
+namespace sim {
+
+class Execution;
+struct Failure;
+
+class Observer {
+ public:
+  virtual ~Observer() = default;
+  virtual void on_begin(const Execution&) {}
+  virtual void on_event(const Execution&, const Event&) {}
+  // The kinds of event this observer does nothing with, as bits (1 << kind). An event that every
+  // observer of a run ignores is numbered but neither built nor delivered.
+  virtual std::uint64_t ignored_kinds() const { return 0; }
+  // `failure` is null when the execution ended cleanly.
+  virtual void on_end(const Execution&, const Failure*) {}
+  // Findings that do not stop an execution (races, predicted deadlocks), handed to the Runner
+  // after each execution; each carries the schedule that shows it.
+  virtual void take_findings(std::vector<Failure>&) {}
+};
+
+}  // namespace sim

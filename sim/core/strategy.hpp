@@ -1,0 +1,28 @@
+// Strategy: the seam that decides every choice; it lives across executions and never touches fibers.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "sim/core/ids.hpp"
+
+namespace sim {
+
+class Strategy {
+ public:
+  virtual ~Strategy() = default;
+  // Called before each execution; false means the search is over (budget or space exhausted).
+  virtual bool begin_execution() = 0;
+  // Pick one of `runnable` (never empty, sorted by id, at least two entries).
+  virtual TaskId next_task(std::span<const TaskId> runnable, TaskId current) = 0;
+  // Pick a value in [0, bound) for a data choice such as a spurious wake-up; bound >= 2.
+  virtual std::uint32_t next_value(std::uint32_t bound) = 0;
+  virtual void end_execution() {}
+  // True when the strategy has covered its whole space (a proof within its bounds).
+  virtual bool complete() const { return false; }
+  // What produced the current execution, e.g. "random seed=1 execution=17".
+  virtual std::string describe() const = 0;
+};
+
+}  // namespace sim

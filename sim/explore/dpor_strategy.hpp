@@ -1,0 +1,142 @@
+// DporStrategy: exhaustive search that runs one execution per class of equivalent executions.
+//
+// How this works: optimal dynamic partial-order reduction with sleep sets and wake-up trees
+// (Abdulla, Aronis, Jonsson & Sagonas, "Optimal Dynamic Partial Order Reduction", POPL 2014;
+// "Source Sets", JACM 2017), on the steps, dependence and races of dpor_trace.hpp. Two
+// executions are equivalent (the same Mazurkiewicz trace) when one can be turned into the
+// other by swapping adjacent independent steps: they reach the same state and fail the same
+// way. Like DfsStrategy it keeps the path of choice nodes of the last execution and moves to
+// the deepest node with something left to run; but a node runs only what its wake-up tree
+// holds. When an execution ends, each race it contains is reversed: the steps that let the
+// later step run before the earlier one are inserted into the wake-up tree of the node where
+// the earlier step was chosen, unless a task asleep there already covers them. Each node's
+// sleep set holds the tasks whose branch from it was run, with the step they took; a sleeping
+// task wakes when a step dependent on its own runs. A node with no wake-up tree takes an
+// unstarted task first (starting a task commutes with everything), else the first task not
+// asleep. So every class is run exactly once; an execution in which every task that can go
+// on is asleep ("sleep-set blocked") is redundant - optimal DPOR never meets one, and here it
+// only can above the split depth.
+//
+// Data choices (which waiter a notify wakes, a spurious wake-up) are all explored; a step
+// recorded in a wake-up tree remembers its choices and takes them first. At most `spurious`
+// spurious wake-ups are explored per execution. The top `split_depth` branching nodes branch
+// on every task, without wake-up trees or sleep sets, so the subtrees under them are
+// independent units for jobs and shards (see sliced_strategy.hpp), each a complete search
+// from its state; a trace reachable from several of them is run in each (lastzero(10):
+// 19,968 executions for 3,328 traces at split 1). split_depth 0 is the one-unit, optimal
+// search. A node above the split that only starts a task has one branch and does not count
+// toward the depth, so a body that starts many tasks before they interact still splits.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "sim/explore/dpor_trace.hpp"
+#include "sim/core/observer.hpp"
+#include "sim/core/reuse_stack.hpp"
+#include "sim/explore/sliced_strategy.hpp"
+#include "sim/explore/wakeup_tree.hpp"
+
+namespace sim {
+
+struct DporOptions {
+  std::uint32_t spurious = 0;     // spurious wake-ups explored per execution
+  std::uint32_t split_depth = 0;  // choice nodes above the units (0: one unit)
+  Slice slice{};
+};
+
+class DporStrategy final : public SlicedStrategy, public Observer {
+ public:
+  explicit DporStrategy(DporOptions options = {}) : options_(options), units_(options.split_depth, options.slice) {}
+
+  bool begin_execution() override;
+  TaskId next_task(std::span<const TaskId> runnable, TaskId current) override;
+  std::uint32_t next_value(std::uint32_t bound) override;
+  void end_execution() override;
+  bool complete() const override { return done_ && divergences_ == 0 && unreversed_ == 0; }
+  std::string describe() const override;
+
+  std::uint64_t unit() const override { return units_.unit(); }
+  bool counted() const override { return units_.owned(); }
+  double progress() const override;
+  std::uint64_t redundant() const override { return redundant_; }
+  std::uint64_t divergences() const override { return divergences_; }
+  std::uint64_t unreversed() const { return unreversed_; }
+
+  void on_begin(const Execution& exec) override;
+  void on_event(const Execution& exec, const Event& event) override;
+  void on_end(const Execution& exec, const Failure* failure) override;
+
+ private:
+  struct Node {
+    bool value = false;
+    // A value node: values are tried `first` first, then the others in order.
+    std::uint32_t count = 1;
+    std::uint32_t tried = 1;
+    std::uint32_t first = 0;
+    bool spurious = false;
+    // A task node.
+    std::vector<TaskId> runnable;
+    TaskId chosen = no_task;
+    bool has_edge = false;         // the chosen branch came from the wake-up tree ...
+    WakeupNode edge;               // ... as this step and what follows it
+    bool empty = false;            // the chosen step did nothing (a task's start) ...
+    WakeupBranches passed;         // ... so the wake-up tree went on to the next node
+    bool ran = false;
+    StepSig chosen_step;           // the chosen step as it ran
+    std::uint32_t explored = 0;    // branches finished here
+    WakeupForest pending;          // branches still to run from here
+    std::vector<StepSig> sleep;    // asleep here: inherited, then each finished branch
+    bool above = false;            // above the split: its branches start new units
+    std::uint32_t level = 0;       // branching nodes above the split before this one
+    bool full = false;             // a task node above the split: every task not asleep is a branch
+    bool start = false;            // ... or only the start of a task (it commutes with everything)
+    bool every = false;            // a step here raced on a coarse object: after the wake-up tree, every task not asleep
+    std::vector<TaskId> todo;      // ... those still to run
+
+    void reset();  // a fresh node that keeps its vectors' storage (see reuse_stack.hpp)
+  };
+
+  void settle();
+  void reverse(const Race& race);
+  void chosen_ran(Node& n, const StepSig& step);
+  void nothing_ran(Node& n);
+  void forced_ran(std::uint32_t at, const StepSig& step);
+  TaskId choose(Node& n);
+  bool next_branch(Node& n);
+  bool asleep(const std::vector<StepSig>& sleep, TaskId t) const;
+  bool unstarted(TaskId t) const;
+  const StepSig* expected(TaskId t) const;
+  std::uint32_t value_of(const Node& n) const;
+  void place(std::size_t d);
+  std::size_t units_depth() const;
+
+  DporOptions options_;
+  TreeUnits units_;
+  DporTrace trace_;
+  const Execution* exec_ = nullptr;
+  ReuseStack<Node> stack_;
+  std::size_t replay_ = 0;  // the first replay_ choices of an execution follow stack_
+  std::size_t branch_ = 0;  // the node whose choice changed for this execution
+  std::size_t depth_ = 0;   // choices made so far in this execution
+  // Sleep set and wake-up tree after the steps run so far; kept up to date from the last task
+  // node at or above the branch (what lies above is already stored in the nodes).
+  std::size_t track_from_ = 0;
+  bool tracking_ = false;
+  std::int32_t pending_choice_ = -1;  // the node whose chosen step has not been seen yet
+  std::uint32_t choice_stamp_ = 0;    // the Execution's announce count at that choice
+  std::vector<StepSig> sleep_;
+  WakeupBranches cursor_;  // shared with the node it came from: read only
+  bool blocked_ = false;
+  std::uint32_t block_step_ = ~0u;  // the first step of a blocked execution not searched
+  std::uint32_t spurious_used_ = 0;
+  std::vector<Race> races_;
+  std::uint64_t redundant_ = 0;
+  std::uint64_t divergences_ = 0;
+  std::uint64_t unreversed_ = 0;  // races whose earlier step no node chose (see dpor_strategy.cpp)
+  bool done_ = false;
+};
+
+}  // namespace sim

@@ -1,0 +1,68 @@
+// ReplayStrategy: the recorded choices, with a clear message at the first one that does not fit.
+#include "sim/explore/replay_strategy.hpp"
+
+namespace sim {
+
+bool ReplayStrategy::begin_execution() {
+  if (started_) return false;  // a replay is one execution
+  started_ = true;
+  at_ = 0;
+  divergence_.clear();
+  return true;
+}
+
+void ReplayStrategy::diverge(std::string what) {
+  if (divergence_.empty()) {
+    divergence_ = "replay diverged at choice " + std::to_string(at_ + 1) + " of " +
+                  std::to_string(schedule_.choices.size()) + ": " + what;
+  }
+}
+
+TaskId ReplayStrategy::next_task(std::span<const TaskId> runnable, TaskId) {
+  if (at_ >= schedule_.choices.size()) {
+    diverge("the token has no more choices but the execution goes on");
+    ++at_;
+    return runnable.front();
+  }
+  const Choice c = schedule_.choices[at_];
+  if (c.kind != Choice::Kind::Task) {
+    diverge("the token has a value choice where the execution chooses a task");
+  } else {
+    for (TaskId t : runnable) {
+      if (index(t) == c.value) {
+        ++at_;
+        return t;
+      }
+    }
+    diverge("the token runs task " + std::to_string(c.value) + ", which cannot run at this point");
+  }
+  ++at_;
+  return runnable.front();
+}
+
+std::uint32_t ReplayStrategy::next_value(std::uint32_t bound) {
+  if (at_ >= schedule_.choices.size()) {
+    diverge("the token has no more choices but the execution goes on");
+    ++at_;
+    return 0;
+  }
+  const Choice c = schedule_.choices[at_++];
+  if (c.kind != Choice::Kind::Value) {
+    diverge("the token has a task choice where the execution chooses a value");
+    return 0;
+  }
+  if (c.value >= bound) {
+    diverge("the token chooses value " + std::to_string(c.value) + " of only " + std::to_string(bound));
+    return 0;
+  }
+  return c.value;
+}
+
+void ReplayStrategy::end_execution() {
+  if (divergence_.empty() && at_ < schedule_.choices.size()) {
+    divergence_ = "replay diverged: the execution ended after " + std::to_string(at_) + " of the token's " +
+                  std::to_string(schedule_.choices.size()) + " choices";
+  }
+}
+
+}  // namespace sim

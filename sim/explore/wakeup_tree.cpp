@@ -1,0 +1,61 @@
+// WakeupTree: weak initials and insertion.
+#include "sim/explore/wakeup_tree.hpp"
+
+namespace sim {
+
+WakeupSequence::Weak WakeupSequence::weak_initial(const StepSig& step, std::size_t& at) const {
+  for (std::size_t i = 0; i < steps_.size(); ++i) {
+    const TraceStep& x = trace_.step(steps_[i]);
+    if (x.sig.task != step.task) continue;
+    // The task's first step here: initial if nothing before it in the sequence precedes it.
+    for (std::size_t j = 0; j < i; ++j) {
+      if (x.after(trace_.step(steps_[j]))) return Weak::No;
+    }
+    at = i;
+    return Weak::Initial;
+  }
+  for (std::uint32_t s : steps_) {
+    if (dependent(step, trace_.step(s).sig)) return Weak::No;
+  }
+  return Weak::Independent;
+}
+
+bool covered_by_sleep(const WakeupSequence& w, const std::vector<StepSig>& sleep) {
+  std::size_t at = 0;
+  for (const StepSig& asleep : sleep) {
+    if (w.weak_initial(asleep, at) != WakeupSequence::Weak::No) return true;
+  }
+  return false;
+}
+
+bool insert(WakeupForest& forest, WakeupSequence w) {
+  WakeupForest* level = &forest;
+  for (;;) {
+    if (w.empty()) return false;
+    WakeupNode* next = nullptr;
+    for (WakeupNode& child : *level) {
+      std::size_t at = 0;
+      const WakeupSequence::Weak weak = w.weak_initial(child.step, at);
+      if (weak == WakeupSequence::Weak::No) continue;
+      // The same task may have a different step here (another value of a data choice).
+      if (weak == WakeupSequence::Weak::Initial && !w.sig(at).same_step(child.step)) continue;
+      if (child.leaf()) return false;
+      if (weak == WakeupSequence::Weak::Initial) w.erase(at);
+      next = &child;
+      break;
+    }
+    if (next == nullptr) break;
+    if (next->children.use_count() > 1) next->children = std::make_shared<WakeupForest>(*next->children);
+    level = next->children.get();
+  }
+  // A new branch: the rest of w as a chain.
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    level->push_back(WakeupNode{w.sig(i), nullptr});
+    if (i + 1 == w.size()) break;
+    level->back().children = std::make_shared<WakeupForest>();
+    level = level->back().children.get();
+  }
+  return true;
+}
+
+}  // namespace sim
