@@ -11,7 +11,7 @@
 
 #include "cli/commands.hpp"
 #include "lang/outcome.hpp"
-#include "lang/real_runner.hpp"
+#include "lang/real/real_runner.hpp"
 
 namespace cli {
 

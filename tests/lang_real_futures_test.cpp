@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "lang/real_runner.hpp"
+#include "lang/real/real_runner.hpp"
 #include "tests/lang_support.hpp"
 
 using lang_test::program;

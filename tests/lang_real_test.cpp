@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <string>
 
-#include "lang/real_runner.hpp"
+#include "lang/real/real_runner.hpp"
 #include "lang/scenario.hpp"
 
 #ifndef INTERLEAVE_SOURCE_DIR

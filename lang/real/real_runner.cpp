@@ -1,6 +1,6 @@
 // run_real_threads: one OS thread per scenario thread, released together; a watchdog per run;
 // outcomes grouped by kind and message; optional start/end times for a trace.
-#include "lang/real_runner.hpp"
+#include "lang/real/real_runner.hpp"
 
 #include <sched.h>
 

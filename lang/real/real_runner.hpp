@@ -4,7 +4,7 @@
 //   lang::RealRunReport r = lang::run_real_threads(program, {.runs = 10'000, .noise = lang::RealBackend::Noise::Yields});
 //   std::cout << sim::summary(r.totals, "overdraft");
 //
-// Each run makes a fresh interpreter on a RealBackend (lang/real_backend.hpp), starts one OS
+// Each run makes a fresh interpreter on a RealBackend (lang/real/real_backend.hpp), starts one OS
 // thread per scenario thread and per pool worker, lets them all go at once, joins them and runs
 // `finally:` on the calling thread. A watchdog gives a run `stall_seconds`: past that it is stopped and counted as
 // a stall (a livelock, or a wait the monitor cannot see). A stalled run whose threads do not stop
@@ -19,7 +19,7 @@
 
 #include "lang/diagnostics.hpp"
 #include "lang/interpreter.hpp"
-#include "lang/real_backend.hpp"
+#include "lang/real/real_backend.hpp"
 #include "sim/real/real_runner.hpp"
 #include "sim/time/timeline.hpp"
 

@@ -8,7 +8,7 @@
 // have all ended, each pool still open drains, in the order declared. Their waits are the
 // monitor's, so a job waiting for a job queued behind it in a full pool is a deadlock the moment
 // it happens, and a stopped run wakes every worker.
-#include "lang/real_backend.hpp"
+#include "lang/real/real_backend.hpp"
 
 #include "sim/sync/thread_pool.hpp"
 

@@ -1,5 +1,5 @@
 // RealBackend: a scenario's steps on real OS threads — cells as real memory, locks that block in
-// the OS — for one run of `interleave real` (lang/real_runner.hpp).
+// the OS — for one run of `interleave real` (lang/real/real_runner.hpp).
 //
 // How this works: cells are the interpreter's int64 array, accessed through std::atomic_ref
 // (relaxed for `shared`, sequentially consistent for `atomic`), a load and a store apart, so a

@@ -1,6 +1,6 @@
 // What `interleave real` can run: the first statement or expression RealBackend has no
 // counterpart for, as a diagnostic, so a scenario is refused before it runs rather than run wrong.
-#include "lang/real_runner.hpp"
+#include "lang/real/real_runner.hpp"
 
 namespace lang {
 

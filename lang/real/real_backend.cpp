@@ -1,6 +1,6 @@
 // RealBackend: cells through atomic_ref, the monitor's mutexes, conditions and semaphores, deadlock
 // detection from what the waiting threads wait for, and the first finding that stops a run.
-#include "lang/real_backend.hpp"
+#include "lang/real/real_backend.hpp"
 
 #include <algorithm>
 #include <limits>

@@ -1,6 +1,6 @@
 // RealBackend's channels and select on the monitor: buffered and unbounded queues, unbuffered
 // hand-overs (a sender waits until a receiver takes its value), close, and select over them.
-#include "lang/real_backend.hpp"
+#include "lang/real/real_backend.hpp"
 
 namespace lang {
 
