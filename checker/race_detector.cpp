@@ -367,9 +367,12 @@ sim::Failure RaceDetector::describe(const sim::Execution& exec, const Race& r) c
   sim::Failure f;
   f.kind = sim::FailureKind::DataRace;
   f.message = fmt::format("{}'s {} of {} at {} is not ordered after {}'s {} at {}: {}", second, noun(r.second.kind),
-                          object, to_string(r.second.where), first, noun(r.first.kind), to_string(r.first.where), why);
+                          object, sim::describe(r.second.where), first, noun(r.first.kind), sim::describe(r.first.where), why);
   const sim::ObjectInfo info = exec.object_info(id);
-  f.details.push_back(fmt::format("{} is a {} variable created at {}", object, to_string(info.kind), to_string(info.created)));
+  // Memory of an unmodified program (interpose/) has no creation site: its name says where it is.
+  if (info.created.line != 0) {
+    f.details.push_back(fmt::format("{} is a {} variable created at {}", object, to_string(info.kind), to_string(info.created)));
+  }
   f.task = TaskId{r.second.at.task};
   f.task_name = second;
   f.where = r.second.where;

@@ -17,9 +17,12 @@ std::string action(const History& h, const HistoryStep& s) {
   switch (s.kind) {
     case OpKind::Read:
     case OpKind::AtomicLoad:
+      if (s.value.empty()) return fmt::format("{} {}", s.kind == OpKind::Read ? "read" : "load", object);
       return fmt::format("{} {} → {}", s.kind == OpKind::Read ? "read" : "load", object, s.value);
     case OpKind::Write:
     case OpKind::AtomicStore:
+      // A write whose value nobody could tell (an unmodified program's store of a struct, say).
+      if (s.value.empty()) return fmt::format("{} {}", s.kind == OpKind::Write ? "write" : "store", object);
       return fmt::format("{} {} ← {}", s.kind == OpKind::Write ? "write" : "store", object, s.value);
     case OpKind::AtomicRmw:
       return fmt::format("update {} ⇒ {}", object, s.value);
@@ -73,7 +76,7 @@ void accesses(std::string& out, const sim::Failure& f) {
     const HistoryStep* s = step_at(f.history, a.step);
     std::string what = s != nullptr && s->task == a.task ? action(f.history, *s) : std::string(to_string(a.kind));
     out += fmt::format("  {:<8} step {}  {:<{}}  {}  at {}\n", std::string(labels[i]) + ":", sim::index(a.step), a.task_name,
-                       name_width, what, to_string(a.where));
+                       name_width, what, sim::describe(a.where));
   }
 }
 

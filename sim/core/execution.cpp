@@ -33,18 +33,33 @@ Execution::Execution(ExecutionLimits limits) : limits_(limits), home_(std::make_
 
 TaskId Execution::task_with_guard_page(const void* address) const {
   for (std::uint32_t i = 0; i < tasks_.size(); ++i) {
-    if (tasks_[i]->fiber.guard_contains(address)) return TaskId{i};
+    if (tasks_[i]->fiber->guard_contains(address)) return TaskId{i};
   }
   return no_task;
+}
+
+TaskId Execution::stack_owner(const void* address, std::size_t* depth) const {
+  for (std::uint32_t i = 0; i < task_count_; ++i) {
+    const std::ptrdiff_t d = tasks_[i]->fiber->depth_of(address);
+    if (d >= 0) {
+      *depth = static_cast<std::size_t>(d);
+      return TaskId{i};
+    }
+  }
+  return no_task;
+}
+
+void Execution::rename_task(TaskId t, std::string_view name) {
+  if (index(t) < task_count_ && !name.empty()) rename(task(t), name, index(t));
 }
 
 Execution::~Execution() {
   // Let every parked task fiber's entry return, so no suspended frame is left behind.
   for (auto& t : tasks_) {
-    if (!t->fiber.started()) continue;
+    if (!t->fiber->started()) continue;
     t->quit = true;
-    t->fiber.exit_to(*home_);
-    Fiber::switch_to(*home_, t->fiber);
+    t->fiber->exit_to(*home_);
+    Fiber::switch_to(*home_, *t->fiber);
   }
 }
 
@@ -76,8 +91,9 @@ std::optional<Failure> Execution::run(const std::function<void()>& body, Strateg
   root_ = &body;
   more_ = more;
   begin();
-  Fiber::switch_to(*home_, task(TaskId{0}).fiber);
-  // Every task has finished (or was unwound) when control comes back here.
+  Fiber::switch_to(*home_, *task(TaskId{0}).fiber);
+  // Every task has finished (or was unwound, or abandoned) when control comes back here.
+  abandoned_.clear();
   if (!concluded_) conclude();
   current_ = nullptr;
   root_ = nullptr;
@@ -101,6 +117,7 @@ void Execution::begin() {
   events_ = 0;
   schedule_.choices.clear();
   aborting_ = false;
+  stop_by_ = StopBy::Unwind;
   preempting_ = false;
   now_ = 0;
   timed_ = 0;
@@ -131,7 +148,7 @@ bool Execution::start_next(Fiber& mine) {
   conclude();
   if (!more_->again()) return false;
   begin();
-  Fiber& main = task(TaskId{0}).fiber;
+  Fiber& main = *task(TaskId{0}).fiber;
   if (&main != &mine) Fiber::switch_to(mine, main);
   return true;
 }
@@ -143,7 +160,7 @@ void Execution::add_task_slot() {
   next_.push_back(no_task);
   prev_.push_back(no_task);
   waiting_.emplace_back();
-  fibers_.push_back(&tasks_.back()->fiber);
+  fibers_.push_back(tasks_.back()->fiber.get());
   runnable_.push_back(no_task);
   deadline_.push_back(no_deadline);
   timed_out_.push_back(0);
@@ -239,7 +256,7 @@ void Execution::task_main(Task& t) {
 
 void Execution::finish_current() {
   Task& t = task(current_task_);
-  Fiber& mine = t.fiber;
+  Fiber& mine = *t.fiber;
   set_state(current_task_, TaskState::Finished);
   --unfinished_;
   if (aborting_) {
@@ -261,7 +278,7 @@ void Execution::finish_current() {
   const TaskId next = pick();
   if (next != no_task) {
     current_task_ = next;
-    Fiber::switch_to(mine, task(next).fiber);
+    Fiber::switch_to(mine, *task(next).fiber);
     return;
   }
   record_deadlock();

@@ -44,6 +44,10 @@ struct ExecutionLimits {
   // synchronisation; failures that need this say so). Strict: virtual time honours every
   // duration exactly, and the clock advances only when no task can run.
   enum class Timing : std::uint8_t { Loose, Strict } timing = Timing::Loose;
+  // Unmodified code compiled with -fsanitize=thread (interpose/): every plain memory access is
+  // checked for races (Watch), or is also a scheduling point (Switch), so that the scheduler can
+  // run another thread between a read and the write that depends on it.
+  enum class PlainAccesses : std::uint8_t { Watch, Switch } plain_accesses = PlainAccesses::Watch;
   // Steps of a failure's history kept for its story: the last ones; the earlier ones are
   // counted, not kept, so a long run's report takes bounded memory.
   std::size_t history_steps = 10000;
@@ -107,6 +111,12 @@ class Execution {
   // --- what observers and reports may ask ---
   std::uint64_t epoch() const { return epoch_; }
   TaskId current_task() const { return current_task_; }
+  // True while a task runs (false for the simulator's own work between two executions, on the
+  // fiber of the task that just finished, and before the first task starts).
+  bool in_task() const {
+    return current_task_ != no_task && index(current_task_) < task_count_ &&
+           states_[index(current_task_)] == TaskState::Runnable;
+  }
   std::uint32_t steps() const { return steps_; }
   const Schedule& schedule_so_far() const { return schedule_; }
   std::size_t task_count() const { return task_count_; }
@@ -114,6 +124,9 @@ class Execution {
   const TaskInfo& task_info(TaskId t) const;
   // The task whose stack guard page holds `address`, or no_task (for the stack-overflow report).
   TaskId task_with_guard_page(const void* address) const;
+  // The task of this execution whose stack holds `address`, and how far below the stack's top
+  // (a place that is the same in every execution that runs the same code), or no_task.
+  TaskId stack_owner(const void* address, std::size_t* depth) const;
   std::size_t stack_size() const { return limits_.stack_size; }
   // The operation task `t` announced last: for a runnable task, what it will do if chosen.
   const Op& pending(TaskId t) const { return pending_[index(t)]; }
@@ -146,6 +159,7 @@ class Execution {
   }
   void schedule(const Op& op) { schedule(op.kind, op.object, op.where); }
   std::uint32_t choose_value(std::uint32_t bound);
+  bool switch_at_plain_accesses() const { return limits_.plain_accesses == ExecutionLimits::PlainAccesses::Switch; }
   bool explore_spurious_wakeups() const {
     return limits_.spurious_wakeups == ExecutionLimits::Spurious::Explore;
   }
@@ -229,6 +243,8 @@ class Execution {
 
   // Threads.
   TaskId spawn(std::string_view name, Location where);
+  // A thread that names itself (pthread_setname_np): its steps and stories use the new name.
+  void rename_task(TaskId t, std::string_view name);
   Body& body_of(TaskId t);
   void join(TaskId t, Location where);
   bool finished(TaskId t) const { return state(t) == TaskState::Finished; }
@@ -243,6 +259,16 @@ class Execution {
   // Unwind every task younger than the current one without ending the execution: a Thread
   // destroyed by an exception still propagating stops its task before the frames it uses go.
   void stop_younger();
+
+  // How a stopping execution gets rid of its unfinished tasks. Unwind (the default): each is
+  // resumed where it waits and unwound with the private exception, so its destructors run.
+  // Abandon: each is dropped where it stands, its frames never run again and its stack is freed
+  // (what owned memory they held is leaked); the task whose step stopped the execution leaves
+  // its fiber for good instead of throwing. For code that must not throw at its scheduling
+  // points: the std front end's hooks are nothrow to the compiler that calls them. Every
+  // execution starts with Unwind.
+  enum class StopBy : std::uint8_t { Unwind, Abandon };
+  void set_stop_by(StopBy by) { stop_by_ = by; }
 
  private:
   struct Task;
@@ -305,6 +331,10 @@ class Execution {
   void stop_above(Fiber& mine);
   void stop_next(Fiber& mine);
   void record_deadlock();
+  // Abandon mode: drop task i (not the running one) as it stands, with a fresh fiber for its slot.
+  void abandon(std::uint32_t i);
+  // Abandon mode: the running task leaves its fiber for good; every unfinished task is dropped.
+  [[noreturn]] void abandon_current();
   std::string describe_wait(TaskId t) const;
   void task_main(Task& task);
   void finish_current();
@@ -373,6 +403,8 @@ class Execution {
   std::uint32_t events_ = 0;
   TaskId current_task_ = no_task;
   bool aborting_ = false;
+  StopBy stop_by_ = StopBy::Unwind;
+  std::vector<std::unique_ptr<Fiber>> abandoned_;  // left by abandon_current; freed back home
   bool preempting_ = false;  // the next event follows a preemption
   std::optional<Failure> failure_;
 };

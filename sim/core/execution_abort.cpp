@@ -24,12 +24,14 @@ void Execution::abort_point(OpKind kind) {
   if (std::uncaught_exceptions() > 0) return;
   switch (kind) {
     case OpKind::Unlock:
+    case OpKind::FutexWake:
     case OpKind::Notify:
     case OpKind::NotifyAll:
     case OpKind::Join:
     case OpKind::Finish:
       return;
     default:
+      if (stop_by_ == StopBy::Abandon) abandon_current();
       throw detail::Abort{};
   }
 }
@@ -59,21 +61,22 @@ void Execution::fail(FailureKind kind, std::string message, Location where,
                      std::vector<std::string> details) {
   if (!aborting_) {
     record(kind, std::move(message), where, std::move(details));
-    stop_above(task(current_task_).fiber);
+    stop_above(*task(current_task_).fiber);
   }
+  if (stop_by_ == StopBy::Abandon) abandon_current();
   if (std::uncaught_exceptions() == 0) throw detail::Abort{};
 }
 
 void Execution::fail_later(FailureKind kind, std::string message, Location where) {
   if (aborting_) return;
   record(kind, std::move(message), where, {});
-  stop_above(task(current_task_).fiber);
+  stop_above(*task(current_task_).fiber);
 }
 
 void Execution::stop_younger() {
   if (aborting_) return;
   aborting_ = true;
-  stop_above(task(current_task_).fiber);
+  stop_above(*task(current_task_).fiber);
   aborting_ = false;
 }
 
@@ -100,6 +103,10 @@ void Execution::stop_above(Fiber& mine) {
   for (std::uint32_t i = static_cast<std::uint32_t>(task_count_); i-- > index(self) + 1;) {
     if (states_[i] == TaskState::Finished) continue;
     Task& u = *tasks_[i];
+    if (stop_by_ == StopBy::Abandon) {
+      abandon(i);
+      continue;
+    }
     if (!u.started) {
       u.body.reset();
       set_state(TaskId{i}, TaskState::Finished);
@@ -109,7 +116,7 @@ void Execution::stop_above(Fiber& mine) {
     // The task wakes up inside its scheduling point, sees the execution stopping, and unwinds.
     return_to_ = &mine;
     current_task_ = TaskId{i};
-    Fiber::switch_to(mine, u.fiber);
+    Fiber::switch_to(mine, *u.fiber);
   }
   current_task_ = self;
   return_to_ = nullptr;
@@ -119,6 +126,10 @@ void Execution::stop_next(Fiber& mine) {
   for (std::uint32_t i = static_cast<std::uint32_t>(task_count_); i-- > 0;) {
     if (states_[i] == TaskState::Finished) continue;
     Task& u = *tasks_[i];
+    if (stop_by_ == StopBy::Abandon) {
+      abandon(i);
+      continue;
+    }
     if (!u.started) {
       u.body.reset();
       set_state(TaskId{i}, TaskState::Finished);
@@ -126,10 +137,40 @@ void Execution::stop_next(Fiber& mine) {
       continue;
     }
     current_task_ = TaskId{i};
-    Fiber::switch_to(mine, u.fiber);
+    Fiber::switch_to(mine, *u.fiber);
     return;
   }
   Fiber::switch_to(mine, *home_);
+}
+
+void Execution::abandon(std::uint32_t i) {
+  Task& u = *tasks_[i];
+  u.body.reset();
+  set_state(TaskId{i}, TaskState::Finished);
+  --unfinished_;
+  if (!u.started) return;
+  // Its frames are never resumed: the old stack goes, and the slot gets a fresh fiber.
+  u.fiber = std::make_unique<Fiber>(&Task::entry, &u, limits_.stack_size);
+  fibers_[i] = u.fiber.get();
+}
+
+void Execution::abandon_current() {
+  const std::uint32_t me = index(current_task_);
+  Task& t = *tasks_[me];
+  // This fiber's stack is the one in use: it is freed once control is back home.
+  abandoned_.push_back(std::move(t.fiber));
+  Fiber& mine = *abandoned_.back();
+  t.fiber = std::make_unique<Fiber>(&Task::entry, &t, limits_.stack_size);
+  fibers_[me] = t.fiber.get();
+  aborting_ = true;
+  t.body.reset();
+  set_state(current_task_, TaskState::Finished);
+  --unfinished_;
+  for (std::uint32_t i = static_cast<std::uint32_t>(task_count_); i-- > 0;) {
+    if (states_[i] != TaskState::Finished) abandon(i);
+  }
+  Fiber::switch_to(mine, *home_);
+  internal_error("an abandoned task was resumed");
 }
 
 std::string Execution::describe_wait(TaskId t) const {
@@ -170,6 +211,8 @@ std::string Execution::describe_wait(TaskId t) const {
     case OpKind::Resume:
       return x.info.name + " waits in event loop " + object_name(w.object) +
              " for a coroutine to be woken (by a future, a channel or a timer), which nothing does" + at;
+    case OpKind::FutexWoken:
+      return x.info.name + " waits on futex " + object_name(w.object) + " for a wake that never comes" + at;
     default:
       return x.info.name + " is blocked in " + std::string(to_string(w.kind)) + " on " + object_name(w.object) + at;
   }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <exception>
+#include <memory>
 #include <string>
 
 #include "sim/core/execution.hpp"
@@ -16,11 +17,11 @@ std::string describe_exception(const std::exception& e);
 // Slot n runs the n-th task of every execution on the same fiber: the fiber parks when its
 // task finishes and picks up the slot's next task in a later execution.
 struct Execution::Task {
-  Task(Execution& e, std::size_t stack_size) : exec(e), fiber(&Task::entry, this, stack_size) {}
+  Task(Execution& e, std::size_t stack_size) : exec(e), fiber(std::make_unique<Fiber>(&Task::entry, this, stack_size)) {}
   static void entry(void* self);
 
   Execution& exec;
-  Fiber fiber;
+  std::unique_ptr<Fiber> fiber;  // replaced when a stopping execution abandons the task on it
   bool quit = false;
   TaskInfo info;
   bool started = false;

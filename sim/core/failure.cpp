@@ -18,6 +18,7 @@ std::string_view to_string(FailureKind kind) {
     case FailureKind::SyncMisuse: return "SyncMisuse";
     case FailureKind::ChannelMisuse: return "ChannelMisuse";
     case FailureKind::FutureMisuse: return "FutureMisuse";
+    case FailureKind::Unmodelled: return "Unmodelled";
   }
   return "?";
 }

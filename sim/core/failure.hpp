@@ -25,6 +25,7 @@ enum class FailureKind : std::uint8_t {
   SyncMisuse,         // a semaphore released past its maximum, a latch or barrier counted past zero
   ChannelMisuse,      // a send on a closed channel, a close of a closed channel
   FutureMisuse,       // a promise set twice, a future read twice, work submitted to a pool shut down
+  Unmodelled,         // the program did something the model cannot see (a thread started outside the simulation, ...)
 };
 std::string_view to_string(FailureKind kind);
 // Fatal findings end their execution; the others are recorded and exploration goes on.

@@ -1,6 +1,10 @@
 // Fiber: stacks with a guard page, the entry trampoline, and the runtime's exception record.
 #include "sim/core/fiber.hpp"
 
+#ifdef SIM_FIBER_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
 #include <cxxabi.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -45,6 +49,11 @@ Fiber::Fiber(Entry entry, void* arg, std::size_t stack_size) : started_(false), 
 
 Fiber::~Fiber() {
   if (memory_ == nullptr) return;
+#ifdef SIM_FIBER_ASAN
+  // A fiber dropped while suspended (an abandoned task) leaves its frames' poisoning behind; a
+  // later mapping at these addresses must not inherit it.
+  __asan_unpoison_memory_region(memory_, mapped_);
+#endif
   ::munmap(memory_, mapped_);
   g_alive.fetch_sub(1, std::memory_order_relaxed);
 }

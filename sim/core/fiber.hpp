@@ -68,6 +68,13 @@ class Fiber {
     return memory_ != nullptr && a >= guard && a < static_cast<const char*>(stack_bottom_);
   }
   std::size_t stack_size() const { return stack_size_; }
+  // How far below the top of this fiber's stack `address` lies, or -1 if it is not on the stack.
+  std::ptrdiff_t depth_of(const void* address) const {
+    const char* a = static_cast<const char*>(address);
+    const char* bottom = static_cast<const char*>(stack_bottom_);
+    if (memory_ == nullptr || a < bottom || a >= bottom + stack_size_) return -1;
+    return bottom + stack_size_ - a;
+  }
 
  private:
   // The Itanium C++ ABI's per-thread __cxa_eh_globals: exceptions caught and in flight.

@@ -1,4 +1,5 @@
 // Locations: comparison and printing.
+#include <atomic>
 #include <cstring>
 #include <string_view>
 
@@ -23,6 +24,24 @@ std::string to_string(Location where) {
   }
   if (file.empty()) return "?";
   return std::string(file) + ":" + std::to_string(where.line);
+}
+
+namespace {
+std::atomic<const char* (*)(Location)> g_function_lookup{nullptr};
+}  // namespace
+
+void set_function_lookup(const char* (*lookup)(Location where)) { g_function_lookup.store(lookup); }
+
+std::string describe(Location where) {
+  std::string out = to_string(where);
+  if (auto lookup = g_function_lookup.load(std::memory_order_relaxed)) {
+    if (const char* function = lookup(where); function != nullptr && *function != '\0') {
+      out += " (in ";
+      out += function;
+      out += ")";
+    }
+  }
+  return out;
 }
 
 }  // namespace sim

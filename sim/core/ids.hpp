@@ -33,5 +33,10 @@ struct Location {
 };
 // "file:line", with leading "./" and "../" dropped; file strings must outlive every report.
 std::string to_string(Location where);
+// As to_string, plus " (in function)" when a front end knows the function the place lies in
+// (the std front end reads it from the program's debug information).
+std::string describe(Location where);
+// How such a front end tells: the function `where` lies in, or null. Set once, before use.
+void set_function_lookup(const char* (*lookup)(Location where));
 
 }  // namespace sim

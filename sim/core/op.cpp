@@ -41,6 +41,9 @@ std::string_view to_string(OpKind kind) {
     case OpKind::Get: return "get";
     case OpKind::WaitAny: return "wait_any";
     case OpKind::Resume: return "resume";
+    case OpKind::FutexWait: return "futex_wait";
+    case OpKind::FutexWoken: return "futex_woken";
+    case OpKind::FutexWake: return "futex_wake";
   }
   return "?";
 }
@@ -63,6 +66,7 @@ std::string_view to_string(ObjectKind kind) {
     case ObjectKind::Future: return "future";
     case ObjectKind::AsCompleted: return "as_completed";
     case ObjectKind::EventLoop: return "event_loop";
+    case ObjectKind::Futex: return "futex";
   }
   return "?";
 }

@@ -20,12 +20,17 @@ enum class OpKind : std::uint8_t {
   Send, Recv, Close, Select,                // Channel; Select only for a select that took its default
   Set, Get, WaitAny,                        // Promise sets, Future gets; as_completed waits for the next future
   Resume,                                   // an event loop resumes a coroutine (the value is its name)
+  // Futex words of unmodified programs (interpose/): a wait announced (flag: the word held the
+  // expected value, so it sleeps), the sleeper's return (flag: a wake, not its timeout, ended it),
+  // a wake (value: how many it woke).
+  FutexWait, FutexWoken, FutexWake,
 };
 std::string_view to_string(OpKind kind);
 
 enum class ObjectKind : std::uint8_t {
   Thread, Mutex, CondVar, Shared, Atomic,
   RwLock, RecursiveMutex, TimedMutex, Semaphore, Latch, Barrier, Channel, Select, Future, AsCompleted, EventLoop,
+  Futex,  // a futex word of an unmodified program
 };
 std::string_view to_string(ObjectKind kind);
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "sim/sync/cond_model.hpp"
 #include "sim/sync/mutex.hpp"
 #include "sim/time/time.hpp"
 
@@ -39,6 +40,7 @@ class CondVar {
   void notify_all(Location where = Location::here());
 
  private:
+  struct HeldMutex;  // the mutex a wait releases and re-takes
   void bind(Execution& e);
   // Releases the mutex, waits (with a deadline unless `timeout` is null), re-takes the mutex.
   std::cv_status wait_simulated(Execution& e, std::unique_lock<Mutex>& lock, const Duration* timeout, Location where);
@@ -47,7 +49,7 @@ class CondVar {
   detail::Binding binding_;
   std::string name_;
   Location created_;
-  WaitList waiters_;
+  detail::CondModel model_;
 };
 
 }  // namespace sim

@@ -71,6 +71,20 @@ void LockModel::unlock(Execution& e, ObjectId id, Location where) {
   e.publish(OpKind::Unlock, id, where);
 }
 
+std::uint32_t LockModel::release_for_wait(Execution& e, ObjectId id) {
+  const std::uint32_t depth = depth_;
+  depth_ = 0;
+  owner_ = no_task;
+  e.set_holder(id, no_task);
+  e.unblock_all(waiters_);
+  return depth;
+}
+
+void LockModel::reacquire(Execution& e, ObjectId id, Location where, std::uint32_t depth) {
+  lock(e, id, where);
+  depth_ = depth;
+}
+
 std::string LockModel::not_held_by(Execution& e, TaskId me) const {
   if (owner_ == me) return {};
   if (owner_ == no_task) return ", which is not locked";

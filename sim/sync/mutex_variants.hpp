@@ -32,6 +32,11 @@ class LockModel {
   void relock(Execution& e, ObjectId id, OpKind kind, Location where);
   // One unlock by the holder; the last one frees it. Not a scheduling point (see Mutex::unlock).
   void unlock(Execution& e, ObjectId id, Location where);
+  // A condition-variable wait: the holder lets it go entirely, without an event (the wait's own
+  // event releases it), and returns how many times it held it.
+  std::uint32_t release_for_wait(Execution& e, ObjectId id);
+  // After the wait: takes it again (waiting if need be), `depth` times over.
+  void reacquire(Execution& e, ObjectId id, Location where, std::uint32_t depth);
   // "unlocks m, which is not locked" and the like, for misuse messages; empty when `me` holds it.
   std::string not_held_by(Execution& e, TaskId me) const;
 

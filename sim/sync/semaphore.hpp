@@ -25,6 +25,11 @@ class SemaphoreModel {
   bool try_acquire(Execution& e, Location where);
   bool try_acquire_for(Execution& e, Nanos timeout, Location where);
   void release(Execution& e, std::ptrdiff_t n, Location where);
+  // The count now (sem_getvalue): not a step.
+  std::ptrdiff_t value(Execution& e) {
+    bind(e);
+    return count_;
+  }
 
  private:
   void bind(Execution& e);

@@ -38,6 +38,10 @@ SyncEdge sync_edge(const Event& e) {
     case OpKind::Close: return SyncEdge::Release;
     case OpKind::Set: return SyncEdge::Release;
     case OpKind::Get: return SyncEdge::Acquire;
+    // A futex wake releases to the sleepers it wakes (libstdc++'s futures and latches also order
+    // memory through atomics on the word, which code in libstdc++.so does without instrumentation).
+    case OpKind::FutexWake: return SyncEdge::Release;
+    case OpKind::FutexWoken: return if_done;
     default: return SyncEdge::None;
   }
 }

@@ -9,6 +9,7 @@
 //   AcquireShared   task ⊔= C(o)                  (a reader sees the writers' releases, not other readers')
 //   ReleaseShared   S(o) ⊔= task; tick the task   (and an exclusive Lock/TryLock of o joins S(o) too,
 //                                                   so a writer sees every reader before it)
+// FutexWake releases, and a FutexWoken that a wake ended acquires (one clock per futex word).
 // The exclusive side of an RwLock, the recursive and timed mutexes publish Lock, TryLock and
 // Unlock, which checkers already treat as a mutex's acquire and release.
 //

@@ -1,0 +1,18 @@
+// Accesses: plain and atomic memory operations of the program as steps of the running task.
+#pragma once
+
+#include <cstdint>
+
+#include "sim/core/execution.hpp"
+
+namespace interpose {
+
+// Publishes a read or write event whose value is the integer now at `address` (1 to 8 bytes).
+void publish_access(sim::Execution& e, sim::OpKind kind, sim::ObjectId id, sim::Location where, std::uintptr_t address,
+                    std::uint32_t size);
+
+// An instrumented plain access (`pc`: the hook's return address): checked for races when the
+// execution is observed, and a scheduling point when plain accesses switch.
+void plain_access(sim::Execution& e, std::uintptr_t address, std::uint32_t size, bool write, std::uintptr_t pc);
+
+}  // namespace interpose

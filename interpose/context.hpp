@@ -1,0 +1,154 @@
+// Context: what the std front end keeps per OS thread: the execution it serves, each task's
+// call stack and thread handle, and the program's memory and sync objects by address.
+//
+// How this works: code compiled with -fsanitize=thread calls a __tsan_* hook before each memory
+// access and around each function; libstdc++ and C code call pthread functions and the futex
+// system call, which the executable defines before libc. Each hook asks `active()`: outside a
+// simulation (or inside this library's own work) it does what the real program would; inside
+// one it becomes an operation of the running task, on a sim object found by the program
+// object's address. Tables keyed by address are emptied at the start of every execution, so an
+// address reused by another object in a later execution starts afresh.
+#pragma once
+
+#include <pthread.h>
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "interpose/address_map.hpp"
+#include "sim/core/execution.hpp"
+
+namespace interpose {
+
+// Set while this library works for itself (symbolizing, naming): pthread calls made meanwhile
+// (libdw's locks, say) go to the real functions. Never held across a scheduling point.
+inline constinit thread_local int t_busy = 0;
+
+struct Busy {
+  Busy() { ++t_busy; }
+  ~Busy() { --t_busy; }
+  Busy(const Busy&) = delete;
+  Busy& operator=(const Busy&) = delete;
+};
+
+// The execution whose running task made the call, or null: run the real function.
+[[gnu::always_inline]] inline sim::Execution* active() {
+  sim::Execution* e = sim::Execution::current();
+  if (e == nullptr || t_busy != 0) return nullptr;
+  return e;
+}
+
+// As active(), for libc calls: those the simulator itself makes between two executions (reading
+// the clock for its time budget, on the fiber of the task that just finished) are real.
+[[gnu::always_inline]] inline sim::Execution* active_call() {
+  sim::Execution* e = active();
+  if (e == nullptr || !e->in_task()) return nullptr;
+  return e;
+}
+
+// Thread handles of tasks: far above any address, so never equal to a real pthread_t.
+inline constexpr std::uintptr_t handle_base = 0xFFFF'F000'0000'0000ull;
+inline pthread_t handle_of(sim::TaskId t) { return static_cast<pthread_t>(handle_base + sim::index(t)); }
+inline bool is_task_handle(pthread_t h) { return static_cast<std::uintptr_t>(h) >= handle_base; }
+inline sim::TaskId task_of(pthread_t h) { return sim::TaskId{static_cast<std::uint32_t>(h - handle_base)}; }
+
+struct TaskData {
+  std::uint64_t epoch = 0;
+  std::vector<std::uintptr_t> frames;  // call sites pushed by __tsan_func_entry
+  std::uint32_t unkept = 0;            // entries past the limit on frames, not pushed
+  void* result = nullptr;              // what the thread's start routine returned
+  bool detached = false;
+  bool joined = false;
+};
+
+// A write announced by __tsan_write* happens after the hook returns: its event goes out at the
+// task's next hook, when the value written can be read.
+struct PendingWrite {
+  std::uintptr_t address = 0;
+  std::uint32_t size = 0;
+  sim::ObjectId object = sim::no_object;
+  sim::Location where;
+  sim::TaskId task = sim::no_task;
+};
+
+class Context {
+ public:
+  static Context& here() {
+    Context* c = current_;
+    if (c == nullptr) [[unlikely]] c = make();
+    return *c;
+  }
+
+  // Every hook calls this first: a new execution empties the tables.
+  [[gnu::always_inline]] void sync(sim::Execution& e) {
+    sync_epoch(e);
+    if (pending_.size != 0) [[unlikely]] flush(e);
+  }
+  // Without publishing the pending write: for the heap hooks, which may run inside another step.
+  void sync_epoch(sim::Execution& e) {
+    if (epoch_ != e.epoch()) [[unlikely]] begin(e);
+  }
+  void flush(sim::Execution& e);
+  void defer_write(const PendingWrite& w) { pending_ = w; }
+
+  TaskData& task(sim::TaskId t) {
+    if (sim::index(t) >= tasks_.size()) [[unlikely]] grow_tasks(sim::index(t) + 1);
+    TaskData& d = tasks_[sim::index(t)];
+    if (d.epoch != epoch_) reset(d);
+    return d;
+  }
+  // The sim object standing for the program's memory at `address` (its first user names it).
+  sim::ObjectId memory(sim::Execution& e, std::uintptr_t address, sim::ObjectKind kind) {
+    const std::uint32_t id = memory_.find(address);
+    if (id != AddressMap::missing) [[likely]] return sim::ObjectId{id};
+    return new_memory(e, address, kind);
+  }
+  // A name for the object at `address` that is the same in every execution: the variable's
+  // name, or where on which task's stack it lies; empty when neither is known.
+  const std::string& name_for(sim::Execution& e, std::uintptr_t address);
+  // Heap blocks the program allocates, for names ("new@file:line+offset"); memory freed is
+  // forgotten, so that a new object at the same place is a new sim object (allocation orders
+  // nothing between threads: without this, reused memory would look like a race).
+  void allocated(std::uintptr_t block, std::size_t size, sim::Location site) { blocks_[block] = Block{size, site}; }
+  void freed(std::uintptr_t block, std::size_t size) {
+    memory_.erase_range(block, block + size);
+    blocks_.erase(block);
+  }
+
+ private:
+  [[gnu::noinline]] static Context* make();  // the calling thread's, freed when the thread ends
+  static constinit inline thread_local Context* current_ = nullptr;
+
+  void begin(sim::Execution& e);
+  [[gnu::noinline]] void grow_tasks(std::size_t n);
+  void reset(TaskData& d) const {
+    d.epoch = epoch_;
+    d.frames.clear();
+    d.unkept = 0;
+    d.result = nullptr;
+    d.detached = false;
+    d.joined = false;
+  }
+  [[gnu::noinline]] sim::ObjectId new_memory(sim::Execution& e, std::uintptr_t address, sim::ObjectKind kind);
+
+  std::uint64_t epoch_ = 0;
+  std::vector<TaskData> tasks_;
+  AddressMap memory_;
+  PendingWrite pending_;
+  // Object names for this execution (a deque: add_object keeps a reference to each).
+  struct Block {
+    std::size_t size = 0;
+    sim::Location site;
+  };
+  std::map<std::uintptr_t, Block> blocks_;  // this execution's, by address
+  std::deque<std::string> names_;
+  std::size_t names_used_ = 0;
+  // Global and static variables' names by address, for the process's life ("" when none).
+  AddressMap symbol_index_;
+  std::vector<std::string> symbols_;
+};
+
+}  // namespace interpose

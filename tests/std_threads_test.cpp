@@ -1,0 +1,103 @@
+// The std front end: std::thread, std::mutex and plain memory under the scheduler, unmodified
+// (this file is compiled with -fsanitize=thread and linked with interleave_std, not libtsan).
+#include <pthread.h>
+
+#include <string>
+#include <thread>
+
+#include "interleave/doctest.hpp"
+#include "tests/std/bank.hpp"
+
+namespace {
+
+int racy_body_result = 0;
+
+void racy_body() { racy_body_result = std_bank::two_withdrawals(&std_bank::withdraw); }
+
+// Both withdrawals pass the check before either takes: 160 paid out of 100.
+void overdraft_body() { sim::check(std_bank::two_withdrawals(&std_bank::withdraw) == 100, "paid out more than the balance"); }
+
+void locked_body() { sim::check(std_bank::two_withdrawals(&std_bank::withdraw_locked) == 100, "paid out more than the balance"); }
+
+sim::CheckOptions switching(std::uint64_t iterations) {
+  sim::CheckOptions o{.iterations = iterations};
+  o.limits.plain_accesses = sim::ExecutionLimits::PlainAccesses::Switch;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("the racy withdrawals are a data race in the first execution, both places named with their function") {
+  sim::Report r = sim::check_random(racy_body, {.iterations = 1});
+  const sim::Failure* f = r.find(sim::FailureKind::DataRace);
+  REQUIRE(f != nullptr);
+  CHECK(r.executions == 1);
+  CHECK(f->message.find("std/bank.hpp:") != std::string::npos);
+  CHECK(f->message.find("(in withdraw)") != std::string::npos);
+  CHECK(f->task_name.starts_with("thread"));
+  // Replayed from its token, the same race.
+  sim::Report again = sim::replay(racy_body, f->token);
+  const sim::Failure* g = again.find(sim::FailureKind::DataRace);
+  REQUIRE(g != nullptr);
+  CHECK(g->same_place(*f));
+}
+
+TEST_CASE("with plain accesses switching, the overdraft is found as the assertion, and replayed") {
+  sim::Failure f = sim::require_failure(overdraft_body, sim::FailureKind::AssertionFailed, switching(2000));
+  CHECK(f.message == "paid out more than the balance");
+  // The story shows both threads reading the balance before either writes it.
+  const std::string story = sim::to_text(sim::Report{.failures = {f}}, {.timing = false});
+  CHECK(story.find("read ") != std::string::npos);
+  CHECK(story.find("write ") != std::string::npos);
+}
+
+TEST_CASE("without plain accesses switching the overdraft cannot show: a withdrawal runs whole") {
+  sim::Report r = sim::check_random(overdraft_body, {.iterations = 300, .checks = {.races = false}});
+  CHECK(r.ok());
+}
+
+TEST_CASE("the locked withdrawals: no race, no assertion, under random search and under DPOR to completion") {
+  sim::Report r = sim::check_random(locked_body, switching(300));
+  CHECK(r.ok());
+  sim::ExploreOptions o{.strategy = sim::Search::Dpor, .checks = checker::Checks{}};
+  o.limits.plain_accesses = sim::ExecutionLimits::PlainAccesses::Switch;
+  sim::Report d = sim::explore(locked_body, o);
+  CHECK(d.ok());
+  CHECK(d.complete);
+}
+
+TEST_CASE("outside a simulation the same code runs on real threads") {
+  CHECK(std_bank::two_withdrawals(&std_bank::withdraw_locked) == 100);
+  pthread_t me = pthread_self();
+  CHECK(pthread_equal(me, pthread_self()));
+}
+
+TEST_CASE("the same token tells the same story, byte for byte") {
+  sim::Report r = sim::check_random(overdraft_body, switching(2000));
+  const sim::Failure* f = r.find(sim::FailureKind::AssertionFailed);
+  REQUIRE(f != nullptr);
+  const sim::ExecutionLimits limits = switching(1).limits;  // the token holds choices, not the options
+  const std::string a = sim::to_text(sim::replay(overdraft_body, f->token, limits), {.timing = false});
+  const std::string b = sim::to_text(sim::replay(overdraft_body, f->token, limits), {.timing = false});
+  CHECK(a == b);
+  CHECK(a.find("ReplayDivergence") == std::string::npos);
+  CHECK(a.find("AssertionFailed") != std::string::npos);
+  CHECK(a.find("0x") == std::string::npos);  // no raw address
+}
+
+TEST_CASE("threads named with pthread_setname_np are named so in the story") {
+  auto body = [] {
+    int shared = 0;
+    std::thread t([&] {
+      pthread_setname_np(pthread_self(), "writer");
+      shared = 1;
+    });
+    shared = 2;
+    t.join();
+  };
+  sim::Report r = sim::check_random(body, {.iterations = 50});
+  const sim::Failure* f = r.find(sim::FailureKind::DataRace);
+  REQUIRE(f != nullptr);
+  CHECK(f->message.find("writer") != std::string::npos);
+  CHECK(f->message.find("main") != std::string::npos);
+}
