@@ -57,10 +57,12 @@ void plain_access(sim::Execution& e, std::uintptr_t address, std::uint32_t size,
   if (!switching && !e.observed()) return;
   if (e.aborting()) return;
   Context& c = Context::here();
+  // A thread_local is one copy for all tasks in the model: not a variable to check for races.
+  if (c.thread_local_storage(address)) return;
   c.sync(e);
   sim::Location where;
   if (!access_location(e, pc, &where)) return;
-  const sim::ObjectId id = c.memory(e, address, sim::ObjectKind::Shared);
+  const sim::ObjectId id = c.memory(e, address, sim::ObjectKind::Shared, pc);
   const sim::OpKind kind = write ? sim::OpKind::Write : sim::OpKind::Read;
   if (switching) e.schedule(kind, id, where);
   if (!e.observed() || e.aborting()) return;

@@ -12,6 +12,8 @@
 
 #include <pthread.h>
 
+#include <cerrno>
+
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -27,9 +29,15 @@ namespace interpose {
 // (libdw's locks, say) go to the real functions. Never held across a scheduling point.
 inline constinit thread_local int t_busy = 0;
 
+// errno is the OS thread's, shared by every task: this library's own calls (libdw reading debug
+// information) must leave it as the program set it.
 struct Busy {
-  Busy() { ++t_busy; }
-  ~Busy() { --t_busy; }
+  Busy() : saved_errno(errno) { ++t_busy; }
+  ~Busy() {
+    --t_busy;
+    errno = saved_errno;
+  }
+  int saved_errno;
   Busy(const Busy&) = delete;
   Busy& operator=(const Busy&) = delete;
 };
@@ -101,14 +109,22 @@ class Context {
     return d;
   }
   // The sim object standing for the program's memory at `address` (its first user names it).
-  sim::ObjectId memory(sim::Execution& e, std::uintptr_t address, sim::ObjectKind kind) {
+  // `pc`: the hook's return address, which with the address makes the key of local names.
+  sim::ObjectId memory(sim::Execution& e, std::uintptr_t address, sim::ObjectKind kind, std::uintptr_t pc) {
     const std::uint32_t id = memory_.find(address);
     if (id != AddressMap::missing) [[likely]] return sim::ObjectId{id};
-    return new_memory(e, address, kind);
+    return new_memory(e, address, kind, pc);
   }
   // A name for the object at `address` that is the same in every execution: the variable's
-  // name, or where on which task's stack it lies; empty when neither is known.
-  const std::string& name_for(sim::Execution& e, std::uintptr_t address);
+  // name (a global's, or a local's from the debug information), the heap block's allocation
+  // site, or where on which task's stack it lies; empty when none is known.
+  const std::string& name_for(sim::Execution& e, std::uintptr_t address, std::uintptr_t pc);
+  // Whether `address` lies in the OS thread's static thread-local storage (see docs/std.md:
+  // every task runs on this one OS thread, so a thread_local is not per task in the model).
+  bool thread_local_storage(std::uintptr_t address) {
+    if (tls_low_ == 0) [[unlikely]] find_tls();
+    return address >= tls_low_ && address < tls_high_;
+  }
   // Heap blocks the program allocates, for names ("new@file:line+offset"); memory freed is
   // forgotten, so that a new object at the same place is a new sim object (allocation orders
   // nothing between threads: without this, reused memory would look like a race).
@@ -123,6 +139,7 @@ class Context {
   static constinit inline thread_local Context* current_ = nullptr;
 
   void begin(sim::Execution& e);
+  void find_tls();
   [[gnu::noinline]] void grow_tasks(std::size_t n);
   void reset(TaskData& d) const {
     d.epoch = epoch_;
@@ -132,9 +149,13 @@ class Context {
     d.detached = false;
     d.joined = false;
   }
-  [[gnu::noinline]] sim::ObjectId new_memory(sim::Execution& e, std::uintptr_t address, sim::ObjectKind kind);
+  [[gnu::noinline]] sim::ObjectId new_memory(sim::Execution& e, std::uintptr_t address, sim::ObjectKind kind,
+                                             std::uintptr_t pc);
+  const std::string& local_name(std::uintptr_t pc, std::size_t depth, std::uintptr_t address);
 
   std::uint64_t epoch_ = 0;
+  std::uintptr_t tls_low_ = 0;   // the hull of the modules' static TLS blocks of this thread
+  std::uintptr_t tls_high_ = 0;
   std::vector<TaskData> tasks_;
   AddressMap memory_;
   PendingWrite pending_;
@@ -149,6 +170,9 @@ class Context {
   // Global and static variables' names by address, for the process's life ("" when none).
   AddressMap symbol_index_;
   std::vector<std::string> symbols_;
+  // Locals' names found by unwinding and the debug information, by (hook return address, depth
+  // on the task's stack): the same code reaches the same variable ("" when none is named).
+  std::map<std::pair<std::uintptr_t, std::size_t>, std::string> locals_;
 };
 
 }  // namespace interpose

@@ -94,7 +94,7 @@ long futex(sim::Execution& e, int* word, int op, int value, const timespec* time
     case FUTEX_WAIT_BITSET: {
       if (command == FUTEX_WAIT) bitset = FUTEX_BITSET_MATCH_ANY;
       if (bitset == 0) return fail_with(EINVAL);
-      FutexState& f = table<FutexState>().at(e, word);
+      FutexState& f = table<FutexState>().at(e, word, pc);
       sim::Nanos timeout = 0;
       if (time != nullptr) {
         // FUTEX_WAIT takes a relative timeout; FUTEX_WAIT_BITSET an absolute one on its clock.
@@ -107,7 +107,7 @@ long futex(sim::Execution& e, int* word, int op, int value, const timespec* time
     case FUTEX_WAKE_BITSET: {
       if (command == FUTEX_WAKE) bitset = FUTEX_BITSET_MATCH_ANY;
       if (bitset == 0) return fail_with(EINVAL);
-      FutexState& f = table<FutexState>().at(e, word);
+      FutexState& f = table<FutexState>().at(e, word, pc);
       return wake(e, f, value, bitset, where);
     }
     default:

@@ -41,7 +41,7 @@ int once(sim::Execution& e, pthread_once_t* control, void (*routine)(), std::uin
   void* const callable = std::__once_callable;
   void (*const call)() = std::__once_call;
   Context::here().sync(e);
-  OnceState& s = table<OnceState>().at(e, control);
+  OnceState& s = table<OnceState>().at(e, control, pc);
   // glibc marks a finished control with bit 1 (a program that ran it before the simulation).
   if (!s.done) s.done = (__atomic_load_n(control, __ATOMIC_ACQUIRE) & 2) != 0;
   const sim::Location where = call_location(e, pc);
@@ -72,9 +72,9 @@ struct RwState {
   }
 };
 
-RwState& rw_state(sim::Execution& e, pthread_rwlock_t* rw) {
+RwState& rw_state(sim::Execution& e, pthread_rwlock_t* rw, std::uintptr_t pc) {
   Context::here().sync(e);
-  return table<RwState>().at(e, rw);
+  return table<RwState>().at(e, rw, pc);
 }
 
 // A timed rwlock wait: one try, then (if it failed) a wait of the whole timeout in virtual time
@@ -100,15 +100,15 @@ struct SemState {
   }
 };
 
-sim::detail::SemaphoreModel& sem_state(sim::Execution& e, sem_t* sem, std::optional<unsigned> initial = {}) {
+sim::detail::SemaphoreModel& sem_state(sim::Execution& e, sem_t* sem, std::uintptr_t pc, std::optional<unsigned> initial = {}) {
   Context::here().sync(e);
-  SemState& s = table<SemState>().at(e, sem);
+  SemState& s = table<SemState>().at(e, sem, pc);
   if (initial) s.model.emplace(*s.name, static_cast<std::ptrdiff_t>(*initial), SEM_VALUE_MAX, sim::Location{});
   return *s.model;
 }
 
 int sem_timed(sim::Execution& e, sem_t* sem, clockid_t clock, const timespec* abstime, std::uintptr_t pc) {
-  sim::detail::SemaphoreModel& m = sem_state(e, sem);
+  sim::detail::SemaphoreModel& m = sem_state(e, sem, pc);
   const sim::Location where = call_location(e, pc);
   if (m.try_acquire_for(e, until(e, clock, abstime), where)) return 0;
   errno = ETIMEDOUT;
@@ -147,17 +147,21 @@ extern "C" int pthread_rwlock_destroy(pthread_rwlock_t* rw) {
   extern "C" int pthread_rwlock_##name call_args {                                                  \
     sim::Execution* e = active_call();                                                              \
     if (e == nullptr) return real::pthread_rwlock_##name.get() REAL_ARGS;                           \
-    interpose::RwState& s = interpose::rw_state(*e, rw);                                            \
+    interpose::RwState& s = interpose::rw_state(*e, rw, caller(__builtin_return_address(0)));                                            \
     const sim::Location where = interpose::call_location(*e, caller(__builtin_return_address(0)));  \
     body                                                                                            \
   }
 
 #define REAL_ARGS (rw)
-INTERPOSE_RW(rdlock, (pthread_rwlock_t * rw), s.lock->lock_shared(where); return 0;)
-INTERPOSE_RW(tryrdlock, (pthread_rwlock_t * rw), return s.lock->try_lock_shared(where) ? 0 : EBUSY;)
-INTERPOSE_RW(wrlock, (pthread_rwlock_t * rw), s.lock->lock(where); s.writer = e->current_task(); return 0;)
-INTERPOSE_RW(trywrlock, (pthread_rwlock_t * rw), if (!s.lock->try_lock(where)) return EBUSY;
-             s.writer = e->current_task(); return 0;)
+// Locking again what the task holds for writing: glibc's answers (EDEADLK, or EBUSY for a try).
+INTERPOSE_RW(rdlock, (pthread_rwlock_t * rw), if (s.writer == e->current_task()) return EDEADLK;
+             s.lock->lock_shared(where); return 0;)
+INTERPOSE_RW(tryrdlock, (pthread_rwlock_t * rw), if (s.writer == e->current_task()) return EBUSY;
+             return s.lock->try_lock_shared(where) ? 0 : EBUSY;)
+INTERPOSE_RW(wrlock, (pthread_rwlock_t * rw), if (s.writer == e->current_task()) return EDEADLK;
+             s.lock->lock(where); s.writer = e->current_task(); return 0;)
+INTERPOSE_RW(trywrlock, (pthread_rwlock_t * rw), if (s.writer == e->current_task()) return EBUSY;
+             if (!s.lock->try_lock(where)) return EBUSY; s.writer = e->current_task(); return 0;)
 INTERPOSE_RW(unlock, (pthread_rwlock_t * rw), if (s.writer == e->current_task()) {
   s.writer = sim::no_task;
   s.lock->unlock(where);
@@ -189,7 +193,7 @@ INTERPOSE_RW(clockwrlock, (pthread_rwlock_t * rw, clockid_t clock, const timespe
 
 extern "C" int sem_init(sem_t* sem, int shared, unsigned value) {
   const int r = real::sem_init.get()(sem, shared, value);
-  if (sim::Execution* e = active_call(); e != nullptr && r == 0) interpose::sem_state(*e, sem, value);
+  if (sim::Execution* e = active_call(); e != nullptr && r == 0) interpose::sem_state(*e, sem, caller(__builtin_return_address(0)), value);
   return r;
 }
 
@@ -202,21 +206,21 @@ extern "C" int sem_destroy(sem_t* sem) {
 extern "C" int sem_post(sem_t* sem) {
   sim::Execution* e = active_call();
   if (e == nullptr) return real::sem_post.get()(sem);
-  interpose::sem_state(*e, sem).release(*e, 1, interpose::call_location(*e, caller(__builtin_return_address(0))));
+  interpose::sem_state(*e, sem, caller(__builtin_return_address(0))).release(*e, 1, interpose::call_location(*e, caller(__builtin_return_address(0))));
   return 0;
 }
 
 extern "C" int sem_wait(sem_t* sem) {
   sim::Execution* e = active_call();
   if (e == nullptr) return real::sem_wait.get()(sem);
-  interpose::sem_state(*e, sem).acquire(*e, interpose::call_location(*e, caller(__builtin_return_address(0))));
+  interpose::sem_state(*e, sem, caller(__builtin_return_address(0))).acquire(*e, interpose::call_location(*e, caller(__builtin_return_address(0))));
   return 0;
 }
 
 extern "C" int sem_trywait(sem_t* sem) {
   sim::Execution* e = active_call();
   if (e == nullptr) return real::sem_trywait.get()(sem);
-  if (interpose::sem_state(*e, sem).try_acquire(*e, interpose::call_location(*e, caller(__builtin_return_address(0))))) return 0;
+  if (interpose::sem_state(*e, sem, caller(__builtin_return_address(0))).try_acquire(*e, interpose::call_location(*e, caller(__builtin_return_address(0))))) return 0;
   errno = EAGAIN;
   return -1;
 }
@@ -236,6 +240,6 @@ extern "C" int sem_clockwait(sem_t* sem, clockid_t clock, const timespec* abstim
 extern "C" int sem_getvalue(sem_t* sem, int* value) {
   sim::Execution* e = active_call();
   if (e == nullptr) return real::sem_getvalue.get()(sem, value);
-  *value = static_cast<int>(interpose::sem_state(*e, sem).value(*e));
+  *value = static_cast<int>(interpose::sem_state(*e, sem, caller(__builtin_return_address(0))).value(*e));
   return 0;
 }

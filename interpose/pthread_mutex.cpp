@@ -38,22 +38,23 @@ int type_of(const pthread_mutex_t* m) {
   return kind == PTHREAD_MUTEX_ADAPTIVE_NP ? PTHREAD_MUTEX_NORMAL : kind;
 }
 
-MutexState& mutex_state(sim::Execution& e, pthread_mutex_t* m) {
+MutexState& mutex_state(sim::Execution& e, pthread_mutex_t* m, std::uintptr_t pc) {
   Context::here().sync(e);
-  return table<MutexState>().at(e, m);
+  return table<MutexState>().at(e, m, pc);
 }
 
 // Locking a mutex the task holds already: again for a recursive one, an error for an
 // error-checking one, a finding for a normal one (it would deadlock).
-int relock(sim::Execution& e, pthread_mutex_t* m, MutexState& s, sim::OpKind kind, sim::Location where) {
+int relock(sim::Execution& e, pthread_mutex_t* m, MutexState& s, sim::OpKind kind, sim::Location where, bool timed = false) {
+  const bool trying = kind == sim::OpKind::TryLock && !timed;
   switch (type_of(m)) {
     case PTHREAD_MUTEX_RECURSIVE:
       s.model.relock(e, s.id, kind, where);
       return 0;
     case PTHREAD_MUTEX_ERRORCHECK:
-      return EDEADLK;
+      return trying ? EBUSY : EDEADLK;
     default:
-      if (kind == sim::OpKind::TryLock) return EBUSY;
+      if (trying) return EBUSY;
       e.fail(sim::FailureKind::LockMisuse,
              e.task_name(e.current_task()) + " locks mutex " + e.object_name(s.id) + " again while holding it (locked at " +
                  sim::to_string(s.model.locked_at()) + "); a non-recursive mutex deadlocks",
@@ -63,10 +64,10 @@ int relock(sim::Execution& e, pthread_mutex_t* m, MutexState& s, sim::OpKind kin
 }
 
 int lock(sim::Execution& e, pthread_mutex_t* m, const sim::Nanos* timeout, std::uintptr_t pc) {
-  MutexState& s = mutex_state(e, m);
+  MutexState& s = mutex_state(e, m, pc);
   const sim::Location where = call_location(e, pc);
   const sim::OpKind kind = timeout != nullptr ? sim::OpKind::TryLock : sim::OpKind::Lock;
-  if (s.model.owner() == e.current_task() && !e.aborting()) return relock(e, m, s, kind, where);
+  if (s.model.owner() == e.current_task() && !e.aborting()) return relock(e, m, s, kind, where, timeout != nullptr);
   if (timeout == nullptr) {
     s.model.lock(e, s.id, where);
     return 0;
@@ -90,7 +91,7 @@ extern "C" int pthread_mutex_init(pthread_mutex_t* m, const pthread_mutexattr_t*
 
 extern "C" int pthread_mutex_destroy(pthread_mutex_t* m) {
   if (sim::Execution* e = active_call()) {
-    interpose::MutexState& s = interpose::mutex_state(*e, m);
+    interpose::MutexState& s = interpose::mutex_state(*e, m, reinterpret_cast<std::uintptr_t>(__builtin_return_address(0)));
     if (s.model.owner() != sim::no_task) return EBUSY;
     interpose::table<interpose::MutexState>().forget(m);
     return 0;
@@ -121,7 +122,7 @@ extern "C" int pthread_mutex_clocklock(pthread_mutex_t* m, clockid_t clock, cons
 extern "C" int pthread_mutex_trylock(pthread_mutex_t* m) {
   sim::Execution* e = active_call();
   if (e == nullptr) return real::pthread_mutex_trylock.get()(m);
-  interpose::MutexState& s = interpose::mutex_state(*e, m);
+  interpose::MutexState& s = interpose::mutex_state(*e, m, reinterpret_cast<std::uintptr_t>(__builtin_return_address(0)));
   const sim::Location where = interpose::call_location(*e, reinterpret_cast<std::uintptr_t>(__builtin_return_address(0)));
   if (s.model.owner() == e->current_task() && !e->aborting()) {
     return interpose::relock(*e, m, s, sim::OpKind::TryLock, where);
@@ -132,7 +133,7 @@ extern "C" int pthread_mutex_trylock(pthread_mutex_t* m) {
 extern "C" int pthread_mutex_unlock(pthread_mutex_t* m) {
   sim::Execution* e = active_call();
   if (e == nullptr) return real::pthread_mutex_unlock.get()(m);
-  interpose::MutexState& s = interpose::mutex_state(*e, m);
+  interpose::MutexState& s = interpose::mutex_state(*e, m, reinterpret_cast<std::uintptr_t>(__builtin_return_address(0)));
   const sim::Location where = interpose::call_location(*e, reinterpret_cast<std::uintptr_t>(__builtin_return_address(0)));
   if (s.model.owner() != e->current_task() && !e->aborting()) {
     if (interpose::type_of(m) != PTHREAD_MUTEX_NORMAL) return EPERM;
@@ -161,8 +162,8 @@ struct HeldMutex final : sim::detail::WaitLock {
 
 int cond_wait(sim::Execution& e, pthread_cond_t* c, pthread_mutex_t* m, const sim::Nanos* timeout, std::uintptr_t pc) {
   Context::here().sync(e);
-  CondState& cs = table<CondState>().at(e, c);
-  MutexState& ms = mutex_state(e, m);
+  CondState& cs = table<CondState>().at(e, c, pc);
+  MutexState& ms = mutex_state(e, m, pc);
   const sim::Location where = call_location(e, pc);
   if (ms.model.owner() != e.current_task() && !e.aborting()) {
     e.fail(sim::FailureKind::LockMisuse,
@@ -220,7 +221,7 @@ extern "C" int pthread_cond_signal(pthread_cond_t* c) {
   sim::Execution* e = active_call();
   if (e == nullptr) return real::pthread_cond_signal.get()(c);
   interpose::Context::here().sync(*e);
-  interpose::CondState& s = interpose::table<interpose::CondState>().at(*e, c);
+  interpose::CondState& s = interpose::table<interpose::CondState>().at(*e, c, reinterpret_cast<std::uintptr_t>(__builtin_return_address(0)));
   s.model.notify_one(*e, s.id, interpose::call_location(*e, reinterpret_cast<std::uintptr_t>(__builtin_return_address(0))));
   return 0;
 }
@@ -229,7 +230,7 @@ extern "C" int pthread_cond_broadcast(pthread_cond_t* c) {
   sim::Execution* e = active_call();
   if (e == nullptr) return real::pthread_cond_broadcast.get()(c);
   interpose::Context::here().sync(*e);
-  interpose::CondState& s = interpose::table<interpose::CondState>().at(*e, c);
+  interpose::CondState& s = interpose::table<interpose::CondState>().at(*e, c, reinterpret_cast<std::uintptr_t>(__builtin_return_address(0)));
   s.model.notify_all(*e, s.id, interpose::call_location(*e, reinterpret_cast<std::uintptr_t>(__builtin_return_address(0))));
   return 0;
 }

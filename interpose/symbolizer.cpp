@@ -1,5 +1,6 @@
 // Symbolizer: libdw's Dwfl over this process's own mappings, asked under one lock.
 #include "interpose/symbolizer.hpp"
+#include "interpose/symbolizer_session.hpp"
 
 #include <cxxabi.h>
 #include <dwarf.h>
@@ -18,7 +19,11 @@ std::mutex g_lock;
 Dwfl* g_dwfl = nullptr;
 bool g_tried = false;
 
-Dwfl* session() {
+}  // namespace
+
+std::mutex& symbolizer_lock() { return g_lock; }
+
+Dwfl* symbolizer_session() {
   if (g_tried) return g_dwfl;
   g_tried = true;
   static const Dwfl_Callbacks callbacks = {
@@ -36,6 +41,8 @@ Dwfl* session() {
   g_dwfl = d;
   return d;
 }
+
+namespace {
 
 // "a/b/../c/./d" -> "a/c/d"
 std::string normalise(std::string path) {
@@ -98,6 +105,15 @@ std::string short_name(std::string name) {
   return name;
 }
 
+// "counter" for "(anonymous namespace)::counter" or "worker()::counter" (a function's static):
+// the variable as the program's text names it.
+std::string short_variable(std::string name) {
+  static constexpr std::string_view anonymous = "(anonymous namespace)::";
+  for (std::size_t at; (at = name.find(anonymous)) != std::string::npos;) name.erase(at, anonymous.size());
+  if (const std::size_t local = name.rfind(")::"); local != std::string::npos) name.erase(0, local + 3);
+  return name;
+}
+
 // The frames of one code address: the line table's place, then one call site per inlined level.
 std::vector<SourceFrame> frames_at(Dwfl* d, Dwarf_Addr pc) {
   std::vector<SourceFrame> out;
@@ -147,14 +163,14 @@ std::vector<SourceFrame> frames_at(Dwfl* d, Dwarf_Addr pc) {
 
 std::vector<SourceFrame> source_frames(std::uintptr_t pc) {
   const std::lock_guard<std::mutex> lock(g_lock);
-  Dwfl* d = session();
+  Dwfl* d = symbolizer_session();
   if (d == nullptr) return {};
   return frames_at(d, pc);
 }
 
 std::string data_symbol(std::uintptr_t address) {
   const std::lock_guard<std::mutex> lock(g_lock);
-  Dwfl* d = session();
+  Dwfl* d = symbolizer_session();
   if (d == nullptr) return {};
   Dwfl_Module* mod = dwfl_addrmodule(d, address);
   if (mod == nullptr) return {};
@@ -164,7 +180,7 @@ std::string data_symbol(std::uintptr_t address) {
   if (name == nullptr || GELF_ST_TYPE(sym.st_info) != STT_OBJECT) return {};
   // A symbol whose size does not cover the address is only the nearest one below it.
   if (offset >= sym.st_size && !(sym.st_size == 0 && offset == 0)) return {};
-  std::string out = demangle(name);
+  std::string out = short_variable(demangle(name));
   if (offset != 0) out += "+" + std::to_string(offset);
   return out;
 }

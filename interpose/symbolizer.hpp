@@ -23,6 +23,14 @@ std::vector<SourceFrame> source_frames(std::uintptr_t pc);
 // no symbol holds it.
 std::string data_symbol(std::uintptr_t address);
 
+// "account.balance" for an address inside a local variable (or parameter) of the frame whose
+// code address is `pc` and whose canonical frame address is `cfa`, by the variable's location in
+// the debug information (a place on the frame, as variables whose address is taken have); empty
+// if none there.
+std::string local_variable(std::uintptr_t pc, std::uintptr_t cfa, std::uintptr_t address);
+// The same for the frames of the calling thread's (or fiber's) own stack, innermost first.
+std::string local_on_this_stack(std::uintptr_t address);
+
 // Whether a source file belongs to the compiler's or the C library's headers (libstdc++'s
 // <mutex>, <pthread.h>): stories name the first frame outside them.
 bool system_file(const std::string& path);

@@ -17,7 +17,7 @@ namespace interpose {
 template <class State>
 class SyncTable {
  public:
-  State& at(sim::Execution& e, const void* address) {
+  State& at(sim::Execution& e, const void* address, std::uintptr_t pc) {
     if (epoch_ != e.epoch()) {
       epoch_ = e.epoch();
       index_.clear();
@@ -29,7 +29,7 @@ class SyncTable {
       const Busy busy;  // allocates
       i = static_cast<std::uint32_t>(used_++);
       if (i == pool_.size()) pool_.push_back(std::make_unique<State>());
-      pool_[i]->begin(e, Context::here().name_for(e, key), address);
+      pool_[i]->begin(e, Context::here().name_for(e, key, pc), address);
       index_.insert(key, i);
     }
     return *pool_[i];

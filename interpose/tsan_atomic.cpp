@@ -21,7 +21,7 @@ T step(volatile T* a, OpKind kind, void* pc, Op op) {
   interpose::Context& c = interpose::Context::here();
   c.sync(*e);
   const auto address = reinterpret_cast<std::uintptr_t>(a);
-  const sim::ObjectId id = c.memory(*e, address, sim::ObjectKind::Atomic);
+  const sim::ObjectId id = c.memory(*e, address, sim::ObjectKind::Atomic, reinterpret_cast<std::uintptr_t>(pc));
   sim::Location where;
   if (!interpose::access_location(*e, reinterpret_cast<std::uintptr_t>(pc), &where)) {
     // Library plumbing (a shared_ptr count in std::thread's state): still a step, placed at the library.
@@ -42,7 +42,7 @@ bool cas(volatile T* a, T* expected, T desired, void* pc) {
   interpose::Context& c = interpose::Context::here();
   c.sync(*e);
   const auto address = reinterpret_cast<std::uintptr_t>(a);
-  const sim::ObjectId id = c.memory(*e, address, sim::ObjectKind::Atomic);
+  const sim::ObjectId id = c.memory(*e, address, sim::ObjectKind::Atomic, reinterpret_cast<std::uintptr_t>(pc));
   sim::Location where;
   if (!interpose::access_location(*e, reinterpret_cast<std::uintptr_t>(pc), &where)) {
     // Library plumbing (a shared_ptr count in std::thread's state): still a step, placed at the library.

@@ -62,6 +62,7 @@ TEST_CASE("the locked withdrawals: no race, no assertion, under random search an
   sim::ExploreOptions o{.strategy = sim::Search::Dpor, .checks = checker::Checks{}};
   o.limits.plain_accesses = sim::ExecutionLimits::PlainAccesses::Switch;
   sim::Report d = sim::explore(locked_body, o);
+  INFO(sim::to_text(d, {.timing = false}));
   CHECK(d.ok());
   CHECK(d.complete);
 }

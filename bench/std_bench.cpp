@@ -1,0 +1,119 @@
+// std_bench: the std front end's figures. The locked two-withdrawal body written with std::thread
+// and std::mutex next to the sim:: version in the same run (alternated, medians), and the cost of
+// an instrumented plain access that does not switch, inside a simulation (unobserved and with
+// the race detector) and outside one.
+// Prints: case=<name> ... (see each print below).
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "bench/bank.hpp"
+#include "bench/std_bodies.hpp"
+#include "checker/checkers.hpp"
+#include "sim/core/runner.hpp"
+#include "sim/explore/random_strategy.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+// Executions per second of `body` under the random strategy, with the checkers or without.
+double exec_per_s(void (*body)(), std::uint64_t executions, bool checked) {
+  sim::Runner runner(sim::RunOptions{.iterations = executions});
+  sim::RandomStrategy strategy(1);
+  checker::Checkers checkers;
+  sim::Observer* observers[] = {&checkers};
+  const auto start = Clock::now();
+  const sim::Report report =
+      checked ? runner.run(body, strategy, observers) : runner.run(body, strategy, {});
+  if (!report.ok()) {
+    fmt::print(stderr, "std_bench: unexpected finding\n");
+    std::exit(1);
+  }
+  return static_cast<double>(report.executions) / seconds_since(start);
+}
+
+void std_locked() { bench::std_bank_locked_2t(); }
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+void compare_banks(std::uint64_t executions, int repeats, bool checked) {
+  std::vector<double> std_rate, sim_rate, ratio;
+  for (int i = 0; i < repeats; ++i) {
+    std_rate.push_back(exec_per_s(&std_locked, executions, checked));
+    sim_rate.push_back(exec_per_s(&bench::bank_locked_2t, executions, checked));
+    ratio.push_back(std_rate.back() / sim_rate.back());
+  }
+  fmt::print("case=bank_locked_2t{} executions={} std_exec_per_s={:.0f} sim_exec_per_s={:.0f} std_over_sim={:.3f}\n",
+             checked ? "+checkers" : "", executions, median(std_rate), median(sim_rate), median(ratio));
+}
+
+long plain_counter = 0;
+
+// The loop of std_plain_accesses, without instrumentation.
+[[gnu::noinline]] void plain_accesses(int n) {
+  for (int i = 0; i < n; ++i) {
+    plain_counter = plain_counter + i;
+    asm volatile("" ::: "memory");
+  }
+}
+
+constexpr int loop = 100000;
+
+// Seconds for one body running `loop` iterations, inside a simulation (one execution) or not.
+double time_loop(void (*loop_body)(int), bool simulated, bool checked) {
+  if (!simulated) {
+    const auto start = Clock::now();
+    loop_body(loop);
+    return seconds_since(start);
+  }
+  static void (*run)(int);
+  run = loop_body;
+  sim::Runner runner(sim::RunOptions{.iterations = 1});
+  sim::RandomStrategy strategy(1);
+  checker::Checkers checkers;
+  sim::Observer* observers[] = {&checkers};
+  const auto start = Clock::now();
+  auto body = [] { run(loop); };
+  if (checked) {
+    runner.run(body, strategy, observers);
+  } else {
+    runner.run(body, strategy, {});
+  }
+  return seconds_since(start);
+}
+
+// Nanoseconds an instrumented access adds: (instrumented loop - plain loop) / accesses.
+void access_cost(const char* where, bool simulated, bool checked, int repeats) {
+  std::vector<double> ns;
+  for (int i = 0; i < repeats; ++i) {
+    const double hooked = time_loop(&bench::std_plain_accesses, simulated, checked);
+    const double bare = time_loop(&plain_accesses, simulated, checked);
+    ns.push_back((hooked - bare) * 1e9 / (2.0 * loop));
+  }
+  fmt::print("case=plain_access_{} accesses={} ns_per_access={:.2f}\n", where, 2 * loop, median(ns));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // std_bench [SCALE]: a scale below 1 makes a quick run (figures are meant to be read at 1).
+  const double scale = argc > 1 ? std::atof(argv[1]) : 1.0;
+  const auto n = static_cast<std::uint64_t>(std::max(1.0, 200000 * scale));
+  const int repeats = 7;
+  compare_banks(n, repeats, false);
+  compare_banks(n, repeats, true);
+  access_cost("outside_simulation", false, false, repeats);
+  access_cost("in_simulation", true, false, repeats);
+  access_cost("in_simulation_checked", true, true, repeats);
+  return 0;
+}
