@@ -79,6 +79,9 @@ extern "C" void __tsan_func_exit() {
   }
 }
 
-// Annotations some libraries make for ThreadSanitizer: nothing to do, the model sees their effects.
+// Annotations some libraries make for ThreadSanitizer (moodycamel's queues do under clang, with
+// their fences): nothing to do, every atomic operation is sequentially consistent in the model.
 extern "C" void __tsan_ignore_thread_begin() {}
 extern "C" void __tsan_ignore_thread_end() {}
+extern "C" void AnnotateHappensBefore(const char*, int, void*) {}
+extern "C" void AnnotateHappensAfter(const char*, int, void*) {}
