@@ -106,14 +106,24 @@ void access_cost(const char* where, bool simulated, bool checked, int repeats) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // std_bench [SCALE]: a scale below 1 makes a quick run (figures are meant to be read at 1).
+  // std_bench [SCALE [CASE]]: a scale below 1 makes a quick run (figures are meant to be read at
+  // 1); CASE (std_bank, bank, access) runs one part only, once (for profiling).
   const double scale = argc > 1 ? std::atof(argv[1]) : 1.0;
+  const std::string only = argc > 2 ? argv[2] : "";
   const auto n = static_cast<std::uint64_t>(std::max(1.0, 200000 * scale));
-  const int repeats = 7;
-  compare_banks(n, repeats, false);
-  compare_banks(n, repeats, true);
-  access_cost("outside_simulation", false, false, repeats);
-  access_cost("in_simulation", true, false, repeats);
-  access_cost("in_simulation_checked", true, true, repeats);
+  const int repeats = only.empty() ? 7 : 1;
+  if (only == "std_bank") {
+    fmt::print("std_bank exec_per_s={:.0f}\n", exec_per_s(&std_locked, n, false));
+    return 0;
+  }
+  if (only.empty() || only == "bank") {
+    compare_banks(n, repeats, false);
+    compare_banks(n, repeats, true);
+  }
+  if (only.empty() || only == "access") {
+    access_cost("outside_simulation", false, false, repeats);
+    access_cost("in_simulation", true, false, repeats);
+    access_cost("in_simulation_checked", true, true, repeats);
+  }
   return 0;
 }

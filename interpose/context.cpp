@@ -48,6 +48,31 @@ void Context::find_tls() {
 void Context::grow_tasks(std::size_t n) {
   const Busy busy;
   tasks_.resize(n);
+  running_epoch_ = 0;  // running_ pointed into the old storage
+}
+
+TaskData& Context::find_running(sim::Execution& e) {
+  sync_epoch(e);
+  TaskData& d = task(e.current_task());
+  running_ = &d;
+  running_epoch_ = e.epoch();
+  running_task_ = e.current_task();
+  return d;
+}
+
+void Context::allocated(std::uintptr_t block, std::size_t size, sim::Location site) {
+  auto at = std::lower_bound(blocks_.begin(), blocks_.end(), block, [](const Block& b, std::uintptr_t a) { return b.start < a; });
+  if (at != blocks_.end() && at->start == block) {
+    *at = Block{block, size, site};
+  } else {
+    blocks_.insert(at, Block{block, size, site});
+  }
+}
+
+void Context::freed(std::uintptr_t block, std::size_t size) {
+  memory_.erase_range(block, block + size);
+  auto at = std::lower_bound(blocks_.begin(), blocks_.end(), block, [](const Block& b, std::uintptr_t a) { return b.start < a; });
+  if (at != blocks_.end() && at->start == block) blocks_.erase(at);
 }
 
 void Context::begin(sim::Execution& e) {
@@ -60,6 +85,7 @@ void Context::begin(sim::Execution& e) {
   names_used_ = 0;
   pending_ = PendingWrite{};
   blocks_.clear();
+  running_epoch_ = 0;
 }
 
 void Context::flush(sim::Execution& e) {
@@ -98,20 +124,47 @@ const std::string& Context::name_for(sim::Execution& e, std::uintptr_t address, 
     name = symbols_[s];
     return name;
   }
-  if (auto after = blocks_.upper_bound(address); after != blocks_.begin()) {
-    const auto& [start, block] = *std::prev(after);
-    if (address < start + block.size) {
-      name = fmt::format("new@{}", sim::to_string(block.site));
-      if (address != start) name += fmt::format("+{}", address - start);
-      return name;
+  // Heap and stack names are cached by address and by what they were made of (the block and
+  // its site; the task, its name and the depth), which are the same whenever the same code runs.
+  auto cached = [&](std::uint64_t key, auto make) -> const std::string& {
+    std::uint32_t i = name_index_.find(address);
+    if (i == AddressMap::missing) {
+      i = static_cast<std::uint32_t>(name_cache_.size());
+      name_cache_.emplace_back();
+      name_index_.insert(address, i);
+      name_cache_[i].key = ~key;
+    }
+    CachedName& c = name_cache_[i];
+    if (c.key != key) {
+      c.key = key;
+      c.name = make();
+    }
+    name = c.name;
+    return name;
+  };
+  auto after = std::upper_bound(blocks_.begin(), blocks_.end(), address, [](std::uintptr_t a, const Block& b) { return a < b.start; });
+  if (after != blocks_.begin()) {
+    const Block& block = *std::prev(after);
+    if (address < block.start + block.size) {
+      const std::uint64_t key = (block.start * 31 + reinterpret_cast<std::uintptr_t>(block.site.file)) * 31 + block.site.line;
+      return cached(key, [&] {
+        std::string made = fmt::format("new@{}", sim::to_string(block.site));
+        if (address != block.start) made += fmt::format("+{}", address - block.start);
+        return made;
+      });
     }
   }
   std::size_t depth = 0;
   const sim::TaskId owner = e.stack_owner(reinterpret_cast<const void*>(address), &depth);
   if (owner != sim::no_task) {
-    // The frames of the running task can be unwound to the variable; another task's cannot.
-    if (owner == e.current_task()) name = local_name(pc, depth, address);
-    if (name.empty()) name = fmt::format("{}'s stack -{}", e.task_name(owner), depth);
+    const std::string& task = e.task_name(owner);
+    const std::uint64_t key = ((std::hash<std::string>{}(task) * 31 + depth) * 31 + pc) * 2 + (owner == e.current_task());
+    return cached(key, [&] {
+      // The frames of the running task can be unwound to the variable; another task's cannot.
+      std::string made = owner == e.current_task() ? local_name(pc, depth, address) : std::string();
+      if (made.empty()) made = fmt::format("{}'s stack -{}", task, depth);
+      return made;
+    });
   }
   // Elsewhere (the heap, the test's own frames): no name that every execution would agree on;
   // the story calls it by its kind and number.

@@ -100,8 +100,16 @@ class Context {
     if (epoch_ != e.epoch()) [[unlikely]] begin(e);
   }
   void flush(sim::Execution& e);
+  void publish_pending(sim::Execution& e) {
+    if (pending_.size != 0 && epoch_ == e.epoch()) [[unlikely]] flush(e);
+  }
   void defer_write(const PendingWrite& w) { pending_ = w; }
 
+  // The running task's data, for the hooks called most (function entry and exit).
+  [[gnu::always_inline]] TaskData& running(sim::Execution& e) {
+    if (running_epoch_ == e.epoch() && running_task_ == e.current_task()) [[likely]] return *running_;
+    return find_running(e);
+  }
   TaskData& task(sim::TaskId t) {
     if (sim::index(t) >= tasks_.size()) [[unlikely]] grow_tasks(sim::index(t) + 1);
     TaskData& d = tasks_[sim::index(t)];
@@ -128,17 +136,15 @@ class Context {
   // Heap blocks the program allocates, for names ("new@file:line+offset"); memory freed is
   // forgotten, so that a new object at the same place is a new sim object (allocation orders
   // nothing between threads: without this, reused memory would look like a race).
-  void allocated(std::uintptr_t block, std::size_t size, sim::Location site) { blocks_[block] = Block{size, site}; }
-  void freed(std::uintptr_t block, std::size_t size) {
-    memory_.erase_range(block, block + size);
-    blocks_.erase(block);
-  }
+  void allocated(std::uintptr_t block, std::size_t size, sim::Location site);
+  void freed(std::uintptr_t block, std::size_t size);
 
  private:
   [[gnu::noinline]] static Context* make();  // the calling thread's, freed when the thread ends
   static constinit inline thread_local Context* current_ = nullptr;
 
   void begin(sim::Execution& e);
+  [[gnu::noinline]] TaskData& find_running(sim::Execution& e);
   void find_tls();
   [[gnu::noinline]] void grow_tasks(std::size_t n);
   void reset(TaskData& d) const {
@@ -154,6 +160,9 @@ class Context {
   const std::string& local_name(std::uintptr_t pc, std::size_t depth, std::uintptr_t address);
 
   std::uint64_t epoch_ = 0;
+  std::uint64_t running_epoch_ = 0;  // running_ is task running_task_'s data in that execution
+  sim::TaskId running_task_ = sim::no_task;
+  TaskData* running_ = nullptr;
   std::uintptr_t tls_low_ = 0;   // the hull of the modules' static TLS blocks of this thread
   std::uintptr_t tls_high_ = 0;
   std::vector<TaskData> tasks_;
@@ -161,10 +170,19 @@ class Context {
   PendingWrite pending_;
   // Object names for this execution (a deque: add_object keeps a reference to each).
   struct Block {
+    std::uintptr_t start = 0;
     std::size_t size = 0;
     sim::Location site;
   };
-  std::map<std::uintptr_t, Block> blocks_;  // this execution's, by address
+  std::vector<Block> blocks_;  // this execution's live blocks, by address (a handful at a time)
+  // Names computed in earlier executions, by address, with what they were computed from: the
+  // same code puts the same objects at the same places execution after execution.
+  struct CachedName {
+    std::uint64_t key = 0;  // what the name depends on besides the address (see name_for)
+    std::string name;
+  };
+  AddressMap name_index_;
+  std::vector<CachedName> name_cache_;
   std::deque<std::string> names_;
   std::size_t names_used_ = 0;
   // Global and static variables' names by address, for the process's life ("" when none).

@@ -23,6 +23,11 @@ enum class Kind : std::uint8_t { User, System, Unknown };  // Unknown: no debug 
 struct PcInfo {
   sim::Location where;
   Kind kind = Kind::Unknown;
+  // For an Unknown pc reached from the program through a library without debug information:
+  // where, relative to call_location's own frame, the stack holds the return address into the
+  // program. Frame sizes are fixed per code address, so the next call from the same place finds
+  // it there without unwinding (0: not known).
+  std::ptrdiff_t caller_slot = 0;
 };
 
 // Interned "file\0function" texts: a Location's file is the part before the NUL, and the
@@ -79,7 +84,8 @@ struct PcCache {
   AddressMap index;
   std::vector<PcInfo> infos;
 
-  PcInfo at(std::uintptr_t pc) {
+  PcInfo at(std::uintptr_t pc) { return infos[find(pc)]; }
+  std::uint32_t find(std::uintptr_t pc) {
     std::uint32_t i = index.find(pc);
     if (i == AddressMap::missing) [[unlikely]] {
       const Busy busy;  // growing the cache allocates: the heap hooks must not look here meanwhile
@@ -88,7 +94,7 @@ struct PcCache {
       infos.push_back(resolved);
       index.insert(pc, i);
     }
-    return infos[i];
+    return i;
   }
 };
 
@@ -126,21 +132,25 @@ sim::Location up_the_shadow_stack(sim::Execution& e, const PcInfo& first) {
 }
 
 struct Unwound {
-  std::uintptr_t from = 0;  // the hook's return address: frames start counting after it
-  bool seen = false;
-  std::uintptr_t pcs[32];
+  std::uintptr_t ip[32];
+  std::uintptr_t cfa[32];
   int n = 0;
 };
 
 _Unwind_Reason_Code collect(_Unwind_Context* ctx, void* arg) {
   auto* u = static_cast<Unwound*>(arg);
-  const std::uintptr_t pc = _Unwind_GetIP(ctx);
-  if (!u->seen) {
-    u->seen = pc == u->from;
-    return _URC_NO_REASON;
-  }
-  u->pcs[u->n++] = pc;
-  return u->n == 32 ? _URC_END_OF_STACK : _URC_NO_REASON;
+  u->ip[u->n] = _Unwind_GetIP(ctx);
+  u->cfa[u->n] = _Unwind_GetCFA(ctx);
+  return ++u->n == 32 ? _URC_END_OF_STACK : _URC_NO_REASON;
+}
+
+// The place of the program's code a return address (read off the stack) stands for, if it is
+// in the program's code.
+bool place_of(sim::Execution& e, std::uintptr_t ret, sim::Location* where) {
+  const PcInfo f = info_of_return(ret);
+  if (f.kind == Kind::Unknown) return false;
+  *where = f.kind == Kind::User ? f.where : up_the_shadow_stack(e, f);
+  return true;
 }
 
 }  // namespace
@@ -161,20 +171,37 @@ bool program_location(sim::Execution& e, std::uintptr_t pc, sim::Location* where
   return true;
 }
 
-sim::Location call_location(sim::Execution& e, std::uintptr_t pc) {
+// Not inlined: the frame it makes is the fixed point the remembered caller slots count from.
+[[gnu::noinline]] sim::Location call_location(sim::Execution& e, std::uintptr_t pc) {
   const PcInfo info = info_of_return(pc);
   if (info.kind == Kind::User) [[likely]] return info.where;
   if (info.kind == Kind::System) return up_the_shadow_stack(e, info);
+  char anchor = 0;
+  const auto here = reinterpret_cast<std::uintptr_t>(&anchor);
+  asm volatile("" : : "r"(&anchor) : "memory");
+  sim::Location where = info.where;
+  // Another way up to the same pc may lay the stack out differently: the slot must at least lie
+  // on this task's stack, and hold an address of the program's code.
+  std::size_t depth = 0;
+  if (info.caller_slot > 0 && e.stack_owner(reinterpret_cast<const void*>(here + info.caller_slot), &depth) == e.current_task() &&
+      place_of(e, *reinterpret_cast<const std::uintptr_t*>(here + info.caller_slot), &where)) {
+    return where;
+  }
+  // First time from here (or another way up): unwind to the first frame of the program, and
+  // remember where its return address was found.
   Unwound u;
-  u.from = pc;
   {
     const Busy busy;
     _Unwind_Backtrace(&collect, &u);
   }
-  for (int i = 0; i < u.n; ++i) {
-    const PcInfo f = info_of_return(u.pcs[i]);
-    if (f.kind == Kind::User) return f.where;
-    if (f.kind == Kind::System) return up_the_shadow_stack(e, f);
+  int from = 0;
+  while (from < u.n && u.ip[from] != pc) ++from;
+  for (int i = from + 1; i < u.n; ++i) {
+    if (!place_of(e, u.ip[i], &where)) continue;
+    // The context libgcc hands over for the frame that returns to ip[i] has as its CFA the stack
+    // address just above that return address.
+    cache().infos[cache().find(pc - 1)].caller_slot = static_cast<std::ptrdiff_t>(u.cfa[i] - 8 - here);
+    return where;
   }
   return info.where;
 }

@@ -55,10 +55,8 @@ extern "C" void __tsan_init() {}
 
 extern "C" void __tsan_func_entry(void* call_site) {
   if (sim::Execution* e = active()) [[unlikely]] {
-    interpose::Context& c = interpose::Context::here();
-    c.sync(*e);
-    interpose::TaskData& t = c.task(e->current_task());
-    if (t.frames.size() < max_frames) {
+    interpose::TaskData& t = interpose::Context::here().running(*e);
+    if (t.frames.size() < max_frames) [[likely]] {
       t.frames.push_back(reinterpret_cast<std::uintptr_t>(call_site));
     } else {
       ++t.unkept;
@@ -69,9 +67,9 @@ extern "C" void __tsan_func_entry(void* call_site) {
 extern "C" void __tsan_func_exit() {
   if (sim::Execution* e = active()) [[unlikely]] {
     interpose::Context& c = interpose::Context::here();
-    c.sync(*e);
-    interpose::TaskData& t = c.task(e->current_task());
-    if (t.unkept > 0) {
+    c.publish_pending(*e);  // a write just before a thread function returns: before its finish
+    interpose::TaskData& t = c.running(*e);
+    if (t.unkept > 0) [[unlikely]] {
       --t.unkept;
     } else if (!t.frames.empty()) {
       t.frames.pop_back();
