@@ -118,10 +118,13 @@ _Unwind_Reason_Code collect(_Unwind_Context* ctx, void* arg) {
 std::string local_on_this_stack(std::uintptr_t address) {
   Frames frames;
   _Unwind_Backtrace(&collect, &frames);
-  for (int i = 0; i < frames.n; ++i) {
+  // The CFA libgcc reports with the context of the frame at ip[i] lies just above the return
+  // address ip[i]: it is the CFA of the frame below. The frame at ip[i]'s own CFA comes with i+1.
+  for (int i = 0; i + 1 < frames.n; ++i) {
+    const std::uintptr_t cfa = frames.cfa[i + 1];
     // A return address points after its call: the call lies one byte before.
-    if (frames.ip[i] == 0 || address >= frames.cfa[i]) continue;  // the variable lies in a caller's frame
-    std::string name = local_variable(frames.ip[i] - 1, frames.cfa[i], address);
+    if (frames.ip[i] == 0 || address >= cfa) continue;  // the variable lies in a caller's frame
+    std::string name = local_variable(frames.ip[i] - 1, cfa, address);
     if (!name.empty()) return name;
   }
   return {};
@@ -139,9 +142,12 @@ std::string local_variable(std::uintptr_t pc, std::uintptr_t cfa, std::uintptr_t
   Dwarf_Die* scopes = nullptr;
   const int n = dwarf_getscopes(cu, pc - bias, &scopes);
   std::string name;
-  // The outermost scope is the function (whose frame this is): its frame base must be the CFA.
-  if (n > 0 && dwarf_tag(&scopes[n - 1]) == DW_TAG_subprogram && frame_base_is_cfa(&scopes[n - 1])) {
-    for (int i = 0; i < n && name.empty(); ++i) name = in_scope(&scopes[i], pc - bias, cfa, address);
+  // The function whose frame this is (inlined calls come before it, the unit after): its frame
+  // base must be the CFA.
+  int function = 0;
+  while (function < n && dwarf_tag(&scopes[function]) != DW_TAG_subprogram) ++function;
+  if (function < n && frame_base_is_cfa(&scopes[function])) {
+    for (int i = 0; i <= function && name.empty(); ++i) name = in_scope(&scopes[i], pc - bias, cfa, address);
   }
   std::free(scopes);
   return name;

@@ -34,6 +34,8 @@ TEST_CASE("the racy withdrawals are a data race in the first execution, both pla
   CHECK(r.executions == 1);
   CHECK(f->message.find("std/bank.hpp:") != std::string::npos);
   CHECK(f->message.find("(in withdraw)") != std::string::npos);
+  // The local `Account account` of two_withdrawals, by the debug information, member and all.
+  CHECK(f->message.find("account.balance") != std::string::npos);
   CHECK(f->task_name.starts_with("thread"));
   // Replayed from its token, the same race.
   sim::Report again = sim::replay(racy_body, f->token);
