@@ -8,12 +8,17 @@
 
 #include <doctest/doctest.h>
 
+#include "interleave/command_line.hpp"
 #include "interleave/interleave.hpp"
 
 namespace sim {
 
+// Both helpers take the executable's --interleave-... arguments over `options` (see
+// interleave/command_line.hpp).
+
 // Explore `body`; fail the test with the full report if any finding turns up.
 inline Report require_no_failure(const std::function<void()>& body, CheckOptions options = {}) {
+  options = with_command_line(options);
   Report report = check_random(body, options);
   if (!report.ok()) FAIL(to_text(report, {.timing = false}));
   return report;
@@ -22,6 +27,7 @@ inline Report require_no_failure(const std::function<void()>& body, CheckOptions
 // Explore `body` until a finding of `kind` turns up, then replay its token and require the same
 // finding again. Returns the finding (with its token and history).
 inline Failure require_failure(const std::function<void()>& body, FailureKind kind, CheckOptions options = {}) {
+  options = with_command_line(options);
   Report report = check_random(body, options);
   const Failure* found = report.find(kind);
   if (found == nullptr) {

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "interpose/symbolizer.hpp"
 #include "interpose/symbolizer_session.hpp"
@@ -68,11 +69,18 @@ std::string member_path(Dwarf_Die type, Dwarf_Word offset) {
   return path;
 }
 
-// The variable of `scope` (its own children only) that covers `address`.
-std::string in_scope(Dwarf_Die* scope, Dwarf_Addr pc, std::uintptr_t cfa, std::uintptr_t address) {
+// The variable of `scope` that covers `address`: its own, or (`nested` levels down) those of the
+// lexical blocks in it that do not hold `pc` — a constructor inlined just before its variable's
+// block begins initialises the variable from outside that block.
+std::string in_scope(Dwarf_Die* scope, Dwarf_Addr pc, std::uintptr_t cfa, std::uintptr_t address, int nested) {
   Dwarf_Die child;
   for (int more = dwarf_child(scope, &child); more == 0; more = dwarf_siblingof(&child, &child)) {
     const int tag = dwarf_tag(&child);
+    if (tag == DW_TAG_lexical_block && nested > 0) {
+      std::string inner = in_scope(&child, pc, cfa, address, nested - 1);
+      if (!inner.empty()) return inner;
+      continue;
+    }
     if (tag != DW_TAG_variable && tag != DW_TAG_formal_parameter) continue;
     Dwarf_Attribute attr;
     if (dwarf_attr(&child, DW_AT_location, &attr) == nullptr) continue;
@@ -139,17 +147,33 @@ std::string local_variable(std::uintptr_t pc, std::uintptr_t cfa, std::uintptr_t
   Dwarf_Addr bias = 0;
   Dwarf_Die* cu = dwfl_module_addrdie(mod, pc, &bias);
   if (cu == nullptr) return {};
+  // The scopes around pc in the concrete tree, innermost first, up to the function: libdw's
+  // dwarf_getscopes continues past an inlined call into the abstract instance's scopes, so
+  // from the innermost inlined call on, the chain is that call's own concrete parents.
   Dwarf_Die* scopes = nullptr;
   const int n = dwarf_getscopes(cu, pc - bias, &scopes);
-  std::string name;
-  // The function whose frame this is (inlined calls come before it, the unit after): its frame
-  // base must be the CFA.
-  int function = 0;
-  while (function < n && dwarf_tag(&scopes[function]) != DW_TAG_subprogram) ++function;
-  if (function < n && frame_base_is_cfa(&scopes[function])) {
-    for (int i = 0; i <= function && name.empty(); ++i) name = in_scope(&scopes[i], pc - bias, cfa, address);
+  std::vector<Dwarf_Die> chain;
+  for (int i = 0; i < n; ++i) {
+    const int tag = dwarf_tag(&scopes[i]);
+    if (tag == DW_TAG_inlined_subroutine) {
+      Dwarf_Die* parents = nullptr;
+      const int m = dwarf_getscopes_die(&scopes[i], &parents);
+      for (int j = 0; j < m; ++j) chain.push_back(parents[j]);
+      std::free(parents);
+      break;
+    }
+    chain.push_back(scopes[i]);
+    if (tag == DW_TAG_subprogram) break;
   }
   std::free(scopes);
+  std::size_t function = 0;
+  while (function < chain.size() && dwarf_tag(&chain[function]) != DW_TAG_subprogram) ++function;
+  std::string name;
+  // The function's frame base must be the CFA for its variables' places to be worked out.
+  if (function < chain.size() && frame_base_is_cfa(&chain[function])) {
+    for (std::size_t i = 0; i <= function && name.empty(); ++i) name = in_scope(&chain[i], pc - bias, cfa, address, 0);
+    for (std::size_t i = 0; i <= function && name.empty(); ++i) name = in_scope(&chain[i], pc - bias, cfa, address, 2);
+  }
   return name;
 }
 

@@ -35,6 +35,7 @@ TEST_CASE("the racy withdrawals are a data race in the first execution, both pla
   CHECK(f->message.find("std/bank.hpp:") != std::string::npos);
   CHECK(f->message.find("(in withdraw)") != std::string::npos);
   // The local `Account account` of two_withdrawals, by the debug information, member and all.
+  INFO(f->message);
   CHECK(f->message.find("account.balance") != std::string::npos);
   CHECK(f->task_name.starts_with("thread"));
   // Replayed from its token, the same race.
@@ -103,4 +104,15 @@ TEST_CASE("threads named with pthread_setname_np are named so in the story") {
   REQUIRE(f != nullptr);
   CHECK(f->message.find("writer") != std::string::npos);
   CHECK(f->message.find("main") != std::string::npos);
+}
+
+TEST_CASE("--interleave-plain-accesses on a test's command line sets the option; a bad one is a diagnostic") {
+  sim::CheckOptions o;
+  CHECK(sim::apply_command_line({"-tc=x", "--interleave-plain-accesses=switch"}, o).empty());
+  CHECK(o.limits.plain_accesses == sim::ExecutionLimits::PlainAccesses::Switch);
+  CHECK(sim::apply_command_line({"--interleave-plain-accesses=watch"}, o).empty());
+  CHECK(o.limits.plain_accesses == sim::ExecutionLimits::PlainAccesses::Watch);
+  CHECK(sim::apply_command_line({"--interleave-plain-accesses=sometimes"}, o) ==
+        "interleave: bad argument '--interleave-plain-accesses=sometimes': expected --interleave-plain-accesses=switch or =watch");
+  CHECK(sim::apply_command_line({"--interleave-seed=3"}, o).find("unknown argument '--interleave-seed=3'") != std::string::npos);
 }
