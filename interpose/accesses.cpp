@@ -53,12 +53,13 @@ void publish_access(sim::Execution& e, sim::OpKind kind, sim::ObjectId id, sim::
 }
 
 void plain_access(sim::Execution& e, std::uintptr_t address, std::uint32_t size, bool write, std::uintptr_t pc) {
+  Context& c = Context::here();
+  // A thread_local is one copy for all tasks in the model: not a variable to check for races,
+  // and the program's own are watched for being shared (Context::thread_local_access).
+  if (c.thread_local_storage(address)) [[unlikely]] return c.thread_local_access(e, address, pc);
   const bool switching = e.switch_at_plain_accesses();
   if (!switching && !e.observed()) return;
   if (e.aborting()) return;
-  Context& c = Context::here();
-  // A thread_local is one copy for all tasks in the model: not a variable to check for races.
-  if (c.thread_local_storage(address)) return;
   c.sync(e);
   sim::Location where;
   if (!access_location(e, pc, &where)) return;

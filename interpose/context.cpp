@@ -7,9 +7,11 @@
 
 #include <algorithm>
 #include <iterator>
+#include <utility>
 #include <memory>
 
 #include "interpose/accesses.hpp"
+#include "interpose/locations.hpp"
 #include "interpose/symbolizer.hpp"
 
 namespace interpose {
@@ -27,22 +29,53 @@ void Context::find_tls() {
   struct Hull {
     std::uintptr_t low = ~std::uintptr_t{0};
     std::uintptr_t high = 0;
+    std::uintptr_t program_low = 0;
+    std::uintptr_t program_high = 0;
+    bool first = true;  // dl_iterate_phdr reports the executable first
   } hull;
   dl_iterate_phdr(
       [](dl_phdr_info* info, std::size_t, void* arg) {
         auto* h = static_cast<Hull*>(arg);
+        const bool program = std::exchange(h->first, false);
         if (info->dlpi_tls_data == nullptr) return 0;
         for (int i = 0; i < info->dlpi_phnum; ++i) {
           if (info->dlpi_phdr[i].p_type != PT_TLS) continue;
           const auto begin = reinterpret_cast<std::uintptr_t>(info->dlpi_tls_data);
           h->low = std::min(h->low, begin);
           h->high = std::max(h->high, begin + info->dlpi_phdr[i].p_memsz);
+          if (program) {
+            h->program_low = begin;
+            h->program_high = begin + info->dlpi_phdr[i].p_memsz;
+          }
         }
         return 0;
       },
       &hull);
   tls_low_ = hull.low <= hull.high ? hull.low : 1;  // 1..0: nothing is thread-local
   tls_high_ = hull.low <= hull.high ? hull.high : 0;
+  program_tls_low_ = hull.program_low;
+  program_tls_high_ = hull.program_high;
+}
+
+void Context::thread_local_access(sim::Execution& e, std::uintptr_t address, std::uintptr_t pc) {
+  if (address < program_tls_low_ || address >= program_tls_high_ || e.aborting()) return;
+  sync(e);
+  const std::uint32_t me = sim::index(e.current_task()) + 1;
+  const std::uint32_t first = tls_users_.find(address);
+  if (first == AddressMap::missing) {
+    const Busy busy;
+    tls_users_.insert(address, me);
+    return;
+  }
+  if (first == me) return;
+  sim::Location where;
+  if (!access_location(e, pc, &where)) return;
+  e.fail(sim::FailureKind::Unmodelled,
+         e.task_name(e.current_task()) + " uses a thread_local that " + e.task_name(sim::TaskId{first - 1}) +
+             " used first in this execution: every task of the simulation runs on one OS thread, so the tasks share "
+             "one copy where the program gives each thread its own; the model cannot see the program's behaviour "
+             "(docs/std.md, limits)",
+         where);
 }
 
 void Context::grow_tasks(std::size_t n) {
@@ -86,6 +119,7 @@ void Context::begin(sim::Execution& e) {
   pending_ = PendingWrite{};
   blocks_.clear();
   running_epoch_ = 0;
+  tls_users_.clear();
 }
 
 void Context::flush(sim::Execution& e) {

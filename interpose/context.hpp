@@ -133,6 +133,10 @@ class Context {
     if (tls_low_ == 0) [[unlikely]] find_tls();
     return address >= tls_low_ && address < tls_high_;
   }
+  // The program's own thread_locals (the executable's TLS block; errno and the libraries' are
+  // theirs): the first task to use one in an execution owns it, and a second one using it is a
+  // finding, since in the model they share what the program would give each its own copy of.
+  void thread_local_access(sim::Execution& e, std::uintptr_t address, std::uintptr_t pc);
   // Heap blocks the program allocates, for names ("new@file:line+offset"); memory freed is
   // forgotten, so that a new object at the same place is a new sim object (allocation orders
   // nothing between threads: without this, reused memory would look like a race).
@@ -165,6 +169,9 @@ class Context {
   TaskData* running_ = nullptr;
   std::uintptr_t tls_low_ = 0;   // the hull of the modules' static TLS blocks of this thread
   std::uintptr_t tls_high_ = 0;
+  std::uintptr_t program_tls_low_ = 0;  // the executable's own block
+  std::uintptr_t program_tls_high_ = 0;
+  AddressMap tls_users_;  // this execution: a thread_local's address -> the first task to use it, + 1
   std::vector<TaskData> tasks_;
   AddressMap memory_;
   PendingWrite pending_;

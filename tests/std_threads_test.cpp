@@ -116,3 +116,27 @@ TEST_CASE("--interleave-plain-accesses on a test's command line sets the option;
         "interleave: bad argument '--interleave-plain-accesses=sometimes': expected --interleave-plain-accesses=switch or =watch");
   CHECK(sim::apply_command_line({"--interleave-seed=3"}, o).find("unknown argument '--interleave-seed=3'") != std::string::npos);
 }
+
+namespace {
+thread_local int calls_on_this_thread = 0;
+}  // namespace
+
+TEST_CASE("a thread_local used by two threads is reported as what the model cannot see") {
+  auto body = [] {
+    std::thread a([] { ++calls_on_this_thread; });
+    std::thread b([] { ++calls_on_this_thread; });
+    a.join();
+    b.join();
+  };
+  sim::Report r = sim::check_random(body, {.iterations = 1});
+  const sim::Failure* f = r.find(sim::FailureKind::Unmodelled);
+  REQUIRE(f != nullptr);
+  CHECK(f->message.find("uses a thread_local that thread1 used first") != std::string::npos);
+  CHECK(f->where.line != 0);
+  // One thread alone with its thread_local is fine.
+  auto alone = [] {
+    std::thread a([] { ++calls_on_this_thread; });
+    a.join();
+  };
+  CHECK(sim::check_random(alone, {.iterations = 5}).ok());
+}
