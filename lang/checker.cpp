@@ -184,7 +184,7 @@ void Checker::global(const GlobalDecl& d) {
   }
   v.first = static_cast<std::uint32_t>(p_.cell_names.size());
   for (std::uint32_t i = 0; i < v.size; ++i) {
-    p_.cell_names.push_back(v.array ? v.name + "[" + std::to_string(i) + "]" : v.name);
+    p_.cell_names.push_back(v.element_name(i));
     p_.cell_initial.push_back(initial[i]);
     p_.cell_types.push_back(v.type);
   }

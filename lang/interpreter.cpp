@@ -1,45 +1,13 @@
-// Interpreter: per-execution state, the main task and thread tasks, cells, invariants, errors.
+// Interpreter: a run's beginning and end, thread tasks, reads and writes of cells, invariants, errors.
 #include "lang/interpreter.hpp"
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
-
-#include "lang/sim_futures.hpp"
-#include "sim/time/machine.hpp"
-#include "sim/time/time.hpp"
 
 namespace lang {
 
-std::unique_ptr<Backend> make_sim_backend(Interpreter& in);  // backend_sim.cpp
-
-Interpreter::Interpreter(const Program& program, InterpreterOptions options, Backend* backend)
-    : p_(program), options_(options), path_(program.path()) {
-  if (backend == nullptr) own_backend_ = make_sim_backend(*this);
-  b_ = backend != nullptr ? backend : own_backend_.get();
-  values_.resize(program.cell_names.size());
-  for (const Variable& v : program.vars) {
-    if (v.kind == GlobalKind::Shared || v.kind == GlobalKind::Atomic || v.kind == GlobalKind::Semaphore) continue;
-    if (v.kind != GlobalKind::Condition) {
-      make_objects(v);
-      continue;
-    }
-    for (std::uint32_t i = 0; i < v.size; ++i) {
-      conditions_.push_back(std::make_unique<sim::CondVar>(v.array ? v.name + "[" + std::to_string(i) + "]" : v.name, where(v.pos)));
-    }
-  }
+Interpreter::Interpreter(const Program& program, InterpreterOptions options, Backend backend)
+    : p_(program), options_(options), path_(program.path()), b_(backend) {
   tasks_.resize(program.threads.size() + 1);
-  task_ids_.resize(program.threads.size());
-}
-
-Interpreter::~Interpreter() = default;
-
-void Interpreter::reset() {
-  std::copy(p_.cell_initial.begin(), p_.cell_initial.end(), values_.begin());
-  b_->reset();
-  uses_.assign(p_.futures, FutureUse{});
-  local_work_.store(0, std::memory_order_relaxed);
-  output_.clear();
 }
 
 void Interpreter::start(Task& t, std::int64_t self, std::int64_t id, std::uint32_t frame) {
@@ -54,31 +22,10 @@ void Interpreter::start(Task& t, std::int64_t self, std::int64_t id, std::uint32
   if (t.locals.size() < frame) t.locals.resize(frame);
 }
 
-void Interpreter::run() {
-  e_ = sim::Execution::current();
-  if (e_ == nullptr) {
-    std::fprintf(stderr, "interleave: internal error: a scenario runs only inside a simulation\n");
-    std::abort();
-  }
-  begin();
-  // The pools' workers start before the threads.
-  std::optional<SimFutures> futures;
-  if (p_.futures != 0 || p_.pools != 0) futures.emplace(p_);
-  sim_futures_ = futures ? &*futures : nullptr;
-  for (std::uint32_t i = 0; i < p_.threads.size(); ++i) {
-    const ThreadSpec& spec = p_.threads[i];
-    const sim::TaskId t = e_->spawn(spec.name, where(spec.pos));
-    if (t == sim::no_task) return;  // the execution is stopping (too many tasks)
-    e_->body_of(t).emplace([this, i] { run_thread(i); });
-    task_ids_[i] = t;
-  }
-  for (std::uint32_t i = 0; i < p_.threads.size(); ++i) e_->join(task_ids_[i], where(p_.threads[i].pos));
-  if (futures) futures->drain();  // every pool still open drains before `finally:`
-  end();
-}
-
 void Interpreter::begin() {
-  reset();
+  uses_.assign(p_.futures, FutureUse{});
+  local_work_.store(0, std::memory_order_relaxed);
+  output_.clear();
   Task& main = tasks_.back();
   start(main, -1, 0, p_.module.finally_frame);
   if (!p_.module.invariants.empty()) check_invariants(main, Pos{});
@@ -106,36 +53,39 @@ void Interpreter::run_thread(std::uint32_t index) {
   const ThreadDecl& decl = p_.module.threads[spec.decl];
   Task& t = tasks_[index];
   start(t, index, spec.id, decl.frame_size);
-  if (spec.process != 0) sim::in_process(spec.process);
-  if (spec.async) b_->loop_enter(where(spec.pos));
+  if (spec.async) b_.tasks.loop_enter(where(spec.pos));
   exec(decl.body, t);
-  if (spec.async) b_->loop_leave(where(spec.pos));
+  if (spec.async) b_.tasks.loop_leave(where(spec.pos));
 }
 
 void Interpreter::timed(const Stmt& s, Task& t) {
   const sim::Duration d(s.duration);
   switch (s.kind) {
+    case StmtKind::Yield:
+      no_atomic("yield", s.pos, t);
+      b_.tasks.yield(where(s.pos));
+      return;
     case StmtKind::Compute:
       no_atomic("compute", s.pos, t);
-      b_->compute(d, where(s.pos));
+      b_.tasks.compute(d, where(s.pos));
       return;
     case StmtKind::AwaitSleep:
       // Give the event loop to the other async tasks while this one waits.
-      b_->loop_leave(where(s.pos));
-      b_->sleep(d, where(s.pos));
-      b_->loop_enter(where(s.pos));
+      b_.tasks.loop_leave(where(s.pos));
+      b_.tasks.sleep(d, where(s.pos));
+      b_.tasks.loop_enter(where(s.pos));
       return;
     default:
       no_atomic("sleep", s.pos, t);
-      b_->sleep(d, where(s.pos));
+      b_.tasks.sleep(d, where(s.pos));
       return;
   }
 }
 
-std::int64_t Interpreter::read(std::uint32_t cell, Pos pos, Task& t) { return b_->load(cell, where(pos), t.atomic == 0); }
+std::int64_t Interpreter::read(std::uint32_t cell, Pos pos, Task& t) { return b_.cells.load(cell, where(pos), t.atomic == 0); }
 
 void Interpreter::write(std::uint32_t cell, std::int64_t value, Pos pos, Task& t) {
-  b_->store(cell, value, where(pos), t.atomic == 0);
+  b_.cells.store(cell, value, where(pos), t.atomic == 0);
   if (t.atomic == 0 && !p_.module.invariants.empty()) check_invariants(t, pos);
 }
 
@@ -166,7 +116,7 @@ std::string Interpreter::show(std::int64_t value, Type type) const {
   switch (type) {
     case Type::Bool: return value != 0 ? "true" : "false";
     case Type::Name:
-      if (value < -1) return b_->task_name(static_cast<std::uint32_t>(-2 - value));  // a pool's worker
+      if (value < -1) return b_.tasks.name(static_cast<std::uint32_t>(-2 - value));  // a pool's worker
       if (value < 0 || static_cast<std::size_t>(value) >= p_.threads.size()) return "main";
       return p_.threads[static_cast<std::size_t>(value)].name;
     default: return std::to_string(value);

@@ -25,7 +25,7 @@ std::int64_t Interpreter::eval(const Expr& e, Task& t) {
       const Variable& v = p_.vars[e.slot];
       const std::uint32_t cell = e.a == nullptr ? v.first : element(v, eval<Peek>(*e.a, t), e.pos);
       if constexpr (Peek) {
-        return peek(cell);
+        return b_.cells.peek(cell);
       } else {
         return read(cell, e.pos, t);
       }
@@ -33,7 +33,7 @@ std::int64_t Interpreter::eval(const Expr& e, Task& t) {
     case ExprKind::AtomicOp:
       if constexpr (Peek) {
         const Variable& v = p_.vars[e.slot];
-        return peek(e.a == nullptr ? v.first : element(v, eval<Peek>(*e.a, t), e.pos));
+        return b_.cells.peek(e.a == nullptr ? v.first : element(v, eval<Peek>(*e.a, t), e.pos));
       } else {
         return atomic_op(e, t);
       }
@@ -178,7 +178,7 @@ std::int64_t Interpreter::atomic_op(const Expr& e, Task& t) {
         return u.result != 0 ? u.args[1] : old;
     }
   };
-  b_->update(cell, next, &u, where(e.pos), t.atomic == 0);
+  b_.cells.update(cell, next, &u, where(e.pos), t.atomic == 0);
   const std::int64_t result = u.result;
   if (t.atomic == 0 && !p_.module.invariants.empty()) check_invariants(t, e.pos);
   return result;

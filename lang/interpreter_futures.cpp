@@ -1,18 +1,11 @@
 // Interpreter: futures and thread pools — who set, submitted and took each future (the misuse the
 // language defines), the jobs a worker runs; each step goes to the backend (in a simulation,
-// sim::Promise/Future, sim::ThreadPool and as_completed's queue: lang/sim_futures.hpp).
+// sim::Promise/Future, sim::ThreadPool and as_completed's queue: lang/sim/sim_futures.cpp).
+#include <algorithm>
+
 #include "lang/interpreter.hpp"
-#include "lang/sim_futures.hpp"
 
 namespace lang {
-
-namespace {
-
-std::string element_name(const Variable& v, std::uint32_t n) {
-  return v.array ? v.name + "[" + std::to_string(n - v.first) + "]" : v.name;
-}
-
-}  // namespace
 
 // The uses are read and marked under a lock (real threads share them), released before a finding.
 Interpreter::FutureUse Interpreter::use_future(std::uint32_t n, std::uint32_t FutureUse::*field, std::uint32_t mark) {
@@ -20,7 +13,7 @@ Interpreter::FutureUse Interpreter::use_future(std::uint32_t n, std::uint32_t Fu
   const FutureUse before = uses_[n];
   if (field != nullptr && before.*field == 0) {
     uses_[n].*field = mark;
-    if (field == &FutureUse::taken) uses_[n].taker = b_->current_task();
+    if (field == &FutureUse::taken) uses_[n].taker = b_.tasks.current();
   }
   return before;
 }
@@ -35,17 +28,17 @@ Interpreter::Flow Interpreter::futures(const Stmt& s, Task& t) {
     case StmtKind::SetFuture: {
       const std::int64_t value = eval<false>(*s.value, t);
       if (const std::uint32_t owner = use_future(n, nullptr, 0).owner; owner != 0) {
-        misuse(b_->task_name(b_->current_task()) + " sets future " + element_name(v, n) + ", which the job submitted at line " +
+        misuse(b_.tasks.name(b_.tasks.current()) + " sets future " + v.element_name(n - v.first) + ", which the job submitted at line " +
                    std::to_string(owner) + " sets when it ends: a future is set once",
                s.pos);
       }
-      b_->set_future(n, value, at);
+      b_.futures.set(n, value, at);
       return Flow::Next;
     }
     case StmtKind::GetFuture: get(s, v, n, t); return Flow::Next;
     case StmtKind::Submit: submit(s, n, t); return Flow::Next;
     case StmtKind::MapPool: map(s, n, t); return Flow::Next;
-    default: b_->shutdown(n, s.cancel, at); return Flow::Next;
+    default: b_.futures.shutdown(n, s.cancel, at); return Flow::Next;
   }
 }
 
@@ -54,14 +47,14 @@ void Interpreter::misuse(const std::string& message, Pos pos) { fail(sim::Failur
 // get f, x, ok: wait for f, take its value; ok is false (and x 0) if its job was cancelled.
 void Interpreter::get(const Stmt& s, const Variable& v, std::uint32_t n, Task& t) {
   if (const FutureUse before = use_future(n, &FutureUse::taken, s.pos.line); before.taken != 0) {
-    misuse(b_->task_name(b_->current_task()) + " gets future " + element_name(v, n) + ", whose value " + b_->task_name(before.taker) +
+    misuse(b_.tasks.name(b_.tasks.current()) + " gets future " + v.element_name(n - v.first) + ", whose value " + b_.tasks.name(before.taker) +
                " took at line " + std::to_string(before.taken) + ": a future's value is taken once",
            s.pos);
   }
-  const std::optional<std::int64_t> value = b_->get_future(n, where(s.pos));
+  const std::optional<std::int64_t> value = b_.futures.get(n, where(s.pos));
   if (!value && s.target2 == nullptr) {
-    runtime_error(s.pos, "future " + element_name(v, n) + " has no value: the job submitted at line " + std::to_string(use_future(n, nullptr, 0).owner) +
-                             " to set it was cancelled by a shutdown (write 'get " + element_name(v, n) + ", x, ok' to be told)");
+    runtime_error(s.pos, "future " + v.element_name(n - v.first) + " has no value: the job submitted at line " + std::to_string(use_future(n, nullptr, 0).owner) +
+                             " to set it was cancelled by a shutdown (write 'get " + v.element_name(n - v.first) + ", x, ok' to be told)");
   }
   received(s, value, t);
 }
@@ -71,18 +64,18 @@ void Interpreter::submit(const Stmt& s, std::uint32_t pool, Task& t) {
   const Expr& call = *s.value;
   std::vector<std::int64_t> args;
   for (const Expr* a : call.args) args.push_back(eval<false>(*a, t));
-  std::uint32_t future = Backend::no_future;
+  std::uint32_t future = Futures::no_future;
   if (!s.name2.empty()) {
     const Variable& fv = p_.vars[s.slot2];
     future = object_element(fv, s.index2, s.name2_pos, t);
     if (const std::uint32_t owner = use_future(future, &FutureUse::owner, s.pos.line).owner; owner != 0) {
-      misuse(b_->task_name(b_->current_task()) + " submits a job to set future " + element_name(fv, future) + ", which the job submitted at line " +
+      misuse(b_.tasks.name(b_.tasks.current()) + " submits a job to set future " + fv.element_name(future - fv.first) + ", which the job submitted at line " +
                  std::to_string(owner) + " already sets: a future is set once",
              s.pos);
     }
   }
   const std::uint32_t proc = call.slot;
-  b_->submit(pool, [this, proc, args = std::move(args)] { return run_job(proc, args); }, future, where(s.pos));
+  b_.futures.submit(pool, [this, proc, args = std::move(args)] { return run_job(proc, args); }, future, where(s.pos));
 }
 
 // map p, f, in, out: out[i] = f(in[i]) on the workers; waits for all, results in input order.
@@ -92,7 +85,7 @@ void Interpreter::map(const Stmt& s, std::uint32_t pool, Task& t) {
   std::vector<std::int64_t> inputs;
   for (std::uint32_t i = 0; i < in.size; ++i) inputs.push_back(read(in.first + i, s.pos, t));
   const std::uint32_t proc = s.slot2;
-  const std::vector<std::int64_t> results = b_->map(pool, [this, proc](std::int64_t x) { return run_job(proc, {x}); }, inputs, where(s.pos));
+  const std::vector<std::int64_t> results = b_.futures.map(pool, [this, proc](std::int64_t x) { return run_job(proc, {x}); }, inputs, where(s.pos));
   for (std::uint32_t i = 0; i < out.size; ++i) write(out.first + i, results[i], s.pos, t);
 }
 
@@ -100,7 +93,7 @@ void Interpreter::map(const Stmt& s, std::uint32_t pool, Task& t) {
 std::int64_t Interpreter::run_job(std::uint32_t proc, const std::vector<std::int64_t>& args) {
   const ProcDecl& d = p_.module.procs[proc];
   Task job;
-  start(job, -2 - static_cast<std::int64_t>(b_->current_task()), 0, std::max<std::uint32_t>(d.frame_size, static_cast<std::uint32_t>(args.size())));
+  start(job, -2 - static_cast<std::int64_t>(b_.tasks.current()), 0, std::max<std::uint32_t>(d.frame_size, static_cast<std::uint32_t>(args.size())));
   std::copy(args.begin(), args.end(), job.locals.begin());
   job.depth = 1;
   local_work(d.name.pos);
@@ -119,7 +112,7 @@ Interpreter::Flow Interpreter::completed_loop(const Stmt& s, Task& t) {
     futures.push_back(v.first + i);
     index.push_back(i);
   }
-  const std::unique_ptr<Backend::Completions> completed = b_->completions(futures, at);
+  const std::unique_ptr<Futures::Completions> completed = b_.futures.completions(futures, at);
   while (const std::optional<std::size_t> k = completed->next(at)) {
     t.locals[t.base + s.slot] = static_cast<std::int64_t>(index[*k]);
     local_work(s.pos);

@@ -1,9 +1,7 @@
 // Interpreter: statements — control flow, locks, conditions, semaphores, atomic blocks, print, assert.
 #include <limits>
-#include <mutex>
 
 #include "lang/interpreter.hpp"
-#include "sim/sync/thread.hpp"
 
 namespace lang {
 
@@ -21,15 +19,7 @@ Interpreter::Flow Interpreter::exec(const Stmt& s, Task& t) {
     case StmtKind::Assign:
     case StmtKind::AddAssign:
     case StmtKind::SubAssign: assign(s, t); return Flow::Next;
-    case StmtKind::If:
-      for (const Stmt* at = &s;;) {
-        if (eval<false>(*at->value, t) != 0) return exec(at->body, t);
-        if (at->orelse.size() == 1 && at->orelse[0]->elif) {
-          at = at->orelse[0];
-          continue;
-        }
-        return exec(at->orelse, t);
-      }
+    case StmtKind::If: return branch(s, t);
     case StmtKind::While:
     case StmtKind::Repeat:
     case StmtKind::For: return loop(s, t);
@@ -41,9 +31,6 @@ Interpreter::Flow Interpreter::exec(const Stmt& s, Task& t) {
     case StmtKind::Notify:
     case StmtKind::NotifyAll: object(s, t); return Flow::Next;
     case StmtKind::Yield:
-      no_atomic("yield", s.pos, t);
-      b_->yield(where(s.pos));
-      return Flow::Next;
     case StmtKind::Sleep:
     case StmtKind::Compute:
     case StmtKind::AwaitSleep: timed(s, t); return Flow::Next;
@@ -54,13 +41,7 @@ Interpreter::Flow Interpreter::exec(const Stmt& s, Task& t) {
       return Flow::Return;
     case StmtKind::Break: return Flow::Break;
     case StmtKind::Continue: return Flow::Continue;
-    case StmtKind::Call:
-      if (s.value->kind == ExprKind::CallProc) {
-        call(*s.value, t, false);
-      } else {
-        atomic_op(*s.value, t);
-      }
-      return Flow::Next;
+    case StmtKind::Call: s.value->kind == ExprKind::CallProc ? call(*s.value, t, false) : atomic_op(*s.value, t); return Flow::Next;
     case StmtKind::Pass: return Flow::Next;
     case StmtKind::Send:
     case StmtKind::Recv:
@@ -82,6 +63,15 @@ Interpreter::Flow Interpreter::exec(const Stmt& s, Task& t) {
     case StmtKind::ForCompleted: return futures(s, t);
   }
   return Flow::Next;
+}
+
+// if / elif / else: the first branch whose condition holds.
+Interpreter::Flow Interpreter::branch(const Stmt& s, Task& t) {
+  for (const Stmt* at = &s;;) {
+    if (eval<false>(*at->value, t) != 0) return exec(at->body, t);
+    if (at->orelse.size() != 1 || !at->orelse[0]->elif) return exec(at->orelse, t);
+    at = at->orelse[0];
+  }
 }
 
 Interpreter::Flow Interpreter::loop(const Stmt& s, Task& t) {
@@ -111,10 +101,10 @@ Interpreter::Flow Interpreter::loop(const Stmt& s, Task& t) {
 Interpreter::Flow Interpreter::locked(const Stmt& s, Task& t) {
   no_atomic("lock", s.pos, t);
   const std::uint32_t m = object_element(p_.vars[s.slot], s.index, s.name_pos, t);
-  b_->lock(m, where(s.pos));
+  b_.locks.lock(m, where(s.pos));
   const Flow f = exec(s.body, t);
   // Leaving the block any way but by a failure (break, continue, return) unlocks.
-  b_->unlock(m, where(s.pos));
+  b_.locks.unlock(m, where(s.pos));
   return f;
 }
 
@@ -125,12 +115,12 @@ Interpreter::Flow Interpreter::atomic_block(const Stmt& s, Task& t) {
     --t.atomic;
     return f;
   }
-  // One step for the whole block (Backend::atomic_begin says how).
-  b_->atomic_begin(where(s.pos));
+  // One step for the whole block (Cells::atomic_begin says how).
+  b_.cells.atomic_begin(where(s.pos));
   ++t.atomic;
   const Flow f = exec(s.body, t);
   --t.atomic;
-  b_->atomic_end(where(s.pos));
+  b_.cells.atomic_end(where(s.pos));
   if (!p_.module.invariants.empty()) check_invariants(t, s.pos);
   return f;
 }
@@ -147,11 +137,11 @@ void Interpreter::object(const Stmt& s, Task& t) {
   const std::uint32_t n = object_element(v, s.index, s.name_pos, t);
   const sim::Location at = where(s.pos);
   switch (s.kind) {
-    case StmtKind::Acquire: return v.kind == GlobalKind::Mutex ? b_->lock(n, at) : b_->acquire(n, at);
-    case StmtKind::Release: return v.kind == GlobalKind::Mutex ? b_->unlock(n, at) : b_->release(n, at);
-    case StmtKind::Wait: return b_->wait(n, object_element(p_.vars[s.slot2], s.index2, s.name2_pos, t), at);
-    case StmtKind::Notify: return b_->notify(n, false, at);
-    default: return b_->notify(n, true, at);
+    case StmtKind::Acquire: return v.kind == GlobalKind::Mutex ? b_.locks.lock(n, at) : b_.counters.acquire(n, at);
+    case StmtKind::Release: return v.kind == GlobalKind::Mutex ? b_.locks.unlock(n, at) : b_.counters.release(n, at);
+    case StmtKind::Wait: return b_.locks.wait(n, object_element(p_.vars[s.slot2], s.index2, s.name2_pos, t), at);
+    case StmtKind::Notify: return b_.locks.notify(n, false, at);
+    default: return b_.locks.notify(n, true, at);
   }
 }
 
@@ -199,7 +189,7 @@ void Interpreter::print(const Stmt& s, Task& t) {
       text += show(eval<false>(*item.expr, t), item.expr->type);
     }
   }
-  b_->print(text, where(s.pos), t.atomic == 0);
+  b_.cells.print(text, where(s.pos), t.atomic == 0);
   if (options_.capture_output) {
     output_ += text;
     output_ += '\n';

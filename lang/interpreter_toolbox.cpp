@@ -1,41 +1,9 @@
 // Interpreter: the concurrency toolbox — channels and select, rwlocks, latches, barriers, mutex
 // flavours — each statement a step of the backend (in a simulation, the sim primitive of the same
 // name, so their deadlock stories, misuse reports and happens-before edges are the C++ API's).
-#include <chrono>
-
 #include "lang/interpreter.hpp"
 
 namespace lang {
-
-void Interpreter::make_objects(const Variable& v) {
-  const sim::Location created = where(v.pos);
-  if (v.kind == GlobalKind::Mutex && recursive_.empty()) {
-    recursive_.resize(p_.mutexes);
-    timed_.resize(p_.mutexes);
-  }
-  for (std::uint32_t i = 0; i < v.size; ++i) {
-    const std::string name = v.array ? v.name + "[" + std::to_string(i) + "]" : v.name;
-    switch (v.kind) {
-      case GlobalKind::Mutex:
-        mutexes_.push_back(v.flavour == Flavour::Plain ? std::make_unique<sim::Mutex>(name, created) : nullptr);
-        if (v.flavour == Flavour::Recursive) recursive_[v.first + i] = std::make_unique<sim::RecursiveMutex>(name, created);
-        if (v.flavour == Flavour::Timed) timed_[v.first + i] = std::make_unique<sim::TimedMutex>(name, created);
-        break;
-      case GlobalKind::Channel:
-        channels_.push_back(std::make_unique<sim::Channel<std::int64_t>>(
-            name, v.limit < 0 ? sim::unbounded : static_cast<std::size_t>(v.limit), created));
-        break;
-      case GlobalKind::RwLock: {
-        const sim::RwPrefer prefer = v.flavour == Flavour::PreferWriters ? sim::RwPrefer::Writers : sim::RwPrefer::Readers;
-        rwlocks_.push_back(std::make_unique<sim::RwLock>(name, sim::RwLockOptions{.prefer = prefer}, created));
-        break;
-      }
-      case GlobalKind::Latch: latches_.push_back(std::make_unique<sim::Latch>(v.initial, name, created)); break;
-      case GlobalKind::Barrier: barriers_.push_back(std::make_unique<sim::Barrier<>>(v.initial, name, created)); break;
-      default: break;
-    }
-  }
-}
 
 std::uint32_t Interpreter::channel(const Stmt& s, Task& t) { return object_element(p_.vars[s.slot], s.index, s.name_pos, t); }
 
@@ -61,11 +29,11 @@ Interpreter::Flow Interpreter::toolbox(const Stmt& s, Task& t) {
   switch (s.kind) {
     case StmtKind::Send: {
       const std::int64_t v = eval<false>(*s.value, t);
-      b_->send(channel(s, t), v, at);
+      b_.channels.send(channel(s, t), v, at);
       return Flow::Next;
     }
-    case StmtKind::Recv: received(s, b_->recv(channel(s, t), at), t); return Flow::Next;
-    case StmtKind::Close: b_->close(channel(s, t), at); return Flow::Next;
+    case StmtKind::Recv: received(s, b_.channels.recv(channel(s, t), at), t); return Flow::Next;
+    case StmtKind::Close: b_.channels.close(channel(s, t), at); return Flow::Next;
     case StmtKind::Select: return select(s, t);
     case StmtKind::ForChannel: return channel_loop(s, t);
     case StmtKind::Read:
@@ -84,24 +52,24 @@ void Interpreter::count(const Stmt& s, Task& t) {
     case StmtKind::CountDown: {
       const std::int64_t by = s.value != nullptr ? eval<false>(*s.value, t) : 1;
       if (by < 0) runtime_error(s.pos, "'count_down' by a negative amount (" + std::to_string(by) + ")");
-      return b_->count_down(n, by, at);
+      return b_.counters.count_down(n, by, at);
     }
-    case StmtKind::ArriveAndWait: return v.kind == GlobalKind::Latch ? b_->latch_arrive(n, at) : b_->barrier_arrive(n, at);
-    case StmtKind::ArriveAndDrop: return b_->barrier_drop(n, at);
-    default: return b_->latch_wait(n, at);
+    case StmtKind::ArriveAndWait: return v.kind == GlobalKind::Latch ? b_.counters.latch_arrive(n, at) : b_.counters.barrier_arrive(n, at);
+    case StmtKind::ArriveAndDrop: return b_.counters.barrier_drop(n, at);
+    default: return b_.counters.latch_wait(n, at);
   }
 }
 
 // select: every send's value is worked out first (as in Go), then the backend takes one ready
 // case or the `else:` case.
 Interpreter::Flow Interpreter::select(const Stmt& s, Task& t) {
-  std::vector<Backend::Arm> arms;
+  std::vector<Channels::Arm> arms;
   for (const Stmt* c : s.body) {
     const std::uint32_t n = channel(*c, t);
-    arms.push_back(Backend::Arm{n, c->kind == StmtKind::Send, c->kind == StmtKind::Send ? eval<false>(*c->value, t) : 0, where(c->pos)});
+    arms.push_back(Channels::Arm{n, c->kind == StmtKind::Send, c->kind == StmtKind::Send ? eval<false>(*c->value, t) : 0, where(c->pos)});
   }
   std::optional<std::int64_t> got;
-  const std::size_t k = b_->select(arms, !s.orelse.empty(), got);
+  const std::size_t k = b_.channels.select(arms, !s.orelse.empty(), got);
   if (k >= arms.size()) return exec(s.orelse, t);
   const Stmt& c = *s.body[k];
   if (c.kind == StmtKind::Recv) received(c, got, t);
@@ -112,7 +80,7 @@ Interpreter::Flow Interpreter::select(const Stmt& s, Task& t) {
 Interpreter::Flow Interpreter::channel_loop(const Stmt& s, Task& t) {
   const std::uint32_t ch = object_element(p_.vars[s.slot2], s.index2, s.name2_pos, t);
   while (true) {
-    const std::optional<std::int64_t> v = b_->recv(ch, where(s.pos));
+    const std::optional<std::int64_t> v = b_.channels.recv(ch, where(s.pos));
     if (!v) break;
     t.locals[t.base + s.slot] = *v;
     local_work(s.pos);
@@ -127,10 +95,10 @@ Interpreter::Flow Interpreter::channel_loop(const Stmt& s, Task& t) {
 Interpreter::Flow Interpreter::held(const Stmt& s, Task& t) {
   const std::uint32_t n = object_element(p_.vars[s.slot], s.index, s.name_pos, t);
   const sim::Location at = where(s.pos);
-  const Backend::Hold hold = s.kind == StmtKind::Read ? Backend::Hold::Shared : Backend::Hold::Exclusive;
-  b_->rw_lock(n, hold, at);
+  const Locks::Hold hold = s.kind == StmtKind::Read ? Locks::Hold::Shared : Locks::Hold::Exclusive;
+  b_.locks.rw_lock(n, hold, at);
   const Flow f = exec(s.body, t);
-  b_->rw_unlock(n, hold, at);
+  b_.locks.rw_unlock(n, hold, at);
   return f;
 }
 
@@ -138,9 +106,9 @@ Interpreter::Flow Interpreter::held(const Stmt& s, Task& t) {
 Interpreter::Flow Interpreter::lock_for(const Stmt& s, Task& t) {
   const std::uint32_t n = object_element(p_.vars[s.slot], s.index, s.name_pos, t);
   const sim::Location at = where(s.pos);
-  if (!b_->lock_for(n, sim::Duration(s.duration), at)) return exec(s.orelse, t);
+  if (!b_.locks.lock_for(n, sim::Duration(s.duration), at)) return exec(s.orelse, t);
   const Flow f = exec(s.body, t);
-  b_->unlock(n, at);
+  b_.locks.unlock(n, at);
   return f;
 }
 

@@ -24,6 +24,9 @@ struct Variable {
   std::int64_t limit = -1;    // Channel: the capacity (-1: unbounded); Semaphore: the max (-1: none)
   Flavour flavour = Flavour::Plain;
   Pos pos;
+
+  // The name of element i (from 0): "slots[3]", or the variable's own for a scalar.
+  std::string element_name(std::uint32_t i) const { return array ? name + "[" + std::to_string(i) + "]" : name; }
 };
 
 // One thread the scenario starts (a `thread worker[4]:` declaration starts four).

@@ -1,4 +1,4 @@
-// Scenario loader: reading files, turning lang::Error into a diagnostic, per-thread interpreters.
+// Scenario loader: reading files, turning lang::Error into a diagnostic, per-thread interpreters on the simulation.
 #include "lang/scenario.hpp"
 
 #include <atomic>
@@ -12,6 +12,7 @@
 #include "lang/checker.hpp"
 #include "lang/lexer.hpp"
 #include "lang/parser.hpp"
+#include "lang/sim/sim_backend.hpp"
 
 namespace lang {
 
@@ -75,13 +76,18 @@ std::function<void()> make_body(std::shared_ptr<const Program> program, Interpre
   return [program = std::move(program), options, serial] {
     // One interpreter per OS thread and body: state is reused execution after execution, and
     // parallel jobs never share it.
+    struct Simulated {
+      Simulated(const Program& p, const InterpreterOptions& o) : backend(p), interpreter(p, o, backend.backend()) {}
+      SimBackend backend;
+      Interpreter interpreter;
+    };
     thread_local std::uint64_t cached_serial = 0;
-    thread_local std::unique_ptr<Interpreter> cached;
+    thread_local std::unique_ptr<Simulated> cached;
     if (cached_serial != serial) {
-      cached = std::make_unique<Interpreter>(*program, options);
+      cached = std::make_unique<Simulated>(*program, options);
       cached_serial = serial;
     }
-    cached->run();
+    cached->backend.run(cached->interpreter);
   };
 }
 

@@ -8,6 +8,7 @@
 
 #include "lang/interpreter.hpp"
 #include "lang/scenario.hpp"
+#include "lang/sim/sim_backend.hpp"
 #include "lang_support.hpp"
 #include "sim/explore/random_strategy.hpp"
 
@@ -35,14 +36,15 @@ struct OneRun {
   std::map<sim::OpKind, int> counts;
 };
 OneRun run_once(const std::shared_ptr<const lang::Program>& p, std::uint64_t seed = 1) {
-  lang::Interpreter interpreter(*p, {.capture_output = true});
+  lang::SimBackend backend(*p);
+  lang::Interpreter interpreter(*p, {.capture_output = true}, backend.backend());
   sim::Execution exec;
   sim::RandomStrategy strategy(seed);
   Counter counter;
   sim::Observer* observers[] = {&counter};
   strategy.begin_execution();
   OneRun out;
-  out.failure = exec.run([&] { interpreter.run(); }, strategy, observers);
+  out.failure = exec.run([&] { backend.run(interpreter); }, strategy, observers);
   out.output = interpreter.output();
   out.counts = counter.counts;
   return out;
@@ -109,6 +111,24 @@ TEST_CASE("an atomic block is one step, so its read and write are never split") 
   CHECK(explore(program(whole)).find(sim::FailureKind::AssertionFailed) == nullptr);
   OneRun r = run_once(program(whole));
   CHECK(r.counts[sim::OpKind::Lock] == 3);  // each block shown as taking the lock "atomic"
+}
+
+TEST_CASE("a SimBackend holds the scenario's simulated state in one place, reset per execution") {
+  const auto p = program("shared x = 1\natomic n[2] = 0\nsemaphore s = 3\nthread t[2]:\n    n[id].fetch_add(5)\n    acquire s\nfinally:\n    x = 7\n");
+  lang::SimBackend backend(*p);
+  lang::Interpreter interpreter(*p, {}, backend.backend());
+  // The second execution starts from the declarations again, not from what the first left.
+  for (std::uint64_t seed = 1; seed <= 2; ++seed) {
+    sim::Execution exec;
+    sim::RandomStrategy strategy(seed);
+    strategy.begin_execution();
+    CHECK(!exec.run([&] { backend.run(interpreter); }, strategy, {}));
+    const lang::SimState& s = backend.state();
+    CHECK(s.cells == std::vector<std::int64_t>{7, 5, 5});
+    REQUIRE(s.semaphores.size() == 1);
+    CHECK(s.semaphores[0].count == 1);
+    CHECK(s.threads.size() == 2);
+  }
 }
 
 TEST_CASE("procedures: arguments, locals per call, recursion, return values") {

@@ -22,9 +22,7 @@ using Clock = std::chrono::steady_clock;
 // One run's state, shared with its threads: a stalled run's threads may outlive the loop.
 struct Run {
   Run(const Program& p, const RealRunOptions& o)
-      : backend(p, o.noise), in(p, InterpreterOptions{.max_local_work = std::numeric_limits<std::uint64_t>::max()}, &backend) {
-    backend.attach(in.cells());
-  }
+      : backend(p, o.noise), in(p, InterpreterOptions{.max_local_work = std::numeric_limits<std::uint64_t>::max()}, backend.backend()) {}
   RealBackend backend;
   Interpreter in;
   std::atomic<bool> go{false};
@@ -131,17 +129,6 @@ void note_spans(RealRunReport& report, const Run& run, Clock::time_point origin)
 }
 
 }  // namespace
-
-std::vector<std::string> pool_workers(const Program& program) {
-  std::vector<std::string> out;
-  for (const Variable& v : program.vars) {
-    if (v.kind != GlobalKind::Pool) continue;
-    for (std::uint32_t i = 0; i < v.size; ++i) {
-      for (std::int64_t k = 0; k < v.initial; ++k) out.push_back((v.array ? v.name + "[" + std::to_string(i) + "]" : v.name) + ".worker" + std::to_string(k));
-    }
-  }
-  return out;
-}
 
 RealRunReport run_real_threads(std::shared_ptr<const Program> program, const RealRunOptions& options) {
   RealRunReport report;

@@ -57,9 +57,6 @@ struct RealRunReport {
 // diagnostic naming it; nullopt if all of it can (real_support.cpp).
 std::optional<Diagnostic> refused_on_real_threads(const Program& program);
 
-// The names of the pools' worker threads, which each run starts too ("workers.worker0", ...).
-std::vector<std::string> pool_workers(const Program& program);
-
 // Runs `program` options.runs times on real threads. It must not be refused (above).
 RealRunReport run_real_threads(std::shared_ptr<const Program> program, const RealRunOptions& options);
 
