@@ -39,12 +39,12 @@ int replay_command(const ReplayArgs& args) {
   const bool color = use_color(args.output.color, 1);
   const std::optional<lang::Loaded> loaded = load(args.file, use_color(args.output.color, 2), args.limits);
   if (!loaded) return exit_usage;
-  const sim::DecodedSchedule decoded = sim::decode_schedule(args.token);
+  const sim::ExecutionLimits limits = execution_limits(args.max_steps, args.limits);
+  const sim::DecodedSchedule decoded = sim::decode_schedule(args.token, sim::max_choices_within(limits.max_steps, limits.max_tasks));
   if (!decoded.ok()) {
-    std::fprintf(stderr, "interleave: error: bad replay token '%s': %s\n", args.token.c_str(), decoded.error.c_str());
+    std::fprintf(stderr, "interleave: error: bad replay token '%s': %s\n", sim::printable(args.token).c_str(), decoded.error.c_str());
     return exit_usage;
   }
-  const sim::ExecutionLimits limits = execution_limits(args.max_steps, args.limits);
   const std::function<void()> body = lang::make_body(loaded->program, interpreter_options(args.limits));
   const sim::Report r = sim::replay(body, args.token, limits);
   if (r.ok()) {

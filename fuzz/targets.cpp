@@ -21,7 +21,7 @@ std::string text_of(const std::uint8_t* data, std::size_t size) {
 // construct: a step-limit or local-work finding is an ordinary outcome here.
 constexpr std::uint32_t max_steps = 400;
 constexpr std::uint64_t max_local_work = 20'000;
-constexpr std::uint64_t max_choices = 1u << 16;
+const std::uint64_t max_choices = sim::max_choices_within(max_steps, 64);
 
 lang::InterpreterOptions small_options() {
   return lang::InterpreterOptions{.stack_size = 512 * 1024, .max_local_work = max_local_work};

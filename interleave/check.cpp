@@ -36,7 +36,7 @@ Report check_random(const std::function<void()>& body, CheckOptions options) {
 }
 
 Report replay(const std::function<void()>& body, std::string_view token, ExecutionLimits limits, checker::Checks checks) {
-  DecodedSchedule decoded = decode_schedule(token);
+  DecodedSchedule decoded = decode_schedule(token, max_choices_within(limits.max_steps, limits.max_tasks));
   if (!decoded.ok()) throw std::invalid_argument(decoded.error);
   // One execution under the token, watched by the same checkers as exploration, so a race or a
   // predicted deadlock replays too.

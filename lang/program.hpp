@@ -58,6 +58,9 @@ struct Program {
   std::uint32_t barriers = 0;
   std::uint32_t futures = 0;
   std::uint32_t pools = 0;
+  // A hash of the scenario's tokens (comments and layout left out), noted in every execution's
+  // fingerprint so that a replay token recorded on another scenario is refused.
+  std::uint64_t fingerprint = 0;
 
   const char* path() const { return source->path(); }
   sim::Location location(Pos pos) const { return sim::Location{source->path(), pos.line}; }

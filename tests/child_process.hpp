@@ -1,8 +1,11 @@
-// Test helper: runs a function in a child process (for reports that end the process) and collects its exit and stderr.
+// Test helper: runs a function in a child process (for reports that end the process, or may hang it) and collects its exit and stderr.
 #pragma once
 
 #include <doctest/doctest.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <functional>
@@ -11,10 +14,13 @@
 struct ChildResult {
   int exit_code = -1;
   bool signalled = false;
+  int signal = 0;
+  bool hung = false;  // still running after the time it was given: killed
   std::string err;
 };
 
-inline ChildResult in_child(const std::function<void()>& child) {
+// The child's stderr is collected; after `seconds` it is killed and counted as hung.
+inline ChildResult in_child(const std::function<void()>& child, double seconds = 60) {
   int fds[2];
   REQUIRE(::pipe(fds) == 0);
   const pid_t pid = ::fork();
@@ -27,12 +33,32 @@ inline ChildResult in_child(const std::function<void()>& child) {
   }
   ::close(fds[1]);
   ChildResult result;
+  timespec start{};
+  ::clock_gettime(CLOCK_MONOTONIC, &start);
+  auto elapsed = [&] {
+    timespec now{};
+    ::clock_gettime(CLOCK_MONOTONIC, &now);
+    return static_cast<double>(now.tv_sec - start.tv_sec) + static_cast<double>(now.tv_nsec - start.tv_nsec) / 1e9;
+  };
   char buf[512];
-  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) result.err.append(buf, static_cast<std::size_t>(n));
+  for (;;) {
+    const double left = seconds - elapsed();
+    if (left <= 0) {
+      result.hung = true;
+      ::kill(pid, SIGKILL);
+      break;
+    }
+    pollfd p{fds[0], POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left * 1000) + 1) <= 0) continue;  // time to look again, or EINTR
+    const ssize_t n = ::read(fds[0], buf, sizeof buf);
+    if (n <= 0) break;
+    result.err.append(buf, static_cast<std::size_t>(n));
+  }
   ::close(fds[0]);
   int status = 0;
   ::waitpid(pid, &status, 0);
-  result.signalled = WIFSIGNALED(status);
+  result.signalled = WIFSIGNALED(status) && !result.hung;
+  if (result.signalled) result.signal = WTERMSIG(status);
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
   return result;
 }

@@ -124,7 +124,7 @@ TEST_CASE("SIGINT during run --json --time-limit 60s gives complete JSON with ev
   CHECK(r["executions"].get<std::uint64_t>() > 0);
   REQUIRE(r["failures"].size() >= 1);
   for (const nlohmann::json& f : r["failures"]) {
-    CHECK(f["token"].get<std::string>().rfind("v1.", 0) == 0);
+    CHECK(f["token"].get<std::string>().rfind("v2.", 0) == 0);
     if (f["name"] == "AssertionFailed") CHECK(replay(file, f["token"].get<std::string>()) == 1);
   }
   fs::remove(file);

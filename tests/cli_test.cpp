@@ -91,7 +91,7 @@ TEST_CASE("usage errors exit 2") {
   const Result missing = interleave("run no/such/file.scn");
   CHECK(missing.status == 2);
   CHECK(contains(missing.err, "no/such/file.scn: error: no such file"));
-  const Result token = interleave("replay scenarios/bank_race.scn v1.not-a-token");
+  const Result token = interleave("replay scenarios/bank_race.scn v2.not-a-token");
   CHECK(token.status == 2);
   CHECK(contains(token.err, "bad replay token"));
 }
@@ -104,7 +104,7 @@ TEST_CASE("run: bank_race.scn shows race and assertion; the printed command repl
   CHECK(contains(r.out, "By task:"));
   const std::string command = replay_line(r.out, "AssertionFailed");
   REQUIRE(!command.empty());
-  CHECK(command.rfind("replay scenarios/bank_race.scn v1.", 0) == 0);
+  CHECK(command.rfind("replay scenarios/bank_race.scn v2.", 0) == 0);
   const Result again = interleave(command);
   CHECK(again.status == 1);
   CHECK(contains(again.out, "AssertionFailed: overdraft"));
@@ -152,7 +152,7 @@ TEST_CASE("run --json: one result per file, each failure with its token and repl
   CHECK(r.status == 1);
   CHECK(r.out.rfind("{\"version\":1,\"results\":[{\"file\":\"scenarios/bank_race.scn\"", 0) == 0);
   CHECK(contains(r.out, "\"kind\":\"assertion\""));
-  CHECK(contains(r.out, "\"replay\":\"interleave replay scenarios/bank_race.scn v1."));
+  CHECK(contains(r.out, "\"replay\":\"interleave replay scenarios/bank_race.scn v2."));
   CHECK(contains(r.out, "{\"file\":\"scenarios/bank_locked.scn\",\"expected\":[\"ok\"],\"outcomes\":[\"ok\"],\"as_expected\":true"));
   CHECK(!contains(r.out, "seconds"));
 }

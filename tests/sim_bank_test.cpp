@@ -47,7 +47,7 @@ TEST_CASE("the bank race is found within 100 executions with seed 1 and its toke
   CHECK(sim::to_string(f->where) == sim::to_string(bench::bank_race_checked));
   CHECK(contains(f->found_by, "seed=1"));
   CHECK_FALSE(f->nondeterministic);
-  CHECK(f->token.rfind("v1.", 0) == 0);
+  CHECK(f->token.rfind("v2.", 0) == 0);
   CHECK_FALSE(f->history.steps.empty());
 
   // Races off: this test is about the assertion alone (the race is the checker suites' subject).

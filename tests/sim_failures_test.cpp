@@ -1,8 +1,10 @@
 // Tests the failure kinds besides races and deadlocks: exceptions, step limit, lock and thread misuse.
 #include <doctest/doctest.h>
 
+#include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "bench/bank.hpp"
 #include "interleave/doctest.hpp"
@@ -248,4 +250,24 @@ TEST_CASE("with on_failure Continue each distinct finding is kept once") {
   REQUIRE(again != nullptr);
   CHECK(again->same_place(f));
   still_works();
+}
+
+TEST_CASE("a sim::Thread made with new and never joined, detached or deleted is a ThreadMisuse finding") {
+  static std::vector<std::unique_ptr<sim::Thread>> kept;  // freed by the test, not by the body
+  const sim::Failure f = expect(
+      [] { kept.push_back(std::unique_ptr<sim::Thread>(new sim::Thread([] {}, "leaked"))); },
+      sim::FailureKind::ThreadMisuse, "thread leaked was neither joined nor detached when the execution ended", {.iterations = 5});
+  CHECK(f.task_name == "leaked");
+  for (auto& t : kept) t->detach();
+  kept.clear();
+  // Joined, detached or destroyed in time: no finding.
+  sim::require_no_failure(
+      [] {
+        auto* joined = new sim::Thread([] {}, "joined");
+        joined->join();
+        delete joined;
+        sim::Thread detached([] {}, "detached");
+        detached.detach();
+      },
+      {.iterations = 20});
 }

@@ -124,10 +124,11 @@ TEST_CASE("tasks run on a handful of reused stacks, execution after execution") 
   clear_samples();
   sim::Report r = sim::check_random(bank, {.iterations = 2000, .seed = 1, .checks = {.races = false}});
   CHECK(r.executions == 2000);
-  // 6000 task bodies ran (main, alice, bob per execution) on at most three stacks.
+  // 6000 task bodies ran (main, alice, bob per execution) on at most three stacks (and the
+  // execution keeps one more, where a crashed task's fault handler goes).
   CHECK(g_stacks.size() <= 3);
   REQUIRE(g_alive.size() == 2);
-  CHECK(g_alive.front() <= before + 3);
+  CHECK(g_alive.front() <= before + 4);
   CHECK(spread(g_alive) == 0);
 
   g_stacks.clear();
@@ -138,7 +139,7 @@ TEST_CASE("tasks run on a handful of reused stacks, execution after execution") 
   // 192,000 thread bodies; no more stacks than tasks alive at once in one execution.
   CHECK(g_stacks.size() <= 64);
   REQUIRE(g_alive.size() == 3);
-  CHECK(g_alive.front() <= before + 65);
+  CHECK(g_alive.front() <= before + 66);
   CHECK(spread(g_alive) == 0);
   CHECK(sim::Fiber::alive() == before);  // the runner's pool went with it
 }

@@ -29,6 +29,7 @@ void SimBackend::run(Interpreter& in) {
     std::fprintf(stderr, "interleave: internal error: a scenario runs only inside a simulation\n");
     std::abort();
   }
+  e_->note_program(p_.fingerprint);
   state_.reset(p_);
   in.begin();
   // The pools' workers start before the threads. The futures and pools go when the execution

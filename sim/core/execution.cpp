@@ -11,7 +11,7 @@
 #include "sim/core/execution_task.hpp"
 #include "sim/core/fiber.hpp"
 #include "sim/core/observer.hpp"
-#include "sim/core/stack_guard.hpp"
+#include "sim/core/monitor.hpp"
 #include "sim/core/strategy.hpp"
 
 namespace sim {
@@ -24,18 +24,15 @@ thread_local std::uint64_t t_epoch = g_next_thread.fetch_add(1, std::memory_orde
 
 [[noreturn]] void internal_error(const char* what) {
   std::fprintf(stderr, "interleave: internal error: %s\n", what);
+  detail::let_abort_through();
   std::abort();
 }
 
-Execution::Execution(ExecutionLimits limits) : limits_(limits), home_(std::make_unique<Fiber>()) {
-  install_stack_guard();
-}
-
-TaskId Execution::task_with_guard_page(const void* address) const {
-  for (std::uint32_t i = 0; i < tasks_.size(); ++i) {
-    if (tasks_[i]->fiber->guard_contains(address)) return TaskId{i};
-  }
-  return no_task;
+Execution::Execution(ExecutionLimits limits)
+    : limits_(limits),
+      home_(std::make_unique<Fiber>()),
+      rescue_(std::make_unique<Fiber>(&Execution::rescue_entry, this, limits.stack_size)) {
+  install_crash_guard();
 }
 
 TaskId Execution::stack_owner(const void* address, std::size_t* depth) const {
@@ -54,6 +51,7 @@ void Execution::rename_task(TaskId t, std::string_view name) {
 }
 
 Execution::~Execution() {
+  if (crashed_) reset_crashed();
   // Let every parked task fiber's entry return, so no suspended frame is left behind.
   for (auto& t : tasks_) {
     if (!t->fiber->started()) continue;
@@ -82,7 +80,11 @@ std::string Execution::object_name(ObjectId o) const {
 
 std::optional<Failure> Execution::run(const std::function<void()>& body, Strategy& strategy,
                                       std::span<Observer* const> observers, Continuation* more) {
-  if (current_ != nullptr) internal_error("a simulation cannot start inside another simulation");
+  if (current_ != nullptr) [[unlikely]] {
+    current_->nested_simulation();  // a finding of the outer execution: unwinds out of here
+    return std::nullopt;
+  }
+  const detail::InExecution watched;  // the monitor may now report this thread blocked or stuck
   current_ = this;
   strategy_ = &strategy;
   observers_ = observers;
@@ -103,6 +105,7 @@ std::optional<Failure> Execution::run(const std::function<void()>& body, Strateg
 
 void Execution::begin() {
   epoch_ = ++t_epoch;
+  if (crashed_) [[unlikely]] reset_crashed();
   // Every way an execution ends finishes its tasks; this only guards against one that did not.
   if (unfinished_ != 0 || runnable_count_ != 0) [[unlikely]] {
     for (std::uint32_t i = 0; i < task_count_; ++i) states_[i] = TaskState::Finished;
@@ -113,9 +116,12 @@ void Execution::begin() {
   task_count_ = 0;
   object_count_ = 0;
   unfinished_ = 0;
+  open_handles_ = 0;
   steps_ = 0;
   events_ = 0;
   schedule_.choices.clear();
+  schedule_.fingerprint = 0;
+  fingerprint_ = fingerprint_basis;
   aborting_ = false;
   stop_by_ = StopBy::Unwind;
   preempting_ = false;
@@ -175,6 +181,8 @@ void Execution::rename(Task& t, std::string_view name, std::uint32_t n) {
     t.info.name.assign(name);
     t.default_name = false;
   }
+  t.name_hash = fingerprint_basis;
+  for (char c : t.info.name) t.name_hash = mix(t.name_hash, static_cast<unsigned char>(c));
 }
 
 namespace {
@@ -218,6 +226,7 @@ bool same_text(const std::string& a, std::string_view b) {
   if (name.empty() ? !t.default_name : t.default_name || !same_text(t.info.name, name)) [[unlikely]] rename(t, name, n);
   t.info.parent = parent;
   t.info.spawned_at = where;
+  fingerprint_ = mix(fingerprint_, t.name_hash + index(parent));
   set_state(TaskId{n}, TaskState::Runnable);
   t.started = false;
   t.joiners = WaitList{};
@@ -225,6 +234,7 @@ bool same_text(const std::string& a, std::string_view b) {
   deadline_[n] = no_deadline;
   timed_out_[n] = 0;
   t.woken_by = no_task;
+  t.handle_open = false;
   pending_[n] = Op{};
   ++task_count_;
   ++unfinished_;
@@ -272,6 +282,7 @@ void Execution::finish_current() {
   unblock_all(t.joiners);
   t.joiners = WaitList{};
   if (unfinished_ == 0) {
+    if (open_handles_ != 0) [[unlikely]] leaked_handles();
     if (!start_next(mine)) Fiber::switch_to(mine, *home_);
     return;
   }
@@ -305,6 +316,7 @@ inline TaskId Execution::choose_among(std::uint32_t n) {
   if (index(chosen) >= task_count_ || states_[index(chosen)] != TaskState::Runnable) [[unlikely]] {
     internal_error("the strategy chose a task that cannot run");
   }
+  if (schedule_.choices.empty()) schedule_.fingerprint = fold(fingerprint_);
   schedule_.choices.push_back(Choice{Choice::Kind::Task, index(chosen)});
   return chosen;
 }
@@ -326,6 +338,7 @@ std::uint32_t Execution::choose_value(std::uint32_t bound) {
   if (bound <= 1 || aborting_) return 0;
   std::uint32_t v = strategy_->next_value(bound);
   if (v >= bound) internal_error("the strategy chose a value out of range");
+  if (schedule_.choices.empty()) schedule_.fingerprint = fold(fingerprint_);
   schedule_.choices.push_back(Choice{Choice::Kind::Value, v});
   return v;
 }

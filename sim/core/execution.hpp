@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "sim/core/body.hpp"
+#include "sim/core/crash_guard.hpp"
 #include "sim/core/failure.hpp"
 #include "sim/core/fiber.hpp"
 #include "sim/core/op.hpp"
@@ -51,6 +52,10 @@ struct ExecutionLimits {
   // Steps of a failure's history kept for its story: the last ones; the earlier ones are
   // counted, not kept, so a long run's report takes bounded memory.
   std::size_t history_steps = 10000;
+  // Findings: a task's fatal signal (a segmentation fault, an abort, a stack overflow) is its
+  // execution's finding (crash_guard.hpp). Die: the signal takes its default course, as it
+  // would without interleave (for fuzzing the runtime itself, where a crash is ours to see).
+  enum class Crashes : std::uint8_t { Findings, Die } crashes = Crashes::Findings;
 };
 
 // Virtual nanoseconds since the execution began.
@@ -119,11 +124,15 @@ class Execution {
   }
   std::uint32_t steps() const { return steps_; }
   const Schedule& schedule_so_far() const { return schedule_; }
+  // What this execution has run so far, folded to 16 bits (the replay token carries it as of
+  // its first choice, see schedule.cpp): the tasks created, in order, and what the front end noted.
+  std::uint16_t fingerprint() const { return fold(fingerprint_); }
+  // A front end adds what it runs to the fingerprint (a scenario: its tokens), at the start of
+  // each execution, so that a token recorded on one program is refused on another.
+  void note_program(std::uint64_t hash) { fingerprint_ = mix(fingerprint_, hash); }
   std::size_t task_count() const { return task_count_; }
   const std::string& task_name(TaskId t) const;
   const TaskInfo& task_info(TaskId t) const;
-  // The task whose stack guard page holds `address`, or no_task (for the stack-overflow report).
-  TaskId task_with_guard_page(const void* address) const;
   // The task of this execution whose stack holds `address`, and how far below the stack's top
   // (a place that is the same in every execution that runs the same code), or no_task.
   TaskId stack_owner(const void* address, std::size_t* depth) const;
@@ -245,6 +254,10 @@ class Execution {
   TaskId spawn(std::string_view name, Location where);
   // A thread that names itself (pthread_setname_np): its steps and stories use the new name.
   void rename_task(TaskId t, std::string_view name);
+  // A handle (sim::Thread) that must be joined or detached before the execution ends; one still
+  // open at the end was leaked (a Thread made with new and never deleted, or kept in a static).
+  void open_handle(TaskId t);
+  void close_handle(TaskId t);
   Body& body_of(TaskId t);
   void join(TaskId t, Location where);
   bool finished(TaskId t) const { return state(t) == TaskState::Finished; }
@@ -269,6 +282,22 @@ class Execution {
   // execution starts with Unwind.
   enum class StopBy : std::uint8_t { Unwind, Abandon };
   void set_stop_by(StopBy by) { stop_by_ = by; }
+  // --- what the crash guard calls, in its signal handler (crash_guard.hpp) ---
+  struct Fault {
+    int signal = 0;
+    int code = 0;                   // siginfo's si_code
+    const void* address = nullptr;  // siginfo's si_addr
+    const void* stack_pointer = nullptr;
+  };
+  // If the running task raised `fault`, ends that task with it as the execution's finding and
+  // never returns; returns if the fault is not a task's (the handler passes it on).
+  void take_fault(const Fault& fault);
+  // The last-resort report of a rescue that could not finish; async-signal-safe, ends the process.
+  [[noreturn]] void report_unrescued() const;
+  // Says why the running task is about to abort() (a failed assert, std::terminate), for its
+  // Crash finding. False when an abort would not be a finding (crashes take their default course,
+  // or no task is running): then the caller reports as it would without interleave.
+  bool explain_abort(std::string why);
 
  private:
   struct Task;
@@ -344,19 +373,41 @@ class Execution {
   [[gnu::cold, gnu::noinline]] void uncaught(Task& t);
   [[gnu::cold, gnu::noinline]] void task_limit(Location where);
   [[gnu::cold, gnu::noinline]] void joins_itself(Location where);
+  [[gnu::cold, gnu::noinline]] void leaked_handles();
   TaskId new_task(std::string_view name, TaskId parent, Location where);
   [[gnu::noinline, gnu::cold]] void add_task_slot();
   [[gnu::noinline, gnu::cold]] void rename(Task& t, std::string_view name, std::uint32_t n);
   void begin();
   void conclude();
+  // Crashes (execution_crash.cpp): the rescue fiber's entry, and giving crashed slots fresh fibers.
+  static void rescue_entry(void* self);
+  [[gnu::cold, gnu::noinline]] void nested_simulation();
+  [[noreturn]] void rescue();
+  [[gnu::cold, gnu::noinline]] void reset_crashed();
+  std::string describe_crash() const;
   bool start_next(Fiber& mine);
   Task& task(TaskId t);
   const Task& task(TaskId t) const;
 
   static constinit inline thread_local Execution* current_ = nullptr;
+  static constexpr std::uint64_t fingerprint_basis = 0xcbf29ce484222325ull;
+  static constexpr std::uint64_t mix(std::uint64_t h, std::uint64_t v) { return (h ^ v) * 0x100000001b3ull; }
+  static constexpr std::uint16_t fold(std::uint64_t h) {
+    h ^= h >> 32;
+    return static_cast<std::uint16_t>(h ^ (h >> 16));
+  }
 
   ExecutionLimits limits_;
   std::unique_ptr<Fiber> home_;
+  std::unique_ptr<Fiber> rescue_;  // where a crashed task's fault handler jumps to end it
+  struct Crash {
+    Fault fault;
+    TaskId task = no_task;
+    bool overflow = false;
+  } crash_;
+  bool rescuing_ = false;      // from the fault until the finding is recorded
+  std::string abort_reason_;   // explain_abort()'s text, for the SIGABRT that follows
+  bool crashed_ = false;       // some slot's fiber was abandoned by a crash and must be reset
   std::vector<std::unique_ptr<Task>> tasks_;  // slots reused across executions
   // Hot per-task fields kept flat, so a scheduling point scans contiguous memory.
   std::vector<TaskState> states_;
@@ -388,6 +439,7 @@ class Execution {
   std::uint32_t listed_at_ = ~0u;
   std::vector<TaskId> runnable_;
   std::size_t unfinished_ = 0;
+  std::uint32_t open_handles_ = 0;
 
   const std::function<void()>* root_ = nullptr;
   Continuation* more_ = nullptr;
@@ -396,6 +448,7 @@ class Execution {
   std::span<Observer* const> observers_;
   std::uint64_t ignored_ = 0;  // the kinds of event no observer of this run uses (Observer::ignored_kinds)
   Schedule schedule_;
+  std::uint64_t fingerprint_ = fingerprint_basis;
   std::vector<Op> pending_;  // the operation each task announced last
   Fiber* return_to_ = nullptr;  // where a task unwound by stop_above() goes when it ends
   std::uint64_t epoch_ = 0;

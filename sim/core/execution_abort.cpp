@@ -173,6 +173,32 @@ void Execution::abandon_current() {
   internal_error("an abandoned task was resumed");
 }
 
+void Execution::open_handle(TaskId t) {
+  task(t).handle_open = true;
+  ++open_handles_;
+}
+
+void Execution::close_handle(TaskId t) {
+  Task& x = task(t);
+  if (!x.handle_open) return;
+  x.handle_open = false;
+  --open_handles_;
+}
+
+void Execution::leaked_handles() {
+  for (std::uint32_t i = 0; i < task_count_; ++i) {
+    if (!tasks_[i]->handle_open) continue;
+    const Task& x = *tasks_[i];
+    record(FailureKind::ThreadMisuse,
+           "thread " + x.info.name + " was neither joined nor detached when the execution ended: its sim::Thread "
+           "outlived the execution (made with new and never deleted, or kept in a static?)",
+           x.info.spawned_at, {});
+    failure_->task = TaskId{i};
+    failure_->task_name = x.info.name;
+    return;
+  }
+}
+
 std::string Execution::describe_wait(TaskId t) const {
   const Task& x = task(t);
   const Waiting& w = waiting_[index(t)];

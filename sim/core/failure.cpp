@@ -19,6 +19,9 @@ std::string_view to_string(FailureKind kind) {
     case FailureKind::ChannelMisuse: return "ChannelMisuse";
     case FailureKind::FutureMisuse: return "FutureMisuse";
     case FailureKind::Unmodelled: return "Unmodelled";
+    case FailureKind::Crash: return "Crash";
+    case FailureKind::StackOverflow: return "StackOverflow";
+    case FailureKind::ApiMisuse: return "ApiMisuse";
   }
   return "?";
 }

@@ -26,6 +26,9 @@ enum class FailureKind : std::uint8_t {
   ChannelMisuse,      // a send on a closed channel, a close of a closed channel
   FutureMisuse,       // a promise set twice, a future read twice, work submitted to a pool shut down
   Unmodelled,         // the program did something the model cannot see (a thread started outside the simulation, ...)
+  Crash,              // a task died of a signal: SIGSEGV, SIGBUS, SIGFPE, SIGILL or SIGABRT (assert, terminate)
+  StackOverflow,      // a task ran past the end of its stack
+  ApiMisuse,          // the simulation used where it cannot work, e.g. started inside another one
 };
 std::string_view to_string(FailureKind kind);
 // Fatal findings end their execution; the others are recorded and exploration goes on.

@@ -10,10 +10,15 @@
 // A fiber's entry runs for the fiber's whole life; callers reuse fibers for many tasks.
 // Each fiber keeps its own copy of the C++ runtime's per-thread exception state, so
 // std::uncaught_exceptions() and `throw;` mean inside a fiber what they mean on a thread.
+// Below each stack lies an inaccessible guard region as large as the stack itself (address
+// space only, no memory): a frame the compiler does not probe page by page can move the stack
+// pointer that far past the end and still fault in the guard, where the fault handler
+// (crash_guard.hpp) names the task, instead of writing over whatever is mapped below.
 #pragma once
 
 #include <boost/context/detail/fcontext.hpp>
 #include <cstddef>
+#include <functional>
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SIM_FIBER_ASAN 1
@@ -59,13 +64,26 @@ class Fiber {
   // Fibers with a stack alive in the process: the pool's size, and a leak check for tests.
   static std::size_t alive();
 
+  // Leave the running context for good and run `to`, which must have been reset(): for the
+  // fault handler, whose context (on the signal stack, over the faulted frames) is dropped.
+  [[noreturn]] static void abandon_to(Fiber& to);
+
   void exit_to(Fiber& next) { exit_to_ = &next; }
   bool started() const { return started_; }
-  // Whether `address` lies in this fiber's guard page (a fault there is a stack overflow).
-  bool guard_contains(const void* address) const {
-    const char* a = static_cast<const char*>(address);
-    const char* guard = static_cast<const char*>(memory_);
-    return memory_ != nullptr && a >= guard && a < static_cast<const char*>(stack_bottom_);
+  // Back to a fiber that has never run: its frames are dropped (not unwound), and the next
+  // switch to it runs its entry from the top of its stack.
+  void reset();
+  // Whether `address` lies in this fiber's guard region (a fault there is a stack overflow).
+  bool guard_contains(const void* address) const { return within(address, memory_, stack_bottom_); }
+  // Whether a stack pointer belongs to this fiber: on its stack, or past its end (an overflow).
+  bool owns_stack_pointer(const void* sp) const { return within(sp, memory_, stack_top()); }
+  bool past_end(const void* sp) const { return within(sp, memory_, stack_bottom_); }
+  // How far below the guard region a stack pointer is (0 if it is not): a frame larger than
+  // the whole guard moves it there.
+  std::size_t below_guard(const void* sp) const {
+    return memory_ != nullptr && std::less<>()(sp, memory_)
+               ? static_cast<std::size_t>(static_cast<const char*>(memory_) - static_cast<const char*>(sp))
+               : 0;
   }
   std::size_t stack_size() const { return stack_size_; }
   // How far below the top of this fiber's stack `address` lies, or -1 if it is not on the stack.
@@ -88,6 +106,10 @@ class Fiber {
     return *runtime_exceptions_;
   }
   static Exceptions* lookup_runtime_exceptions();
+  const void* stack_top() const { return static_cast<const char*>(stack_bottom_) + stack_size_; }
+  static bool within(const void* p, const void* low, const void* high) {
+    return low != nullptr && std::less_equal<>()(low, p) && std::less<>()(p, high);
+  }
   [[noreturn]] static void trampoline(boost::context::detail::transfer_t from);
 
   static void before_switch([[maybe_unused]] void** fake_stack, [[maybe_unused]] const Fiber& to) {
@@ -122,7 +144,7 @@ class Fiber {
   Entry entry_ = nullptr;
   void* arg_ = nullptr;
   Fiber* exit_to_ = nullptr;
-  void* memory_ = nullptr;  // mmap'ed: guard page, then the stack
+  void* memory_ = nullptr;  // mmap'ed: the guard region, then the stack
   std::size_t mapped_ = 0;
   const void* stack_bottom_ = nullptr;
   std::size_t stack_size_ = 0;

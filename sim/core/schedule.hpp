@@ -16,10 +16,23 @@ struct Choice {
   bool operator==(const Choice&) const = default;
 };
 
+// Where an encoder puts its text one character at a time (a string, or a signal-safe writer).
+class CharSink {
+ public:
+  virtual void put(char c) = 0;
+
+ protected:
+  ~CharSink() = default;
+};
+
 struct Schedule {
   std::vector<Choice> choices;
+  // What the schedule was recorded on (see schedule.cpp): checked by a replay at its first choice.
+  std::uint16_t fingerprint = 0;
 
   std::string encode() const;
+  // The same text, streamed: allocates nothing, so a signal handler may call it.
+  void encode_to(CharSink& out) const;
   bool operator==(const Schedule&) const = default;
 };
 
@@ -29,9 +42,14 @@ struct DecodedSchedule {
   std::string error;  // empty on success
   bool ok() const { return error.empty(); }
 };
-// Tokens of more choices than `max_choices` are refused before any is stored (the default fits
-// the largest --max-steps); tools decoding untrusted text at volume (the fuzzer) pass less.
-inline constexpr std::uint64_t default_max_choices = std::uint64_t{1} << 27;
-DecodedSchedule decode_schedule(std::string_view token, std::uint64_t max_choices = default_max_choices);
+// The most choices one execution can make within a step limit (and a task limit): a token with
+// more could never replay, so decoding refuses it before storing any.
+std::uint64_t max_choices_within(std::uint64_t max_steps, std::uint64_t max_tasks);
+// Tokens of more choices than `max_choices` are refused before any is stored; callers pass
+// max_choices_within(the limits the replay runs with).
+DecodedSchedule decode_schedule(std::string_view token, std::uint64_t max_choices);
+// Text from outside (a token, a flag) made safe to echo: control and non-ASCII bytes as \xNN,
+// long text cut short.
+std::string printable(std::string_view text);
 
 }  // namespace sim

@@ -1,6 +1,10 @@
 // ReplayStrategy: the recorded choices, with a clear message at the first one that does not fit.
 #include "sim/explore/replay_strategy.hpp"
 
+#include <fmt/format.h>
+
+#include "sim/core/execution.hpp"
+
 namespace sim {
 
 bool ReplayStrategy::begin_execution() {
@@ -18,7 +22,21 @@ void ReplayStrategy::diverge(std::string what) {
   }
 }
 
+// At the token's first choice the execution has created the tasks the recording had by then: if
+// its fingerprint differs, the token comes from another program.
+void ReplayStrategy::check_fingerprint() {
+  const Execution* e = Execution::current();
+  if (at_ != 0 || schedule_.choices.empty() || e == nullptr || e->fingerprint() == schedule_.fingerprint) return;
+  if (divergence_.empty()) {
+    divergence_ = fmt::format(
+        "the token was not recorded on this program (or on this version of it): its fingerprint of the tasks "
+        "created and of what ran is {:04x}, this program's is {:04x}",
+        schedule_.fingerprint, e->fingerprint());
+  }
+}
+
 TaskId ReplayStrategy::next_task(std::span<const TaskId> runnable, TaskId) {
+  check_fingerprint();
   if (at_ >= schedule_.choices.size()) {
     diverge("the token has no more choices but the execution goes on");
     ++at_;
@@ -41,6 +59,7 @@ TaskId ReplayStrategy::next_task(std::span<const TaskId> runnable, TaskId) {
 }
 
 std::uint32_t ReplayStrategy::next_value(std::uint32_t bound) {
+  check_fingerprint();
   if (at_ >= schedule_.choices.size()) {
     diverge("the token has no more choices but the execution goes on");
     ++at_;

@@ -24,6 +24,7 @@ class ReplayStrategy final : public Strategy {
 
  private:
   void diverge(std::string what);
+  void check_fingerprint();
 
   Schedule schedule_;
   std::size_t at_ = 0;

@@ -35,6 +35,7 @@ void Thread::destroyed_joinable() {
   if (std::uncaught_exceptions() > 0) {
     // An exception is leaving the scope (it is reported if it leaves the task): stop the
     // thread before the frames it may use are gone.
+    exec_->close_handle(task_);
     exec_->stop_younger();
     return;
   }
@@ -47,6 +48,7 @@ void Thread::misuse(const char* what, Location where) {
   Execution* e = exec_;
   if (e == nullptr || e != Execution::current() || e->epoch() != epoch_ || e->aborting()) return;
   std::string who = e->task_name(task_);
+  e->close_handle(task_);
   task_ = no_task;
   e->fail_later(FailureKind::ThreadMisuse, "thread " + who + " " + what, where);
 }
@@ -63,6 +65,7 @@ void Thread::join(Location where) {
     return;
   }
   TaskId t = std::exchange(task_, no_task);
+  e->close_handle(t);
   e->join(t, where);
 }
 
@@ -72,6 +75,8 @@ void Thread::not_joinable(Execution& e, Location where) {
 
 void Thread::detach() {
   if (real_.joinable()) real_.detach();
+  Execution* e = Execution::current();
+  if (task_ != no_task && e != nullptr && e == exec_ && e->epoch() == epoch_) e->close_handle(task_);
   task_ = no_task;
 }
 

@@ -48,6 +48,7 @@ Thread::Thread(F&& f, std::string_view name, Location where) : spawned_(where) {
     TaskId t = e->spawn(name, where);
     if (t == no_task) return;
     e->body_of(t).emplace(std::forward<F>(f));
+    e->open_handle(t);
     exec_ = e;
     epoch_ = e->epoch();
     task_ = t;
