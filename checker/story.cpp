@@ -173,6 +173,11 @@ std::string story(const sim::Failure& f, const TextOptions& options) {
   out += fmt::format("\nHistory ({} steps, {} preemption{}):\n", f.history.steps.size() + f.history.dropped,
                      preemptions, preemptions == 1 ? "" : "s");
   history_table(out, f.history);
+  const std::size_t tasks = f.history.tasks.size();
+  if (options.table_tasks != 0 && tasks > options.table_tasks) {
+    out += fmt::format("\nBy task: left out ({} tasks, more than {}; --full-table in interleave, TextOptions::table_tasks = 0 in C++, prints it)\n", tasks, options.table_tasks);
+    return out;
+  }
   out += "\nBy task:\n";
   task_columns(out, f.history);
   return out;

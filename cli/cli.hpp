@@ -20,6 +20,7 @@ namespace cli {
 inline constexpr int exit_ok = 0;       // no failure, or everything as expected
 inline constexpr int exit_failure = 1;  // a failure found, or a scenario not as expected
 inline constexpr int exit_usage = 2;    // bad input: a scenario with an error, a bad token or flag
+inline constexpr int exit_interrupted = 130;  // stopped by Ctrl-C before the end (128 + SIGINT), nothing failed so far
 
 enum class Color : std::uint8_t { Auto, Always, Never };
 
@@ -36,9 +37,12 @@ struct Limits {
   std::size_t history_steps = sim::ExecutionLimits{}.history_steps;      // steps a story keeps (the tail)
   std::uint32_t max_nesting = lang::LoadLimits{}.max_nesting;            // blocks and expressions
   std::size_t max_file_size = lang::LoadLimits{}.max_file_size;          // bytes of a scenario file
+  std::uint64_t max_elements = lang::LoadLimits{}.max_elements;         // elements of all variables and objects
   // The flags that set the limits not at their defaults, each with a leading space.
   std::string flags() const;
-  lang::LoadLimits load() const { return {.max_file_size = max_file_size, .max_nesting = max_nesting, .max_threads = max_tasks}; }
+  lang::LoadLimits load() const {
+    return {.max_file_size = max_file_size, .max_nesting = max_nesting, .max_threads = max_tasks, .max_elements = max_elements};
+  }
 };
 
 // How to explore: shared by run and check.
@@ -62,6 +66,7 @@ struct OutputArgs {
   bool timing = true;  // --no-timing drops wall times, for output that is the same byte for byte
   bool quiet = false;
   bool json = false;
+  bool full_table = false;  // the per-task table of a story, however many tasks
   std::string file;  // --output: the report goes to this file (written whole, then renamed) instead of stdout
 };
 
@@ -127,6 +132,11 @@ int timeline_command(const TimelineArgs& args);
 int compare_command(const CompareArgs& args);
 int real_command(const RealArgs& args);
 
+// Every subcommand's status goes through here on its way out: what it printed must have reached
+// standard output (a full disk, a closed pipe: a message and exit_usage), and a run cut short by
+// Ctrl-C is not a success (exit_interrupted, unless a failure or bad input says more).
+int finish(int status);
+
 // --- shared helpers (output.cpp, explore.cpp) ---
 
 bool use_color(Color color, int fd);
@@ -148,7 +158,8 @@ std::optional<lang::Loaded> load(const std::string& path, bool color, const Limi
 // What the threads printed in a failure's execution, one line per print, from its history.
 std::vector<std::string> printed(const sim::Failure& failure);
 // Renders the failures of a report as stories with their replay commands and output.
-std::string stories(const sim::Report& report, const std::string& file, std::uint32_t max_steps, bool color, const Limits& limits = {});
+std::string stories(const sim::Report& report, const std::string& file, std::uint32_t max_steps, bool color, const Limits& limits = {},
+                    bool full_table = false);
 
 // Explores `body` as the arguments say. A strategy that is not available yet gives `error`.
 struct Explored {

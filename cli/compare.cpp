@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/flags.hpp"
 #include "sim/time/timeline.hpp"
 
 namespace cli {
@@ -161,11 +162,10 @@ std::string cell(double seconds) {
 CLI::App* add_compare_command(CLI::App& app, CompareArgs& args) {
   CLI::App* cmd = app.add_subcommand("compare", "the sleep-vs-count exercise: model makespans next to real wall times of the same workload in C++");
   cmd->add_option("DIR", args.dir, "the folder with the exercise's scenarios")->capture_default_str();
-  cmd->add_option("--unit", args.unit, "seconds of real time one model second stands for (the real runs are scaled back)")
-      ->check(CLI::Range(0.01, 10.0))
-      ->capture_default_str();
+  duration_option(*cmd, "--unit", args.unit, "seconds of real time one model second stands for (the real runs are scaled back)",
+                  Unit::Seconds, {.low = 0.01, .high = 10.0});
   cmd->add_option("--repeat", args.repeat, "real runs per cell; the median is shown")->check(CLI::Range(1u, 100u))->capture_default_str();
-  cmd->add_option("--cores", args.cores, "core counts to compare")->capture_default_str();
+  cmd->add_option("--cores", args.cores, "core counts to compare")->check(CLI::Range(1u, 1024u))->capture_default_str();
   return cmd;
 }
 

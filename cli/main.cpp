@@ -1,10 +1,14 @@
 // interleave: the command line — run, replay and check scenario files (flags parsed with CLI11).
 #include <CLI/CLI.hpp>
+#include <unistd.h>
+
 #include <cstdio>
 #include <map>
+#include <new>
 
 #include "cli/cli.hpp"
 #include "cli/commands.hpp"
+#include "cli/flags.hpp"
 
 namespace {
 
@@ -65,6 +69,9 @@ void limit_options(CLI::App& app, cli::Limits& l) {
       ->transform(CLI::AsSizeValue(false))
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 32))
       ->capture_default_str();
+  app.add_option("--max-elements", l.max_elements, "elements of all shared variables, atomics and object arrays together (each execution builds them all)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 28))
+      ->capture_default_str();
 }
 
 void explore_options(CLI::App& app, cli::ExploreArgs& a, Unset& unset) {
@@ -74,8 +81,9 @@ void explore_options(CLI::App& app, cli::ExploreArgs& a, Unset& unset) {
   app.add_option("--iterations,-n", unset.iterations,
                  "executions at most (default " + std::to_string(a.default_iterations) + " when sampling; dfs and dpor run to the end)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
-  app.add_option("--time-limit", a.time_limit, "seconds of exploring at most, per file (0: no limit)")->check(CLI::NonNegativeNumber);
-  app.add_option("--seed", a.seed, "seed of the random choices (same seed, same output)")->capture_default_str();
+  cli::duration_option(app, "--time-limit", a.time_limit, "seconds of exploring at most, per file (0: no limit)", cli::Unit::Seconds,
+                  {.low = 0, .high = 365 * 86400.0});
+  cli::seed_option(app, "--seed", a.seed, "seed of the random choices (same seed, same output)");
   app.add_option("--depth", a.depth, "pct: the number of ordering constraints a bug needs")->check(CLI::Range(1u, 64u))->capture_default_str();
   app.add_option("--preemptions", unset.preemptions, "dfs: at most this many preemptions per execution (default: no bound)")->check(CLI::Range(0, 64));
   app.add_option("--jobs,-j", a.jobs, "explore on this many OS threads (results do not depend on it)")->check(CLI::Range(1u, 256u))->capture_default_str();
@@ -83,6 +91,10 @@ void explore_options(CLI::App& app, cli::ExploreArgs& a, Unset& unset) {
       ->check(CLI::Range(1u, 100000000u))
       ->capture_default_str();
   limit_options(app, a.limits);
+}
+
+void full_table_option(CLI::App& app, cli::OutputArgs& o) {
+  app.add_flag("--full-table", o.full_table, "print each story's per-task table even above 32 tasks (a column per task)");
 }
 
 void output_options(CLI::App& app, cli::OutputArgs& o, std::string& color, bool& no_timing) {
@@ -93,10 +105,67 @@ void output_options(CLI::App& app, cli::OutputArgs& o, std::string& color, bool&
   app.add_flag("--quiet,-q", o.quiet, "only the summary (and what went wrong)");
 }
 
+// An allocation that fails is the input's doing (a scenario too big for this machine): a message
+// and exit code 2, never std::bad_alloc's abort. Nothing here may allocate.
+void out_of_memory() {
+  static const char message[] =
+      "interleave: error: out of memory: the scenario needs more than this machine (or its limits) can give; lower "
+      "--max-elements, --max-tasks or --history-steps\n";
+  [[maybe_unused]] const ssize_t n = ::write(STDERR_FILENO, message, sizeof message - 1);
+  ::_exit(cli::exit_usage);
+}
+
 cli::Color color_of(const std::string& name) {
   static const std::map<std::string, cli::Color> colors{{"auto", cli::Color::Auto}, {"always", cli::Color::Always}, {"never", cli::Color::Never}};
   auto it = colors.find(name);
   return it == colors.end() ? cli::Color::Auto : it->second;
+}
+
+// The colour and timing flags as given, turned into OutputArgs once parsed.
+struct Style {
+  std::string color = "auto";
+  bool no_timing = false;
+  void apply(cli::OutputArgs& o) const {
+    o.color = color_of(color);
+    o.timing = !no_timing;
+  }
+};
+
+CLI::App* add_run(CLI::App& app, cli::RunArgs& run, Style& style, Unset& unset) {
+  CLI::App* cmd = app.add_subcommand("run", "explore scenario files; print each failure's story and the command that replays it");
+  cmd->add_option("FILE", run.files, "scenario files (.scn)")->required();
+  explore_options(*cmd, run.explore, unset);
+  cmd->add_flag("--keep-going", run.explore.keep_going, "collect every distinct finding instead of stopping at the first");
+  cmd->add_flag("--outputs", run.outputs, "list the different outputs the executions printed, with how often each came");
+  cmd->add_flag("--json", run.output.json, "print the results as JSON");
+  cmd->add_option("--output,-o", run.output.file, "write the report to this file instead of standard output (whole or not at all)");
+  output_options(*cmd, run.output, style.color, style.no_timing);
+  full_table_option(*cmd, run.output);
+  cmd->footer(run_examples);
+  return cmd;
+}
+
+CLI::App* add_replay(CLI::App& app, cli::ReplayArgs& replay, Style& style) {
+  CLI::App* cmd = app.add_subcommand("replay", "run one schedule of a scenario again, from its token, and print its story");
+  cmd->add_option("FILE", replay.file, "the scenario file")->required();
+  cmd->add_option("TOKEN", replay.token, "the replay token a run printed")->required();
+  cmd->add_option("--max-steps", replay.max_steps, "the step limit the run used")->check(CLI::Range(1u, 100000000u))->capture_default_str();
+  limit_options(*cmd, replay.limits);
+  output_options(*cmd, replay.output, style.color, style.no_timing);
+  full_table_option(*cmd, replay.output);
+  cmd->footer(replay_examples);
+  return cmd;
+}
+
+CLI::App* add_check(CLI::App& app, cli::CheckArgs& check, Style& style, Unset& unset) {
+  check.explore.default_iterations = 2000;
+  check.explore.time_limit = 30;
+  CLI::App* cmd = app.add_subcommand("check", "run every scenario under its 'expect' line and print a table of what was expected and found");
+  cmd->add_option("PATH", check.paths, "scenario files, or directories to search for *.scn")->required();
+  explore_options(*cmd, check.explore, unset);
+  output_options(*cmd, check.output, style.color, style.no_timing);
+  cmd->footer(check_examples);
+  return cmd;
 }
 
 }  // namespace
@@ -107,50 +176,20 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer("\nRun 'interleave COMMAND --help' for a command's options and examples. The scenario language is\n"
              "described in docs/language.md.");
-
   cli::RunArgs run;
-  std::string run_color = "auto";
-  bool run_no_timing = false;
-  CLI::App* run_cmd = app.add_subcommand("run", "explore scenario files; print each failure's story and the command that replays it");
-  run_cmd->add_option("FILE", run.files, "scenario files (.scn)")->required();
-  Unset run_unset;
-  explore_options(*run_cmd, run.explore, run_unset);
-  run_cmd->add_flag("--keep-going", run.explore.keep_going, "collect every distinct finding instead of stopping at the first");
-  run_cmd->add_flag("--outputs", run.outputs, "list the different outputs the executions printed, with how often each came");
-  run_cmd->add_flag("--json", run.output.json, "print the results as JSON");
-  run_cmd->add_option("--output,-o", run.output.file, "write the report to this file instead of standard output (whole or not at all)");
-  output_options(*run_cmd, run.output, run_color, run_no_timing);
-  run_cmd->footer(run_examples);
-
   cli::ReplayArgs replay;
-  std::string replay_color = "auto";
-  bool replay_no_timing = false;
-  CLI::App* replay_cmd = app.add_subcommand("replay", "run one schedule of a scenario again, from its token, and print its story");
-  replay_cmd->add_option("FILE", replay.file, "the scenario file")->required();
-  replay_cmd->add_option("TOKEN", replay.token, "the replay token a run printed")->required();
-  replay_cmd->add_option("--max-steps", replay.max_steps, "the step limit the run used")->check(CLI::Range(1u, 100000000u))->capture_default_str();
-  limit_options(*replay_cmd, replay.limits);
-  output_options(*replay_cmd, replay.output, replay_color, replay_no_timing);
-  replay_cmd->footer(replay_examples);
-
   cli::CheckArgs check;
-  check.explore.default_iterations = 2000;
-  check.explore.time_limit = 30;
-  std::string check_color = "auto";
-  bool check_no_timing = false;
-  CLI::App* check_cmd = app.add_subcommand("check", "run every scenario under its 'expect' line and print a table of what was expected and found");
-  check_cmd->add_option("PATH", check.paths, "scenario files, or directories to search for *.scn")->required();
-  Unset check_unset;
-  explore_options(*check_cmd, check.explore, check_unset);
-  output_options(*check_cmd, check.output, check_color, check_no_timing);
-  check_cmd->footer(check_examples);
-
+  Style run_style, replay_style, check_style;
+  Unset run_unset, check_unset;
+  CLI::App* run_cmd = add_run(app, run, run_style, run_unset);
+  CLI::App* replay_cmd = add_replay(app, replay, replay_style);
+  CLI::App* check_cmd = add_check(app, check, check_style, check_unset);
   cli::TimelineArgs timeline;
   CLI::App* timeline_cmd = cli::add_timeline_command(app, timeline);
   cli::CompareArgs compare;
   CLI::App* compare_cmd = cli::add_compare_command(app, compare);
   cli::RealArgs real;
-  CLI::App* real_cmd = cli::add_real_command(app, real);
+  cli::add_real_command(app, real);  // the one left when no other was chosen
 
   try {
     app.parse(argc, argv);
@@ -163,16 +202,17 @@ int main(int argc, char** argv) {
     if (unset->preemptions >= 0) args->preemptions = static_cast<std::uint32_t>(unset->preemptions);
   }
   run.explore.progress = !run.output.quiet && !run.output.json;
-  run.output.color = color_of(run_color);
-  run.output.timing = !run_no_timing;
-  replay.output.color = color_of(replay_color);
-  replay.output.timing = !replay_no_timing;
-  check.output.color = color_of(check_color);
-  check.output.timing = !check_no_timing;
-  if (*run_cmd) return cli::run_command(run);
-  if (*replay_cmd) return cli::replay_command(replay);
-  if (*timeline_cmd) return cli::timeline_command(timeline);
-  if (*compare_cmd) return cli::compare_command(compare);
-  if (*real_cmd) return cli::real_command(real);
-  return cli::check_command(check);
+  run_style.apply(run.output);
+  replay_style.apply(replay.output);
+  check_style.apply(check.output);
+  std::set_new_handler(&out_of_memory);
+  const auto chosen = [&] {
+    if (*run_cmd) return cli::run_command(run);
+    if (*replay_cmd) return cli::replay_command(replay);
+    if (*check_cmd) return cli::check_command(check);
+    if (*timeline_cmd) return cli::timeline_command(timeline);
+    if (*compare_cmd) return cli::compare_command(compare);
+    return cli::real_command(real);
+  };
+  return cli::finish(chosen());
 }

@@ -1,6 +1,7 @@
 // Output helpers the subcommands share: colour, quoting, diagnostics, stories with replay commands.
 #include <unistd.h>
 
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -10,8 +11,20 @@
 
 #include "checker/story.hpp"
 #include "cli/cli.hpp"
+#include "sim/explore/progress.hpp"
 
 namespace cli {
+
+int finish(int status) {
+  errno = 0;
+  if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0) {
+    std::fprintf(stderr, "interleave: error: cannot write to standard output%s%s\n", errno != 0 ? ": " : "",
+                 errno != 0 ? std::strerror(errno) : "");
+    return exit_usage;
+  }
+  if (sim::SigintStop::flag().load() && status == exit_ok) return exit_interrupted;
+  return status;
+}
 
 bool use_color(Color color, int fd) {
   if (color != Color::Auto) return color == Color::Always;
@@ -42,6 +55,7 @@ std::string Limits::flags() const {
   if (max_tasks != Limits{}.max_tasks) out += " --max-tasks " + std::to_string(max_tasks);
   if (max_nesting != Limits{}.max_nesting) out += " --max-nesting " + std::to_string(max_nesting);
   if (max_file_size != Limits{}.max_file_size) out += " --max-file-size " + std::to_string(max_file_size);
+  if (max_elements != Limits{}.max_elements) out += " --max-elements " + std::to_string(max_elements);
   return out;
 }
 
@@ -74,11 +88,13 @@ std::vector<std::string> printed(const sim::Failure& failure) {
   return lines;
 }
 
-std::string stories(const sim::Report& report, const std::string& file, std::uint32_t max_steps, bool color, const Limits& limits) {
+std::string stories(const sim::Report& report, const std::string& file, std::uint32_t max_steps, bool color, const Limits& limits,
+                    bool full_table) {
   std::string out;
   for (const sim::Failure& f : report.failures) {
     checker::TextOptions options;
     options.timing = false;
+    if (full_table) options.table_tasks = 0;
     options.replay_hint = replay_command_line(file, "{token}", max_steps, limits);
     // The hint's token placeholder must survive quoting: put it back.
     if (auto at = options.replay_hint.find("'{token}'"); at != std::string::npos) options.replay_hint.replace(at, 9, "{token}");

@@ -10,8 +10,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/flags.hpp"
 #include "lang/outcome.hpp"
 #include "lang/real/real_runner.hpp"
+#include "sim/explore/progress.hpp"
 
 namespace cli {
 
@@ -103,7 +105,8 @@ std::string json_report(const RealArgs& args, const lang::Program& p, const lang
                  {"rate_low", six_decimals(t.rate_low())},
                  {"rate_high", six_decimals(t.rate_high())},
                  {"stalled", stalled},
-                 {"abandoned", r.abandoned}};
+                 {"abandoned", r.abandoned},
+                 {"interrupted", r.interrupted}};
   if (!args.no_timing) {
     j["seconds"] = six_decimals(t.seconds);
     j["ms_per_run"] = six_decimals(t.runs == 0 ? 0.0 : t.seconds * 1000 / static_cast<double>(t.runs));
@@ -131,6 +134,7 @@ std::string text_report(const RealArgs& args, const lang::Program& p, const lang
     for (const std::string& d : o.details) out += "      " + d + "\n";
   }
   if (r.abandoned) out += "the last run's threads did not stop when told (a loop that takes no step?): the runs ended there\n";
+  if (r.interrupted) out += fmt::format("interrupted: {} of {} runs made\n", sim::with_commas(t.runs), sim::with_commas(args.runs));
   return out + line + "\n";
 }
 
@@ -141,10 +145,9 @@ CLI::App* add_real_command(CLI::App& app, RealArgs& args) {
   cmd->add_option("FILE", args.file, "the scenario file")->required();
   cmd->add_option("--runs,-n", args.runs, "how many runs")->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000'000}))->capture_default_str();
   cmd->add_flag("--noise", args.noise, "a seeded random yield or short sleep at each shared access, to widen race windows");
-  cmd->add_option("--seed", args.seed, "seed of the noise")->capture_default_str();
-  cmd->add_option("--stall-seconds", args.stall_seconds, "a run that takes longer is stopped and counted as a stall")
-      ->check(CLI::Range(0.001, 86400.0))
-      ->capture_default_str();
+  seed_option(*cmd, "--seed", args.seed, "seed of the noise");
+  duration_option(*cmd, "--stall-seconds", args.stall_seconds, "a run that takes longer is stopped and counted as a stall", Unit::Seconds,
+                  {.low = 0.001, .high = 86400});
   cmd->add_option("--timeline", args.timeline, "write each run's thread start and end times as Chrome trace-event JSON (Perfetto)");
   cmd->add_flag("--json", args.json, "print the results as JSON");
   cmd->add_flag("--no-timing", args.no_timing, "leave out wall times");
@@ -173,14 +176,17 @@ int real_command(const RealArgs& args) {
     std::fprintf(stderr, "interleave: note: the machine line describes the model (interleave timeline); real runs use this machine's %u CPUs and no GIL\n",
                  std::max(1u, std::thread::hardware_concurrency()));
   }
+  // Ctrl-C ends the runs, not the process: the runs so far are counted and reported.
+  const sim::SigintStop sigint;
   const lang::RealRunOptions options{.runs = args.runs,
                                      .noise = args.noise ? lang::RealBackend::Noise::Yields : lang::RealBackend::Noise::None,
                                      .seed = args.seed,
                                      .stall_seconds = args.stall_seconds,
-                                     .record_timeline = !args.timeline.empty()};
+                                     .record_timeline = !args.timeline.empty(),
+                                     .cancel = &sim::SigintStop::flag()};
   const lang::RealRunReport report = lang::run_real_threads(loaded->program, options);
   std::optional<Explored> explored;
-  if (!args.no_simulation) explored = explore(lang::make_body(loaded->program, interpreter_options()), ExploreArgs{});
+  if (!args.no_simulation && !report.interrupted) explored = explore(lang::make_body(loaded->program, interpreter_options()), ExploreArgs{});
   const sim::Report* sim_report = explored && explored->error.empty() ? &explored->report : nullptr;
   std::string line = "real threads: " + sim::summary(report.totals, what_failed(report), !args.no_timing ? sim::WallTime::Show : sim::WallTime::Hide);
   if (sim_report != nullptr) line += "; " + simulated(*sim_report, report);

@@ -54,7 +54,7 @@ int replay_command(const ReplayArgs& args) {
   bool diverged = false;
   for (const sim::Failure& f : r.failures) diverged = diverged || f.kind == sim::FailureKind::ReplayDivergence;
   std::string out = args.file + ": replayed " + args.token + "\n";
-  if (!args.output.quiet) out += stories(r, args.file, args.max_steps, color, args.limits);
+  if (!args.output.quiet) out += stories(r, args.file, args.max_steps, color, args.limits, args.output.full_table);
   std::fputs(out.c_str(), stdout);
   if (diverged) {
     std::fprintf(stderr, "interleave: error: the token does not fit %s (was it made from another scenario, or an older version of this one?)\n",

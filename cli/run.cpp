@@ -144,7 +144,7 @@ int run_command(const RunArgs& args) {
     }
     std::string out = summary(file, *loaded->program, r, args.output, color);
     if (args.outputs) out += outputs(tally);
-    if (!args.output.quiet) out += stories(r, file, args.explore.max_steps, color, args.explore.limits);
+    if (!args.output.quiet) out += stories(r, file, args.explore.max_steps, color, args.explore.limits, args.output.full_table);
     if (!args.output.quiet && &file != &args.files.back()) out += "\n";
     emit(out);
   }

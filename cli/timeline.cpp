@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cli/commands.hpp"
+#include "cli/flags.hpp"
 #include "sim/time/timeline.hpp"
 
 namespace cli {
@@ -33,7 +34,8 @@ sim::MachineModel machine_of(const lang::Program& program, const TimingOverrides
 
 void timing_overrides(CLI::App& cmd, TimingOverrides& o) {
   cmd.add_option("--cores", o.cores, "the number of cores (instead of the scenario's machine line)")->check(CLI::Range(1u, 256u));
-  cmd.add_option("--quantum-ms", o.quantum_ms, "the time slice in milliseconds (instead of the scenario's)")->check(CLI::PositiveNumber);
+  duration_option(cmd, "--quantum-ms", o.quantum_ms, "the time slice in milliseconds (instead of the scenario's)", Unit::Milliseconds,
+                  {.low = 0.001, .high = 3'600'000});
   cmd.add_flag("--gil", o.gil, "a GIL per process, as if the machine line said 'gil'");
   cmd.add_flag("--no-gil", o.no_gil, "no GIL, whatever the machine line says");
 }

@@ -40,11 +40,11 @@ bool returns_value(const Block& block) {
 
 }  // namespace
 
-std::unique_ptr<Program> check(std::unique_ptr<Source> source, Module module, std::uint32_t max_threads) {
+std::unique_ptr<Program> check(std::unique_ptr<Source> source, Module module, std::uint32_t max_threads, std::uint64_t max_elements) {
   auto p = std::make_unique<Program>();
   p->source = std::move(source);
   p->module = std::move(module);
-  Checker(*p, max_threads).run();
+  Checker(*p, max_threads, max_elements).run();
   return p;
 }
 
@@ -158,6 +158,13 @@ void Checker::global(const GlobalDecl& d) {
     }
     v.array = true;
     v.size = static_cast<std::uint32_t>(n);
+  }
+  elements_ += v.size;
+  if (elements_ > max_elements_) {
+    fail(d.name.pos, "'" + v.name + "' brings the scenario to " + std::to_string(elements_) +
+                         " elements of variables and objects, more than the limit of " + std::to_string(max_elements_) +
+                         " (every execution builds them all; the limit is --max-elements)",
+         static_cast<std::uint32_t>(v.name.size()));
   }
   if (d.kind != GlobalKind::Shared && d.kind != GlobalKind::Atomic) {
     object_global(d, v);

@@ -8,17 +8,20 @@
 #include <string_view>
 #include <vector>
 
+#include "lang/limits.hpp"
 #include "lang/program.hpp"
 
 namespace lang {
 
 // Checks `module` (parsed from `source`) and returns the runnable Program. Throws lang::Error,
 // also for more than `max_threads` threads (see LoadLimits).
-std::unique_ptr<Program> check(std::unique_ptr<Source> source, Module module, std::uint32_t max_threads = 1000);
+std::unique_ptr<Program> check(std::unique_ptr<Source> source, Module module, std::uint32_t max_threads = 1000,
+                               std::uint64_t max_elements = LoadLimits{}.max_elements);
 
 class Checker {
  public:
-  Checker(Program& program, std::uint32_t max_threads) : p_(program), src_(*program.source), max_threads_(max_threads) {}
+  Checker(Program& program, std::uint32_t max_threads, std::uint64_t max_elements)
+      : p_(program), src_(*program.source), max_threads_(max_threads), max_elements_(max_elements) {}
   void run();
 
  private:
@@ -106,6 +109,8 @@ class Checker {
   Program& p_;
   const Source& src_;
   std::uint32_t max_threads_;
+  std::uint64_t max_elements_;
+  std::uint64_t elements_ = 0;  // declared so far
   std::map<std::string_view, Global, std::less<>> globals_;
   std::vector<Local> locals_;
   std::vector<std::size_t> scopes_;  // locals_.size() when each open scope began

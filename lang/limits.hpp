@@ -15,6 +15,9 @@ struct LoadLimits {
   std::uint32_t max_nesting = 100;
   // Threads a scenario declares, thread arrays counted element by element (not counting main).
   std::uint32_t max_threads = 1000;
+  // Elements of every shared variable, atomic and object array together (a scalar counts one):
+  // each execution builds all of them, so a few lines of text could otherwise ask for gigabytes.
+  std::uint64_t max_elements = std::uint64_t{1} << 20;
 };
 
 // "16 MiB", "1500 bytes": a size as the refusal states it.

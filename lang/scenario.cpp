@@ -1,13 +1,13 @@
 // Scenario loader: reading files, turning lang::Error into a diagnostic, per-thread interpreters on the simulation.
 #include "lang/scenario.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
-#include <system_error>
 #include <filesystem>
+#include <fstream>
+#include <system_error>
 
 #include "lang/checker.hpp"
 #include "lang/lexer.hpp"
@@ -17,6 +17,22 @@
 namespace lang {
 
 namespace {
+
+// FNV-1a over each token's kind and text: what the scenario says, not where it says it.
+std::uint64_t fingerprint_of(const Lexed& lexed) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  auto add = [&h](unsigned char b) { h = (h ^ b) * 0x100000001b3ull; };
+  for (const Token& t : lexed.tokens) {
+    add(static_cast<unsigned char>(t.kind));
+    for (char c : t.text) add(static_cast<unsigned char>(c));
+    add(0);
+  }
+  for (const std::string& s : lexed.strings) {
+    for (char c : s) add(static_cast<unsigned char>(c));
+    add(0);
+  }
+  return h;
+}
 
 Loaded refuse(std::string_view path, std::string message) {
   Loaded out;
@@ -44,9 +60,12 @@ Loaded load_text(std::string_view path, std::string text, LoadLimits limits) {
   auto source = std::make_unique<Source>(path, std::move(text));
   try {
     Lexed lexed = lex(*source, limits.max_nesting);
+    const std::uint64_t fingerprint = fingerprint_of(lexed);
     Module module = parse(*source, std::move(lexed), limits.max_nesting);
+    std::unique_ptr<Program> program = check(std::move(source), std::move(module), limits.max_threads, limits.max_elements);
+    program->fingerprint = fingerprint;
     Loaded out;
-    out.program = check(std::move(source), std::move(module), limits.max_threads);
+    out.program = std::move(program);
     return out;
   } catch (const Error& e) {
     Loaded out;
@@ -64,10 +83,20 @@ Loaded load_file(std::string_view path, LoadLimits limits) {
   if (!ec && size > limits.max_file_size) return too_big(path, static_cast<std::size_t>(size), limits);
   std::ifstream in{p, std::ios::binary};
   if (!in) return refuse(path, std::string("cannot read the file: ") + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
+  // A pipe or a device has no size to check first (/dev/zero never ends): read one byte past
+  // the limit at most, in pieces.
+  std::string text;
+  char piece[64 * 1024];
+  while (in && text.size() <= limits.max_file_size) {
+    in.read(piece, static_cast<std::streamsize>(std::min(sizeof piece, limits.max_file_size + 1 - text.size())));
+    text.append(piece, static_cast<std::size_t>(in.gcount()));
+  }
   if (in.bad()) return refuse(path, "cannot read the file");
-  return load_text(path, std::move(text).str(), limits);
+  if (text.size() > limits.max_file_size) {
+    return refuse(path, "too big for a scenario file (more than " + describe_size(limits.max_file_size) +
+                            " read from it; the limit is --max-file-size)");
+  }
+  return load_text(path, std::move(text), limits);
 }
 
 std::function<void()> make_body(std::shared_ptr<const Program> program, InterpreterOptions options) {

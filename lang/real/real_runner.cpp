@@ -135,6 +135,10 @@ RealRunReport run_real_threads(std::shared_ptr<const Program> program, const Rea
   sim::detail::set_noise_seed(options.seed);
   const Clock::time_point origin = Clock::now();
   for (std::uint64_t r = 1; r <= options.runs; ++r) {
+    if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed)) {
+      report.interrupted = true;
+      break;
+    }
     auto run = std::make_shared<Run>(*program, options);
     on_main(*run, [&] { run->in.begin(); });
     bool stalled = false;

@@ -11,6 +11,7 @@
 // (a loop over locals) is abandoned, and the runs end there.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -31,6 +32,7 @@ struct RealRunOptions {
   std::uint64_t seed = 1;                                // of the noise
   double stall_seconds = 10;                             // a run that takes longer is stopped as a stall
   bool record_timeline = false;                          // each thread's start and end in every run
+  const std::atomic<bool>* cancel = nullptr;             // set from elsewhere (Ctrl-C): no run starts after it
 };
 
 // One kind of ending, with how many runs ended so.
@@ -48,6 +50,7 @@ struct RealRunReport {
   sim::RealReport totals;             // runs, failed ones, wall time (stalled: as abandoned): for the rate and its interval
   std::vector<RealOutcome> outcomes;  // the failed runs by kind and message, in order of first appearance
   bool abandoned = false;             // a stalled run's threads would not stop: runs ended there
+  bool interrupted = false;           // the cancel flag stopped the runs before options.runs
   // With record_timeline: one Run segment per thread per run, on the CPU it started on, in
   // nanoseconds from the first run's start (tasks: main, the scenario's threads, the pools' workers).
   sim::TimelineReport timeline;
