@@ -16,7 +16,6 @@ namespace {
 // A frame this far below its stack's guard region is still taken for an overflow (further
 // than that, the stack pointer is garbage rather than a large frame).
 constexpr std::size_t largest_frame = std::size_t{1} << 30;
-constexpr std::int64_t rescue_seconds = 2;
 
 std::string_view signal_name(int signal) {
   switch (signal) {
@@ -45,8 +44,9 @@ std::string what_happened(const Execution::Fault& f) {
   }
 }
 
-void arm_rescue_deadline(std::int64_t at) {
-  if (detail::ThreadWatch* w = detail::this_thread_watch_if_any()) w->rescue_at.store(at, std::memory_order_relaxed);
+// The monitor times a rescue from when it sees this set (monitor.hpp).
+void set_rescuing(bool on) {
+  if (detail::ThreadWatch* w = detail::this_thread_watch_if_any()) w->rescuing.store(on, std::memory_order_relaxed);
 }
 
 }  // namespace
@@ -62,7 +62,7 @@ void Execution::take_fault(const Fault& fault) {
   const bool memory = fault.signal == SIGSEGV || fault.signal == SIGBUS;
   crash_ = Crash{fault, t, memory && (below > 0 || fiber.past_end(fault.stack_pointer) || fiber.guard_contains(fault.address))};
   rescuing_ = true;
-  arm_rescue_deadline(detail::monotonic_ns() + rescue_seconds * 1'000'000'000);
+  set_rescuing(true);
   // The handler never returns, so the signal it blocked must be let through again here.
   sigset_t blocked;
   sigemptyset(&blocked);
@@ -96,7 +96,7 @@ void Execution::rescue() {
   set_state(t, TaskState::Finished);
   --unfinished_;
   rescuing_ = false;
-  arm_rescue_deadline(0);
+  set_rescuing(false);
   Fiber& mine = *rescue_;
   // Being unwound for another task's finding: back to it. Else unwind the others, youngest first.
   if (return_to_ != nullptr) {

@@ -26,9 +26,9 @@ struct Execution::Task {
   TaskInfo info;
   bool started = false;
   bool default_name = false;
-  bool crashed = false;
+  bool crashed = false;      // its fiber's frames were dropped by a crash: reset before reuse
   bool handle_open = false;  // a sim::Thread still has to join or detach it
-  std::uint64_t name_hash = 0;  // of info.name, for the execution's fingerprint  // its fiber's frames were dropped by a crash: reset before reuse
+  std::uint64_t name_hash = 0;  // of info.name, for the execution's fingerprint
   Body body;
   WaitList joiners;
   TaskId woken_by = no_task;

@@ -83,8 +83,11 @@ void signal_thread(ThreadWatch& w, WatchReason why, std::int64_t now, std::int64
 }
 
 void look_at(ThreadWatch& w, std::int64_t now) {
-  const std::int64_t rescue = w.rescue_at.load(std::memory_order_relaxed);
-  if (rescue != 0 && now >= rescue) {
+  if (!w.rescuing.load(std::memory_order_relaxed)) {
+    w.rescue_since = 0;
+  } else if (w.rescue_since == 0) {
+    w.rescue_since = now;
+  } else if (now - w.rescue_since >= static_cast<std::int64_t>(rescue_seconds * second_ns)) {
     if (now >= w.next_signal) signal_thread(w, WatchReason::Rescue, now, second_ns);
     return;
   }

@@ -37,10 +37,13 @@ struct ThreadWatch {
   std::atomic<std::int64_t> limit_at{0};   // monotonic ns when the time limit runs out; 0: none
   std::atomic<std::int64_t> limit_ns{0};   // the time limit, for the report
   std::atomic<std::int64_t> grace_ns{0};   // between looks once it ran out
-  std::atomic<std::int64_t> rescue_at{0};  // monotonic ns by which a crash rescue must finish
+  // Set by the fault handler while a crash rescue runs. The monitor times it (the handler reads
+  // no clock: inside a simulation the std front end answers clock_gettime with virtual time).
+  std::atomic<bool> rescuing{false};
   std::atomic<WatchReason> reason{WatchReason::None};
   std::atomic<long> syscall{-1};           // the system call the thread was blocked in
   // The monitor's own bookkeeping (only the monitor thread touches these).
+  std::int64_t rescue_since = 0;
   std::int64_t blocked_since = 0;
   long blocked_in = -1;
   std::int64_t next_signal = 0;
@@ -56,6 +59,8 @@ std::int64_t monotonic_ns();
 
 // Seconds a thread may sit in a blocking system call inside an execution before it is reported.
 inline constexpr double blocked_report_seconds = 5.0;
+// Seconds a crash rescue may take before the thread is told to report and exit.
+inline constexpr double rescue_seconds = 2.0;
 
 // While alive, the calling thread's execution is watched as "inside an execution".
 class InExecution {
