@@ -2,7 +2,7 @@
 #include "fuzz/targets.hpp"
 
 #ifndef FUZZ_TARGET
-#error "build with -DFUZZ_TARGET=<scenario|token|run>"
+#error "build with -DFUZZ_TARGET=<scenario|token|run|real|futures>"
 #endif
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

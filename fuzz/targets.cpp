@@ -32,6 +32,7 @@ sim::ExecutionLimits small_limits() {
   limits.max_steps = max_steps;
   limits.max_tasks = 64;
   limits.stack_size = small_options().stack_size;
+  limits.crashes = sim::ExecutionLimits::Crashes::Die;  // a crash here is ours to see, not a finding
   return limits;
 }
 
@@ -99,6 +100,8 @@ const std::vector<Named>& targets() {
       {"scenario", scenario, {"fuzz/corpus/scenario", "scenarios", "tests/malformed"}},
       {"token", token, {"fuzz/corpus/token"}},
       {"run", run, {"fuzz/corpus/run", "scenarios", "tests/malformed"}},
+      {"real", real, {"fuzz/corpus/real", "scenarios"}},
+      {"futures", futures, {"fuzz/corpus/futures"}},
   };
   return all;
 }

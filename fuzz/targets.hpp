@@ -19,6 +19,12 @@ void scenario(const std::uint8_t* data, std::size_t size);
 void token(const std::uint8_t* data, std::size_t size);
 // A full run of the scenario the bytes spell, when it checks: a few executions, a small step budget.
 void run(const std::uint8_t* data, std::size_t size);
+// The real-thread backend on the scenario the bytes spell, when it checks and may run on real
+// threads: two runs with noise, a short stall time and a small loop budget.
+void real(const std::uint8_t* data, std::size_t size);
+// The futures and thread pools of the C++ API (sim::Promise, sim::Future, sim::ThreadPool,
+// map, shutdown, as_completed), one operation per byte, in two client tasks.
+void futures(const std::uint8_t* data, std::size_t size);
 
 struct Named {
   const char* name;

@@ -58,3 +58,11 @@ TEST_CASE("every seed and regression token decodes or is refused, and replays wi
 TEST_CASE("every seed and regression scenario runs under the small budgets without a crash") {
   CHECK(replay(target("run")) > 50);
 }
+
+TEST_CASE("every seed and regression scenario runs on real threads, or is refused, without a crash") {
+  CHECK(replay(target("real")) > 30);
+}
+
+TEST_CASE("every seed and regression program of the futures target runs without a crash") {
+  CHECK(replay(target("futures")) >= 5);
+}

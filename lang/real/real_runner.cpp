@@ -22,7 +22,7 @@ using Clock = std::chrono::steady_clock;
 // One run's state, shared with its threads: a stalled run's threads may outlive the loop.
 struct Run {
   Run(const Program& p, const RealRunOptions& o)
-      : backend(p, o.noise), in(p, InterpreterOptions{.max_local_work = std::numeric_limits<std::uint64_t>::max()}, backend.backend()) {}
+      : backend(p, o.noise), in(p, InterpreterOptions{.max_local_work = o.max_local_work}, backend.backend()) {}
   RealBackend backend;
   Interpreter in;
   std::atomic<bool> go{false};

@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +34,9 @@ struct RealRunOptions {
   double stall_seconds = 10;                             // a run that takes longer is stopped as a stall
   bool record_timeline = false;                          // each thread's start and end in every run
   const std::atomic<bool>* cancel = nullptr;             // set from elsewhere (Ctrl-C): no run starts after it
+  // Loop iterations and calls a run may make (InterpreterOptions::max_local_work): none by
+  // default, as on real threads a loop ends when told; the fuzz target bounds it.
+  std::uint64_t max_local_work = std::numeric_limits<std::uint64_t>::max();
 };
 
 // One kind of ending, with how many runs ended so.
