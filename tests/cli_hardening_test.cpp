@@ -141,12 +141,29 @@ TEST_CASE("SIGINT during run prints the summary and every story found so far, th
   fs::remove(file);
 }
 
-TEST_CASE("SIGINT during check prints the table so far and says it was interrupted") {
+TEST_CASE("SIGINT during check prints the table so far, says it was interrupted, and exits 130") {
   const fs::path file = large_scenario();
-  const Spawned s = interrupt({"check", file.string(), "--iterations", "1000000000", "--time-limit", "60", "--color", "never"});
+  const fs::path calm = scratch("calm.scn");  // as expected, so only the interruption can make the exit status non-zero
+  std::ofstream(calm) << "shared x = 0\nmutex m\nthread t[6]:\n    repeat 200:\n        lock m:\n            x = x + 1\n";
+  const Spawned s = interrupt({"check", calm.string(), file.string(), "--iterations", "1000000000", "--time-limit", "60", "--color", "never"});
   INFO("stdout: ", s.out, "\nstderr: ", s.err);
   CHECK(s.out.find("(interrupted)") != std::string::npos);
-  CHECK(s.out.find("1 scenario") != std::string::npos);
+  CHECK(s.out.find("interrupted, 1 not run") != std::string::npos);
+  CHECK(s.status == 130);  // it exited 0, as if everything had been checked
+  fs::remove(file);
+  fs::remove(calm);
+}
+
+TEST_CASE("SIGINT during real prints the report of the runs made so far (it was lost)") {
+  const fs::path file = scratch("real_race.scn");
+  std::ofstream(file) << "shared balance = 100\nthread spender[2]:\n    if balance >= 80:\n        balance = balance - 80\n";
+  const Spawned s = interrupt({"real", file.string(), "--runs", "1000000000", "--json", "--no-simulation"});
+  INFO("stdout: ", s.out, "\nstderr: ", s.err);
+  const nlohmann::json j = nlohmann::json::parse(s.out);  // complete JSON: the report was printed
+  CHECK(j["interrupted"] == true);
+  CHECK(j["runs"].get<std::uint64_t>() > 0);
+  CHECK(j["runs"].get<std::uint64_t>() < 1000000000);
+  CHECK((s.status == 130 || s.status == 1));
   fs::remove(file);
 }
 

@@ -149,6 +149,16 @@ TEST_CASE("the elements of all arrays together have a budget, named by its error
   CHECK(contains(r.err, "the limit is --max-elements"));
 }
 
+TEST_CASE("2,000 arrays of 65,536 elements are refused at the declaration past the budget (6.9 GB and an abort before)") {
+  for (const std::string flags : {"--iterations 20", "--iterations 20 --time-limit 5"}) {
+    const Result r = interleave("run tests/robust/oom_arrays2000.scn " + flags);
+    INFO(flags, "\n", r.err);
+    CHECK(r.status == 2);
+    CHECK(contains(r.err, "tests/robust/oom_arrays2000.scn:17:8: error: 'a16' brings the scenario to 1114112 elements"));
+    CHECK_FALSE(contains(r.err, "endless loop"));
+  }
+}
+
 #if !defined(__SANITIZE_ADDRESS__)
 TEST_CASE("running out of memory is an error with exit code 2, not std::bad_alloc's abort") {
   const fs::path err = scratch("oom.err");

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <new>
 #include <string>
+#include <vector>
 
 #include "child_process.hpp"
 #include "interleave/interleave.hpp"
@@ -80,19 +81,16 @@ void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 
-TEST_CASE("the report of a task stuck inside the allocator does not allocate (it used to hang there)") {
+namespace {
+
+// Runs `spinner` as task allocating_spinner under a short time budget in a child process, and
+// checks that the watchdog reported it and ended the process, instead of hanging.
+void check_spinner_reported(void (*spinner)()) {
   const ChildResult r = in_child(
-      [] {
+      [spinner] {
         sim::check_random(
-            [] {
-              sim::Shared<int> x{0, "x"};
-              sim::Thread t([&] {
-                x.store(1);
-                g_allocator_held = true;  // and never lets go, as a task interrupted inside malloc
-                volatile bool busy = true;
-                while (busy) {
-                }
-              }, "allocating_spinner");
+            [spinner] {
+              sim::Thread t(spinner, "allocating_spinner");
               t.join();
             },
             {.iterations = 10, .time_limit = 0.2});
@@ -102,6 +100,31 @@ TEST_CASE("the report of a task stuck inside the allocator does not allocate (it
   CHECK_FALSE(r.hung);
   CHECK(r.exit_code == 3);
   CHECK(r.err.find("task allocating_spinner took no visible operation") != std::string::npos);
+}
+
+}  // namespace
+
+TEST_CASE("the report of a task stuck inside the allocator does not allocate (it used to hang there)") {
+  check_spinner_reported([] {
+    sim::yield();
+    g_allocator_held = true;  // and never lets go, as a task interrupted inside malloc
+    volatile bool busy = true;
+    while (busy) {
+    }
+  });
+}
+
+TEST_CASE("a task that allocates as it spins is reported, every time (the issue's program hung 3 runs of 6)") {
+  for (int run = 0; run < 3; ++run) {
+    check_spinner_reported([] {
+      volatile bool busy = true;
+      std::vector<std::string> v;
+      while (busy) {
+        v.emplace_back(100, 'x');
+        if (v.size() > 1000) v.clear();
+      }
+    });
+  }
 }
 
 namespace {
