@@ -25,7 +25,7 @@ Exit status: 0 no failure found, 1 a failure found, 2 bad input or usage.
 
 const char* const replay_examples = R"(
 Examples:
-  interleave replay scenarios/bank_race.scn v1.CAAFAAgECAQAVwE
+  interleave replay scenarios/bank_race.scn v2.BlBgBQAJAsfw
   (the token and the whole command come from the story 'interleave run' prints)
 
 Exit status: 0 the schedule ends without a failure, 1 it shows a failure, 2 bad input
