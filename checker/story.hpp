@@ -9,7 +9,7 @@ namespace checker {
 
 struct TextOptions {
   bool timing = true;          // include wall time (off for byte-identical output)
-  std::string replay_hint;     // how to replay, with {token} replaced, e.g. a command line
+  std::string replay_hint{};   // how to replay, with {token} replaced, e.g. a command line
   // The per-task table has a column per task and a line per step: above this many tasks it is
   // left out (a thousand tasks made it hundreds of megabytes); 0 prints it whatever the count.
   std::size_t table_tasks = 32;

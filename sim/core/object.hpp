@@ -4,7 +4,6 @@
 #include <fmt/core.h>
 
 #include <cstdint>
-#include <iterator>
 #include <string>
 #include <string_view>
 
@@ -31,12 +30,13 @@ class Binding {
   ObjectId id_ = no_object;
 };
 
+// fmt::format, not format_to: this is compiled in the user's program, and clang mangles the
+// function template format_to calls in libfmt differently from the g++ that built Debian's libfmt
+// (an undefined reference); format calls fmt::vformat, a plain function.
 template <class T>
 ValueRef value_ref(const T& v) {
   if constexpr (fmt::is_formattable<T>::value) {
-    return ValueRef{&v, [](const void* p, std::string& out) {
-                      fmt::format_to(std::back_inserter(out), "{}", *static_cast<const T*>(p));
-                    }};
+    return ValueRef{&v, [](const void* p, std::string& out) { out += fmt::format("{}", *static_cast<const T*>(p)); }};
   } else {
     return ValueRef{&v, [](const void*, std::string& out) { out = "(value)"; }};
   }
