@@ -10,19 +10,19 @@
 #include <string>
 #include <vector>
 
-#include "bench/bank.hpp"
+#include "tests/bodies.hpp"
 #include "checker/checkers.hpp"
 #include "sim/core/fiber.hpp"
 #include "sim/explore/random_strategy.hpp"
-#include "sim/core/runner.hpp"
+#include "sim/explore/runner.hpp"
 #include "sim/sim.hpp"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-using bench::bank_locked_2t;
-using bench::bank_race_2t;
+using bodies::bank_locked_2t;
+using bodies::bank_race_2t;
 
 void counter_locked_4x10() {
   sim::Shared<int> counter{0, "counter"};

@@ -14,10 +14,10 @@
 #include <cstdlib>
 #include <vector>
 
-#include "bench/bank.hpp"
-#include "sim/core/runner.hpp"
 #include "sim/explore/random_strategy.hpp"
+#include "sim/explore/runner.hpp"
 #include "sim/sim.hpp"
+#include "tests/bodies.hpp"
 
 namespace {
 
@@ -74,7 +74,7 @@ int main(int argc, char** argv) {
     g_crash = true;
     crash.push_back(ns_per_exec(&worker_body, n(200000)));
     forks.push_back(fork_ns(static_cast<int>(n(2000))));
-    bank.push_back(ns_per_exec(&bench::bank_locked_2t, n(500000)));
+    bank.push_back(ns_per_exec(&bodies::bank_locked_2t, n(500000)));
   }
   fmt::print("case=clean ns_per_exec={:.0f}\n", median(clean));
   fmt::print("case=crash ns_per_exec={:.0f} crash_cost_ns={:.0f}\n", median(crash), median(crash) - median(clean));

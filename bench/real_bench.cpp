@@ -4,11 +4,11 @@
 #include <cstdlib>
 #include <string>
 
-#include "bench/bank.hpp"
+#include "tests/bodies.hpp"
 #include "interleave/interleave.hpp"
 
-using bench::bank_locked_2t;
-using bench::bank_race_2t;
+using bodies::bank_locked_2t;
+using bodies::bank_race_2t;
 
 int main(int argc, char** argv) {
   const std::uint64_t runs = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 10000;

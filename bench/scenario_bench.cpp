@@ -14,7 +14,7 @@
 
 #include "lang/scenario.hpp"
 #include "sim/explore/random_strategy.hpp"
-#include "sim/core/runner.hpp"
+#include "sim/explore/runner.hpp"
 #include "sim/sim.hpp"
 
 #ifndef INTERLEAVE_SOURCE_DIR
@@ -25,7 +25,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// scenarios/bank_locked.scn, written against the C++ primitives. Not bench/bank.hpp's locked body:
+// scenarios/bank_locked.scn, written against the C++ primitives. Not tests/bodies.hpp's locked body:
 // the balance is a std::int64_t, as the scenario language's numbers are, so both sides move the same values.
 void bank_locked_cpp() {
   sim::Shared<std::int64_t> balance{100, "balance"};

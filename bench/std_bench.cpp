@@ -11,11 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "bench/bank.hpp"
 #include "bench/std_bodies.hpp"
 #include "checker/checkers.hpp"
-#include "sim/core/runner.hpp"
 #include "sim/explore/random_strategy.hpp"
+#include "sim/explore/runner.hpp"
+#include "tests/bodies.hpp"
 
 namespace {
 
@@ -50,7 +50,7 @@ void compare_banks(std::uint64_t executions, int repeats, bool checked) {
   std::vector<double> std_rate, sim_rate, ratio;
   for (int i = 0; i < repeats; ++i) {
     std_rate.push_back(exec_per_s(&std_locked, executions, checked));
-    sim_rate.push_back(exec_per_s(&bench::bank_locked_2t, executions, checked));
+    sim_rate.push_back(exec_per_s(&bodies::bank_locked_2t, executions, checked));
     ratio.push_back(std_rate.back() / sim_rate.back());
   }
   fmt::print("case=bank_locked_2t{} executions={} std_exec_per_s={:.0f} sim_exec_per_s={:.0f} std_over_sim={:.3f}\n",

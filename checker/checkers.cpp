@@ -1,53 +1,48 @@
-// Checkers: one switch over the event kind, feeding every checker that is on.
+// Checkers: the built-in checkers made from Checks, and each event handed to those that use it.
 #include "checker/checkers.hpp"
 
-#include <type_traits>
+#include "checker/lock_graph.hpp"
+#include "checker/race_detector.hpp"
 
 namespace checker {
 
-using sim::OpKind;
-
-// Flattened: both resets in one frame (every execution pays this, however short).
-[[gnu::flatten]] void Checkers::on_begin(const sim::Execution& exec) {
-  if (checks_.races) races_.on_begin(exec);
-  if (checks_.lock_order) locks_.on_begin(exec);
+std::vector<CheckerFactory> factories(const Checks& checks) {
+  std::vector<CheckerFactory> out;
+  if (checks.races) out.emplace_back([] { return std::make_unique<RaceDetector>(); });
+  if (checks.lock_order) out.emplace_back([] { return std::make_unique<LockGraph>(); });
+  out.insert(out.end(), checks.more.begin(), checks.more.end());
+  return out;
 }
 
-// One instance per kind, flattened (the checkers' handlers inlined into it, one frame) and kept
-// out of on_event (noinline), so on_event itself needs no frame.
-template <void (RaceDetector::*races)(const sim::Event&), auto locks>
-[[gnu::flatten, gnu::noinline]] void Checkers::handle(const sim::Event& e) {
-  if (checks_.races) (races_.*races)(e);
-  if constexpr (!std::is_null_pointer_v<decltype(locks)>) {
-    if (checks_.lock_order) (locks_.*locks)(e);
+Checkers::Checkers(const std::vector<CheckerFactory>& makers, int) : by_kind_(64) {
+  for (const CheckerFactory& make : makers) list_.push_back(make());
+  for (const auto& c : list_) {
+    const std::uint64_t ignored = c->ignored_kinds();
+    ignored_all_ &= ignored;
+    for (unsigned k = 0; k < 64; ++k) {
+      if (((ignored >> k) & 1) == 0) by_kind_[k].push_back(c.get());
+    }
   }
 }
 
-// Only a jump table and a tail call: events no checker uses (unused_kinds) return before any
-// register is saved, and each kind pays only for the frame its own handler needs.
-void Checkers::on_event(const sim::Execution&, const sim::Event& e) {
-  using R = RaceDetector;
-  using L = LockGraph;
-  switch (e.op.kind) {
-    case OpKind::Read: return handle<&R::read>(e);
-    case OpKind::Write: return handle<&R::write>(e);
-    case OpKind::AtomicLoad: return handle<&R::load>(e);
-    case OpKind::AtomicStore: return handle<&R::store>(e);
-    case OpKind::AtomicRmw: return handle<&R::rmw>(e);
-    case OpKind::Lock: return handle<&R::lock, &L::lock>(e);
-    case OpKind::TryLock: return handle<&R::try_lock, &L::try_lock>(e);
-    case OpKind::Unlock: return handle<&R::unlock, &L::unlock>(e);
-    case OpKind::Wait: return handle<&R::wait, &L::wait>(e);
-    case OpKind::Wake: return handle<&R::wake>(e);
-    case OpKind::Notify: return handle<&R::notify>(e);
-    case OpKind::NotifyAll: return handle<&R::notify_all>(e);
-    case OpKind::Spawn: return handle<&R::spawn, &L::spawn>(e);
-    case OpKind::Join: return handle<&R::join, &L::join>(e);
-    default:
-      // Usually dropped before they get here (ignored_kinds), unless another observer wants them.
-      if ((unused_kinds >> static_cast<unsigned>(e.op.kind)) & 1) return;
-      return handle<&R::toolbox>(e);
-  }
+void Checkers::on_begin(const sim::Execution& exec) {
+  for (const auto& c : list_) c->on_begin(exec);
+}
+
+void Checkers::on_event(const sim::Execution& exec, const sim::Event& e) {
+  for (Checker* c : by_kind_[static_cast<unsigned>(e.op.kind) & 63]) c->on_event(exec, e);
+}
+
+void Checkers::on_end(const sim::Execution& exec, const sim::Failure* failure) {
+  for (const auto& c : list_) c->on_end(exec, failure);
+}
+
+void Checkers::take_findings(std::vector<sim::Failure>& out) {
+  for (const auto& c : list_) c->take_findings(out);
+}
+
+void Checkers::reconcile(sim::Report& report) const {
+  for (const auto& c : list_) c->reconcile(report);
 }
 
 }  // namespace checker

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "sim/core/execution.hpp"
+#include "sim/core/op_traits.hpp"
 
 namespace checker {
 
@@ -27,14 +28,30 @@ void LockGraph::start_task(TaskId t) {
 }
 
 void LockGraph::on_event(const sim::Execution&, const sim::Event& e) {
-  switch (e.op.kind) {
-    case OpKind::Lock: lock(e); break;
-    case OpKind::TryLock: try_lock(e); break;
-    case OpKind::Unlock: unlock(e); break;
-    case OpKind::Wait: wait(e); break;
-    case OpKind::Spawn: spawn(e); break;
-    case OpKind::Join: join(e); break;
-    default: break;
+  using sim::OpRole;
+  switch (sim::traits(e.op.kind).role) {
+    case OpRole::Lock: lock(e); break;
+    case OpRole::TryLock: try_lock(e); break;
+    case OpRole::Unlock: unlock(e); break;
+    case OpRole::Wait: wait(e); break;
+    case OpRole::Spawn: spawn(e); break;
+    case OpRole::Join: join(e); break;
+    // Only mutexes are in the graph (an RwLock's shared side, semaphores and the rest are not).
+    case OpRole::Start:
+    case OpRole::Yield:
+    case OpRole::Finish:
+    case OpRole::Sleep:
+    case OpRole::Print:
+    case OpRole::Read:
+    case OpRole::Write:
+    case OpRole::AtomicLoad:
+    case OpRole::AtomicStore:
+    case OpRole::AtomicRmw:
+    case OpRole::Wake:
+    case OpRole::Notify:
+    case OpRole::NotifyAll:
+    case OpRole::Sync:
+      break;
   }
 }
 

@@ -20,16 +20,18 @@
 #include <string>
 #include <vector>
 
+#include "checker/checker.hpp"
 #include "checker/vector_clock.hpp"
 #include "sim/core/failure.hpp"
-#include "sim/core/observer.hpp"
+#include "sim/core/op_traits.hpp"
 
 namespace checker {
 
-class LockGraph final : public sim::Observer {
+class LockGraph final : public Checker {
  public:
   void on_begin(const sim::Execution& exec) override;
   void on_event(const sim::Execution& exec, const sim::Event& event) override;
+  std::uint64_t ignored_kinds() const override { return sim::kinds_where(unused); }
   void on_end(const sim::Execution& exec, const sim::Failure* failure) override;
   void take_findings(std::vector<sim::Failure>& out) override {
     if (!findings_.empty()) hand_over(out);  // called after every execution: keep it cheap
@@ -37,13 +39,20 @@ class LockGraph final : public sim::Observer {
 
   // After the run: a PotentialDeadlock whose cycle also deadlocked for real is dropped, and
   // that Deadlock gets a note saying the lock order predicted it.
-  void reconcile(sim::Report& report) const;
+  void reconcile(sim::Report& report) const override;
   std::size_t edge_count() const { return edges_.size(); }
 
   // --- one graph for a search on several jobs (lock_graph_span.cpp) ---
   // Each job's graph keeps, instead of searching cycles, the executions that added edges or
   // deadlocked (in that job), with their place; span() replays every job's kept executions
   // into one graph in the order of the whole search. See search_checks.hpp for why.
+  void keep_for_span() override { keeping_ = true; }
+  void enter(std::uint64_t unit, std::uint64_t rank) override { unit_ = unit, rank_ = rank, kept_now_ = false; }
+  bool kept() const override { return kept_now_; }
+  void describe_kept(std::string found_by, bool names_execution) override;
+  void forget() override;
+  std::vector<sim::PlacedFailure> span(std::span<Checker* const> jobs,
+                                       const std::function<std::uint64_t(std::uint64_t, std::uint64_t)>& execution) override;
   struct Kept {
     std::uint64_t unit, rank;                // the execution's place in the search
     std::vector<std::uint32_t> edges;        // this job's edges it added, in order
@@ -53,16 +62,40 @@ class LockGraph final : public sim::Observer {
     std::string found_by;
     bool names_execution = false;
   };
-  void keep_for_span() { keeping_ = true; }
-  void enter(std::uint64_t unit, std::uint64_t rank) { unit_ = unit, rank_ = rank, kept_now_ = false; }
-  bool kept() const { return kept_now_; }
-  void describe_kept(std::string found_by, bool names_execution);
   const std::vector<Kept>& kept_executions() const { return kept_; }
   // Adds execution `execution` that `job` kept; the cycles it closes become findings.
   void absorb(const LockGraph& job, const Kept& kept, std::uint64_t execution);
 
  private:
   static constexpr std::uint32_t none = ~0u;
+  // Only mutexes are in the graph (an RwLock's shared side, semaphores and the rest are not).
+  static constexpr bool unused(sim::OpKind kind) {
+    switch (sim::traits(kind).role) {
+      case sim::OpRole::Lock:
+      case sim::OpRole::TryLock:
+      case sim::OpRole::Unlock:
+      case sim::OpRole::Wait:
+      case sim::OpRole::Spawn:
+      case sim::OpRole::Join:
+        return false;
+      case sim::OpRole::Start:
+      case sim::OpRole::Yield:
+      case sim::OpRole::Finish:
+      case sim::OpRole::Sleep:
+      case sim::OpRole::Print:
+      case sim::OpRole::Read:
+      case sim::OpRole::Write:
+      case sim::OpRole::AtomicLoad:
+      case sim::OpRole::AtomicStore:
+      case sim::OpRole::AtomicRmw:
+      case sim::OpRole::Wake:
+      case sim::OpRole::Notify:
+      case sim::OpRole::NotifyAll:
+      case sim::OpRole::Sync:
+        return true;
+    }
+    return true;
+  }
 
   void hand_over(std::vector<sim::Failure>& out);
 
@@ -121,8 +154,7 @@ class LockGraph final : public sim::Observer {
 
   Task& task(sim::TaskId t) { return tasks_[sim::index(t)]; }
   void start_task(sim::TaskId t);
-  // One handler per kind of event (Checkers calls them from its own switch).
-  friend class Checkers;
+  // One handler per role of event (on_event's switch).
   void lock(const sim::Event& e);
   void try_lock(const sim::Event& e);
   void unlock(const sim::Event& e);

@@ -20,6 +20,40 @@ void LockGraph::describe_kept(std::string found_by, bool names_execution) {
   kept_.back().names_execution = names_execution;
 }
 
+void LockGraph::forget() {
+  if (kept_now_) kept_.pop_back();
+  kept_now_ = false;
+}
+
+std::vector<sim::PlacedFailure> LockGraph::span(std::span<Checker* const> jobs,
+                                                const std::function<std::uint64_t(std::uint64_t, std::uint64_t)>& execution) {
+  struct At {
+    const LockGraph* job;
+    const Kept* kept;
+  };
+  std::vector<At> all;
+  for (Checker* c : jobs) {
+    const auto& job = static_cast<const LockGraph&>(*c);
+    for (const Kept& k : job.kept_) all.push_back(At{&job, &k});
+  }
+  // Places are unique across jobs: the order of the whole search.
+  std::sort(all.begin(), all.end(), [](const At& a, const At& b) {
+    return a.kept->unit != b.kept->unit ? a.kept->unit < b.kept->unit : a.kept->rank < b.kept->rank;
+  });
+  std::vector<sim::PlacedFailure> out;
+  std::vector<sim::Failure> found;
+  for (const At& a : all) {
+    absorb(*a.job, *a.kept, execution(a.kept->unit, a.kept->rank));
+    take_findings(found);
+    for (sim::Failure& f : found) {
+      f.found_by = a.kept->found_by;
+      out.push_back(sim::PlacedFailure{a.kept->unit, a.kept->rank, std::move(f), a.kept->names_execution});
+    }
+    found.clear();
+  }
+  return out;
+}
+
 std::uint32_t LockGraph::node_from(const LockGraph& job, std::uint32_t n) {
   const Node& x = job.nodes_[n];
   // A node told apart only within its execution belongs to the execution being absorbed.

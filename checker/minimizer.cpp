@@ -11,8 +11,9 @@
 #include "checker/story.hpp"
 #include "sim/core/history.hpp"
 #include "sim/core/observer.hpp"
-#include "sim/explore/replay_strategy.hpp"
 #include "sim/core/strategy.hpp"
+#include "sim/explore/replay_strategy.hpp"
+#include "sim/explore/retell.hpp"
 
 namespace checker {
 
@@ -251,19 +252,14 @@ bool Minimizer::shrink(sim::Failure& f) {
 
 bool Minimizer::adopt(sim::Failure& f, sim::ScheduleSize found, Attempt best) {
   if (best.schedule == f.schedule) return false;
-  // Record the story of the schedule kept, as the Runner does for every finding.
-  sim::ReplayStrategy replay(best.schedule);
-  sim::HistoryRecorder recorder(history_steps_);
-  sim::Observer* observers[] = {&recorder};
-  replay.begin_execution();
-  exec_->run(body_, replay, observers);
-  replay.end_execution();
+  // The story of the schedule kept, recorded as every finding's is.
+  sim::Retold told = sim::retell(*exec_, body_, best.schedule, history_steps_);
   f.original_token = f.token;
   f.original = found;
   f.minimal = sim::ScheduleSize{best.steps, best.preemptions};
   f.schedule = std::move(best.schedule);
   f.token = f.schedule.encode();
-  f.history = recorder.take();
+  f.history = std::move(told.history);
   // The text must match the new story: the same failure, told with this run's tasks and steps.
   f.message = std::move(best.failure.message);
   f.details = std::move(best.failure.details);

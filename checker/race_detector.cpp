@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include "sim/core/execution.hpp"
-#include "sim/sync/sync_edges.hpp"
+#include "sim/core/op_traits.hpp"
 
 namespace checker {
 
@@ -66,34 +66,35 @@ VectorClock& RaceDetector::new_clock(Object& ob) {
 }
 
 void RaceDetector::on_event(const sim::Execution&, const sim::Event& e) {
-  switch (e.op.kind) {
-    case OpKind::Read: read(e); break;
-    case OpKind::Write: write(e); break;
-    case OpKind::AtomicLoad: load(e); break;
-    case OpKind::AtomicStore: store(e); break;
-    case OpKind::AtomicRmw: rmw(e); break;
-    case OpKind::Lock: lock(e); break;
-    case OpKind::TryLock: try_lock(e); break;
-    case OpKind::Unlock: unlock(e); break;
-    case OpKind::Wait: wait(e); break;
-    case OpKind::Wake: wake(e); break;
-    case OpKind::Notify: notify(e); break;
-    case OpKind::NotifyAll: notify_all(e); break;
-    case OpKind::Spawn: spawn(e); break;
-    case OpKind::Join: join(e); break;
-    case OpKind::Start:
-    case OpKind::Yield:
-    case OpKind::Sleep:
-    case OpKind::Finish:
-    case OpKind::Print:
+  using sim::OpRole;
+  switch (sim::traits(e.op.kind).role) {
+    case OpRole::Read: read(e); break;
+    case OpRole::Write: write(e); break;
+    case OpRole::AtomicLoad: load(e); break;
+    case OpRole::AtomicStore: store(e); break;
+    case OpRole::AtomicRmw: rmw(e); break;
+    case OpRole::Lock: lock(e); break;
+    case OpRole::TryLock: try_lock(e); break;
+    case OpRole::Unlock: unlock(e); break;
+    case OpRole::Wait: wait(e); break;
+    case OpRole::Wake: wake(e); break;
+    case OpRole::Notify: notify(e); break;
+    case OpRole::NotifyAll: notify_all(e); break;
+    case OpRole::Spawn: spawn(e); break;
+    case OpRole::Join: join(e); break;
+    case OpRole::Sync: toolbox(e); break;
+    case OpRole::Start:
+    case OpRole::Yield:
+    case OpRole::Sleep:
+    case OpRole::Finish:
+    case OpRole::Print:
       break;
-    default: toolbox(e); break;
   }
 }
 
 void RaceDetector::toolbox(const sim::Event& e) {
   // The rest of the toolbox (semaphores, latches, barriers, channels, futures, an RwLock's
-  // shared side) says itself how it orders memory: sim/sync/sync_edges.hpp.
+  // shared side) says itself how it orders memory: sim/core/op_traits.hpp.
   const sim::SyncEdge edge = sim::sync_edge(e);
   if (edge == sim::SyncEdge::None) return;
   Task& t = task(e.task);

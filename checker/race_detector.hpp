@@ -5,7 +5,7 @@
 // spawn (parent → child), join (child → joiner), mutex unlock → the next lock of that mutex,
 // notify → the wake-up it causes, sequentially consistent atomics (a store or read-modify-write
 // → every later operation that reads the value it left; a read-modify-write continues the
-// chain, as a C++ release sequence does), and the rest of the toolbox as sim/sync/sync_edges.hpp
+// chain, as a C++ release sequence does), and the rest of the toolbox as sim/core/op_traits.hpp
 // tells (semaphores, latches, barriers, channels, futures, an RwLock's readers). For each Shared variable the detector
 // keeps the epoch of its last write and of its last read (or, once two reads are concurrent,
 // one read epoch per task), as FastTrack does (Flanagan & Freund, "FastTrack: efficient and
@@ -22,18 +22,20 @@
 #include <string>
 #include <vector>
 
+#include "checker/checker.hpp"
 #include "checker/vector_clock.hpp"
 #include "sim/core/failure.hpp"
-#include "sim/core/observer.hpp"
+#include "sim/core/op_traits.hpp"
 
 namespace checker {
 
-class RaceDetector final : public sim::Observer {
+class RaceDetector final : public Checker {
  public:
   RaceDetector() = default;
 
   void on_begin(const sim::Execution& exec) override;
   void on_event(const sim::Execution& exec, const sim::Event& event) override;
+  std::uint64_t ignored_kinds() const override { return sim::kinds_where(sim::orders_nothing); }
   void on_end(const sim::Execution& exec, const sim::Failure* failure) override;
   void take_findings(std::vector<sim::Failure>& out) override {
     if (!findings_.empty()) hand_over(out);  // called after every execution: keep it cheap
@@ -97,8 +99,7 @@ class RaceDetector final : public sim::Observer {
     return earlier.at.clock != 0 && earlier.at.task != ti && !t.clock.covers(earlier.at);
   }
 
-  // One handler per kind of event (Checkers calls them from its own switch).
-  friend class Checkers;
+  // One handler per role of event (on_event's switch).
   void read(const sim::Event& e);
   void write(const sim::Event& e);
   void load(const sim::Event& e);

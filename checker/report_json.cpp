@@ -1,13 +1,15 @@
 // report_json: builds the JSON with nlohmann::json, from the same history the story renders.
 #include "checker/report_json.hpp"
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "checker/story.hpp"
+#include "sim/core/op_traits.hpp"
 
 namespace checker {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 namespace {
 
@@ -36,7 +38,8 @@ json step_json(const sim::History& h, const sim::HistoryStep& s) {
   }
   if (!s.value.empty()) j["value"] = s.value;
   if (s.peer != sim::no_task) j["peer"] = task_ref(h, s.peer);
-  if (s.kind == sim::OpKind::TryLock || s.kind == sim::OpKind::Wait || s.kind == sim::OpKind::Wake) j["flag"] = s.flag;
+  const sim::OpRole role = sim::traits(s.kind).role;
+  if (role == sim::OpRole::TryLock || role == sim::OpRole::Wait || role == sim::OpRole::Wake) j["flag"] = s.flag;
   return j;
 }
 
@@ -64,7 +67,9 @@ json history_json(json& j, const sim::History& h) {
   return j;
 }
 
-json failure_object(const sim::Failure& f) {
+}  // namespace
+
+json failure_value(const sim::Failure& f) {
   json j{{"kind", std::string(to_string(f.kind))},
          {"message", f.message},
          {"details", f.details},
@@ -98,28 +103,38 @@ json failure_object(const sim::Failure& f) {
   return j;
 }
 
-std::string dump(const json& j, const JsonOptions& options) {
+std::string json_text(const json& value, int indent) {
   // Invalid UTF-8 in user strings (names, values) is replaced rather than thrown on.
-  return j.dump(options.indent, ' ', false, json::error_handler_t::replace);
+  return value.dump(indent, ' ', false, json::error_handler_t::replace);
 }
 
-}  // namespace
+std::string failure_json(const sim::Failure& f, const JsonOptions& options) {
+  json j{{"version", json_version}};
+  j.update(failure_value(f));
+  return json_text(j, options.indent);
+}
 
-std::string failure_json(const sim::Failure& f, const JsonOptions& options) { return dump(failure_object(f), options); }
-
-std::string report_json(const sim::Report& r, const JsonOptions& options) {
+json report_value(const sim::Report& r, const JsonOptions& options) {
   std::string line = summary(r, {.timing = false});  // the time is a member of its own
   if (!line.empty() && line.back() == '\n') line.pop_back();
   json j{{"summary", line},
          {"executions", r.executions},
          {"complete", r.complete},
          {"interrupted", r.interrupted},
+         {"time_limit_reached", r.time_limit_reached},
          {"strategy", r.strategy}};
-  if (options.timing) j["seconds"] = r.seconds;
+  // Six decimals, as nlohmann writes the shortest text for that value (0.5, not float noise).
+  if (options.timing) j["seconds"] = std::round(r.seconds * 1e6) / 1e6;
   json failures = json::array();
-  for (const sim::Failure& f : r.failures) failures.push_back(failure_object(f));
+  for (const sim::Failure& f : r.failures) failures.push_back(failure_value(f));
   j["failures"] = std::move(failures);
-  return dump(j, options);
+  return j;
+}
+
+std::string report_json(const sim::Report& r, const JsonOptions& options) {
+  json j{{"version", json_version}};
+  j.update(report_value(r, options));
+  return json_text(j, options.indent);
 }
 
 }  // namespace checker

@@ -20,6 +20,6 @@
 
 namespace checker {
 
-std::unique_ptr<sim::SearchChecks> search_checks(Checks checks);
+std::unique_ptr<sim::SearchChecks> search_checks(const Checks& checks);
 
 }  // namespace checker

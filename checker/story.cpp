@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/core/op_traits.hpp"
+
 #include <algorithm>
 #include <vector>
 
@@ -12,43 +14,48 @@ using sim::History;
 using sim::HistoryStep;
 using sim::OpKind;
 
+namespace {
+// "read x → 1", "store y ← 2"; without the arrow when nobody could tell the value (an unmodified
+// program's store of a struct, say).
+std::string access_text(const char* verb, const char* arrow, const std::string& object, const std::string& value) {
+  return value.empty() ? fmt::format("{} {}", verb, object) : fmt::format("{} {} {} {}", verb, object, arrow, value);
+}
+}  // namespace
+
 std::string action(const History& h, const HistoryStep& s) {
   const std::string object = h.object_name(s.object);
-  switch (s.kind) {
-    case OpKind::Read:
-    case OpKind::AtomicLoad:
-      if (s.value.empty()) return fmt::format("{} {}", s.kind == OpKind::Read ? "read" : "load", object);
-      return fmt::format("{} {} → {}", s.kind == OpKind::Read ? "read" : "load", object, s.value);
-    case OpKind::Write:
-    case OpKind::AtomicStore:
-      // A write whose value nobody could tell (an unmodified program's store of a struct, say).
-      if (s.value.empty()) return fmt::format("{} {}", s.kind == OpKind::Write ? "write" : "store", object);
-      return fmt::format("{} {} ← {}", s.kind == OpKind::Write ? "write" : "store", object, s.value);
-    case OpKind::AtomicRmw:
-      return fmt::format("update {} ⇒ {}", object, s.value);
-    case OpKind::Spawn:
-      return "spawn " + h.task_name(s.peer);
-    case OpKind::Join:
-      return "join " + h.task_name(s.peer);
-    case OpKind::TryLock:
-      return fmt::format("try_lock {} ({})", object, s.flag ? "took it" : "busy");
-    case OpKind::Wait:
-      return fmt::format("wait {} (releases the mutex{})", object, s.flag ? "; wakes spuriously" : "");
-    case OpKind::Wake:
+  using sim::OpRole;
+  const sim::OpTraits& t = sim::traits(s.kind);
+  switch (t.role) {
+    case OpRole::Read: return access_text("read", "→", object, s.value);
+    case OpRole::AtomicLoad: return access_text("load", "→", object, s.value);
+    case OpRole::Write: return access_text("write", "←", object, s.value);
+    case OpRole::AtomicStore: return access_text("store", "←", object, s.value);
+    case OpRole::AtomicRmw: return fmt::format("update {} ⇒ {}", object, s.value);
+    case OpRole::Spawn: return "spawn " + h.task_name(s.peer);
+    case OpRole::Join: return "join " + h.task_name(s.peer);
+    case OpRole::TryLock: return fmt::format("{} {} ({})", t.name, object, s.flag ? "took it" : "busy");
+    case OpRole::Wait: return fmt::format("wait {} (releases the mutex{})", object, s.flag ? "; wakes spuriously" : "");
+    case OpRole::Wake:
       if (s.flag) return fmt::format("wake from {} (spurious)", object);
       return s.peer == sim::no_task ? fmt::format("wake from {}", object)
                                     : fmt::format("wake from {} (notified by {})", object, h.task_name(s.peer));
-    case OpKind::Notify:
-      return s.peer == sim::no_task ? fmt::format("notify_one {} (nobody waits)", object)
-                                    : fmt::format("notify_one {} → {}", object, h.task_name(s.peer));
-    case OpKind::Yield:
-    case OpKind::Finish:
-    case OpKind::Start:
-    case OpKind::Sleep:
-      return std::string(to_string(s.kind));
-    default:
-      return fmt::format("{} {}", to_string(s.kind), object);
+    case OpRole::Notify:
+      return s.peer == sim::no_task ? fmt::format("{} {} (nobody waits)", t.name, object)
+                                    : fmt::format("{} {} → {}", t.name, object, h.task_name(s.peer));
+    case OpRole::Yield:
+    case OpRole::Finish:
+    case OpRole::Start:
+    case OpRole::Sleep:
+      return std::string(t.name);
+    case OpRole::Lock:
+    case OpRole::Unlock:
+    case OpRole::NotifyAll:
+    case OpRole::Print:
+    case OpRole::Sync:
+      return fmt::format("{} {}", t.name, object);
   }
+  return std::string(t.name);
 }
 
 const HistoryStep* step_at(const History& h, sim::StepIndex step) {
@@ -195,6 +202,7 @@ std::string summary(const sim::Report& r, const TextOptions& options) {
   out += fmt::format(" [{}]", r.strategy);
   if (r.complete) out += " — search complete";
   if (r.interrupted) out += " — interrupted";
+  if (r.time_limit_reached) out += " — time limit reached";
   return out + "\n";
 }
 

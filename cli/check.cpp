@@ -72,6 +72,7 @@ Row check_one(const std::string& file, const CheckArgs& args, bool color_err, st
   row.executions = r.executions;
   row.seconds = r.seconds;
   if (r.interrupted) row.got += " (interrupted)";
+  if (r.time_limit_reached) row.got += " (time limit reached)";
   if (found == expected) return row;
   row.verdict = Row::Verdict::Mismatch;
   for (const sim::Failure& f : r.failures) {

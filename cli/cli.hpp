@@ -7,8 +7,6 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
-
 #include "lang/scenario.hpp"
 #include "sim/core/execution.hpp"
 #include "sim/time/machine.hpp"
@@ -145,8 +143,6 @@ std::string paint(const std::string& text, const char* code, bool color);
 std::string shell_quote(const std::string& word);
 // The command line that replays `token` on `file`, with the flags that change what runs.
 std::string replay_command_line(const std::string& file, const std::string& token, std::uint32_t max_steps, const Limits& limits = {});
-// Compact JSON, as one line; bytes that are not UTF-8 come out as U+FFFD, so it always parses.
-std::string json_text(const nlohmann::ordered_json& value);
 // Times and rates keep the six decimals the JSON always gave them; nlohmann then writes the
 // shortest text for that value (0.5, not 0.500000), never float noise.
 double six_decimals(double x);

@@ -2,15 +2,9 @@
 #include <stdexcept>
 
 #include "cli/cli.hpp"
+#include "interleave/explore.hpp"
 #include "interleave/interleave.hpp"
 #include "sim/explore/progress.hpp"
-
-// The strategies beyond the random walk come with interleave/explore.hpp; until a tree has it,
-// the random walk is all there is.
-#if __has_include("interleave/explore.hpp")
-#include "interleave/explore.hpp"
-#define INTERLEAVE_CLI_HAS_EXPLORE 1
-#endif
 
 namespace cli {
 
@@ -33,22 +27,20 @@ namespace {
 
 sim::ExecutionLimits limits(const ExploreArgs& args) { return execution_limits(args.max_steps, args.limits); }
 
-#ifdef INTERLEAVE_CLI_HAS_EXPLORE
-
 // Every strategy, on any number of jobs, is sim::explore with the checkers watching every job and
 // each failure shrunk as check_random shrinks it: the report does not depend on --jobs. (Its
 // random walk is check_random's: execution i depends on the seed and i alone.)
 Explored explore_with(const std::function<void()>& body, const ExploreArgs& args) {
   Explored out;
+  const sim::StrategyEntry* entry = sim::find_strategy(args.strategy);
+  if (entry == nullptr) {
+    out.error = "no strategy named '" + args.strategy + "' (there are " + sim::strategies_help() + ")";
+    return out;
+  }
   sim::ExploreOptions o;
-  if (args.strategy == "random") o.strategy = sim::Search::Random;
-  if (args.strategy == "pct") o.strategy = sim::Search::Pct;
-  if (args.strategy == "dfs") o.strategy = sim::Search::Dfs;
-  if (args.strategy == "dpor") o.strategy = sim::Search::Dpor;
-  if (args.strategy == "portfolio") o.strategy = sim::Search::Portfolio;
-  const bool exhaustive = o.strategy == sim::Search::Dfs || o.strategy == sim::Search::Dpor;
+  o.strategy = entry->search;
   // Sampling runs a budget; an exhaustive search runs to its end unless told otherwise.
-  o.iterations = args.iterations.value_or(exhaustive ? 0 : args.default_iterations);
+  o.iterations = args.iterations.value_or(entry->sampling ? args.default_iterations : 0);
   o.time_limit = args.time_limit;
   o.seed = args.seed;
   o.depth = args.depth;
@@ -57,8 +49,6 @@ Explored explore_with(const std::function<void()>& body, const ExploreArgs& args
   o.on_failure = args.keep_going ? sim::OnFailure::Continue : sim::OnFailure::Stop;
   o.limits = limits(args);
   o.progress = args.progress ? sim::Progress::Auto : sim::Progress::Off;
-  o.checks = checker::Checks{};
-  o.minimize = checker::MinimizeOptions{};
   try {
     out.report = sim::explore(body, o);
   } catch (const std::invalid_argument& e) {
@@ -66,36 +56,6 @@ Explored explore_with(const std::function<void()>& body, const ExploreArgs& args
   }
   return out;
 }
-
-#else
-
-Explored random_walk(const std::function<void()>& body, const ExploreArgs& args) {
-  Explored out;
-  sim::CheckOptions options;
-  options.iterations = args.iterations.value_or(args.default_iterations);
-  options.seed = args.seed;
-  options.time_limit = args.time_limit;
-  options.on_failure = args.keep_going ? sim::OnFailure::Continue : sim::OnFailure::Stop;
-  options.limits = limits(args);
-  options.cancel = &sim::SigintStop::flag();  // the command keeps a SigintStop alive
-  out.report = sim::check_random(body, options);
-  return out;
-}
-
-Explored explore_with(const std::function<void()>& body, const ExploreArgs& args) {
-  Explored out;
-  if (args.strategy != "random") {
-    out.error = "strategy '" + args.strategy + "' is not available in this build (it comes with interleave/explore.hpp); use --strategy random";
-    return out;
-  }
-  if (args.jobs != 1) {
-    out.error = "--jobs is not available in this build (parallel exploration comes with interleave/explore.hpp); use --jobs 1";
-    return out;
-  }
-  return random_walk(body, args);
-}
-
-#endif
 
 }  // namespace
 

@@ -9,6 +9,7 @@
 #include "cli/cli.hpp"
 #include "cli/commands.hpp"
 #include "cli/flags.hpp"
+#include "interleave/strategies.hpp"
 
 namespace {
 
@@ -75,8 +76,10 @@ void limit_options(CLI::App& app, cli::Limits& l) {
 }
 
 void explore_options(CLI::App& app, cli::ExploreArgs& a, Unset& unset) {
-  app.add_option("--strategy", a.strategy, "how to explore: portfolio (PCT and random), random, pct, dfs (every interleaving) or dpor (every one up to reordering independent steps)")
-      ->check(CLI::IsMember({"random", "pct", "dfs", "dpor", "portfolio"}))
+  std::vector<std::string> names;
+  for (const sim::StrategyEntry& e : sim::strategies()) names.emplace_back(e.name);
+  app.add_option("--strategy", a.strategy, "how to explore: " + sim::strategies_help())
+      ->check(CLI::IsMember(names))
       ->capture_default_str();
   app.add_option("--iterations,-n", unset.iterations,
                  "executions at most (default " + std::to_string(a.default_iterations) + " when sampling; dfs and dpor run to the end)")

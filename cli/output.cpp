@@ -65,12 +65,6 @@ std::string replay_command_line(const std::string& file, const std::string& toke
   return line + limits.flags();
 }
 
-std::string json_text(const nlohmann::ordered_json& value) {
-  // Scenario strings and file names are bytes, not always UTF-8: a bad byte becomes U+FFFD
-  // instead of making the whole output invalid JSON (or throwing).
-  return value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-}
-
 double six_decimals(double x) { return std::round(x * 1e6) / 1e6; }
 
 std::optional<lang::Loaded> load(const std::string& path, bool color, const Limits& limits) {

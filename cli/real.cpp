@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "checker/report_json.hpp"
 #include "cli/commands.hpp"
 #include "cli/flags.hpp"
 #include "lang/outcome.hpp"
@@ -67,9 +68,10 @@ using nlohmann::ordered_json;
 
 ordered_json json_outcomes(const lang::RealRunReport& r) {
   ordered_json out = ordered_json::array();
-  out.push_back({{"kind", "ok"}, {"runs", r.totals.runs - r.totals.failed}});
+  // Outcomes in the words of a scenario's expect line (and "stall"): "kind" is kept for finding kinds.
+  out.push_back({{"outcome", "ok"}, {"runs", r.totals.runs - r.totals.failed}});
   for (const lang::RealOutcome& o : r.outcomes) {
-    out.push_back({{"kind", o.kind},
+    out.push_back({{"outcome", o.kind},
                    {"message", o.message},
                    {"where", o.where},
                    {"thread", o.thread},
@@ -93,7 +95,7 @@ std::string json_report(const RealArgs& args, const lang::Program& p, const lang
   const sim::RealReport& t = r.totals;
   bool stalled = false;
   for (const lang::RealOutcome& o : r.outcomes) stalled = stalled || o.kind == "stall";
-  ordered_json j{{"version", 1},
+  ordered_json j{{"version", checker::json_version},
                  {"file", args.file},
                  {"threads", p.threads.size()},
                  {"pool_workers", lang::pool_workers(p).size()},
@@ -114,7 +116,7 @@ std::string json_report(const RealArgs& args, const lang::Program& p, const lang
   j["outcomes"] = json_outcomes(r);
   if (s != nullptr) j["simulation"] = json_simulation(*s);
   j["summary"] = line;
-  return json_text(j) + "\n";
+  return checker::json_text(j) + "\n";
 }
 
 std::string text_report(const RealArgs& args, const lang::Program& p, const lang::RealRunReport& r, const std::string& line) {

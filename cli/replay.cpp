@@ -5,7 +5,7 @@
 #include "cli/cli.hpp"
 #include "interleave/interleave.hpp"
 #include "sim/core/history.hpp"
-#include "sim/explore/replay_strategy.hpp"
+#include "sim/explore/retell.hpp"
 
 namespace cli {
 
@@ -14,13 +14,7 @@ namespace {
 // A schedule that ends without a failure has no story; show what it printed and how long it ran.
 std::string clean_run(const std::function<void()>& body, const sim::Schedule& schedule, const sim::ExecutionLimits& limits) {
   sim::Execution exec(limits);
-  sim::ReplayStrategy replay(schedule);
-  sim::HistoryRecorder recorder(limits.history_steps);
-  sim::Observer* observers[] = {&recorder};
-  replay.begin_execution();
-  exec.run(body, replay, observers);
-  replay.end_execution();
-  const sim::History history = recorder.take();
+  const sim::History history = sim::retell(exec, body, schedule, limits.history_steps).history;
   std::string out = "no failure: the execution ends normally after " + std::to_string(history.steps.size() + history.dropped) + " steps\n";
   std::string lines;
   std::size_t count = 0;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "checker/report_json.hpp"
 #include "cli/cli.hpp"
 #include "lang/outcome.hpp"
 #include "sim/explore/progress.hpp"
@@ -14,44 +15,21 @@ namespace {
 
 using nlohmann::ordered_json;
 
-ordered_json json_step(const sim::History& h, const sim::HistoryStep& s) {
-  ordered_json j{{"step", sim::index(s.step)}, {"task", h.task_name(s.task)}, {"op", std::string(to_string(s.kind))}};
-  if (s.object != sim::no_object) j["object"] = h.object_name(s.object);
-  if (!s.value.empty()) j["value"] = s.value;
-  j["where"] = to_string(s.where);
-  return j;
-}
-
-ordered_json json_failure(const sim::Failure& f, const std::string& file, const ExploreArgs& args) {
-  ordered_json steps = ordered_json::array();
-  for (const sim::HistoryStep& s : f.history.steps) steps.push_back(json_step(f.history, s));
-  return {{"kind", lang::outcome_name(f.kind)},
-          {"name", std::string(to_string(f.kind))},
-          {"message", f.message},
-          {"details", f.details},
-          {"where", to_string(f.where)},
-          {"task", f.task_name},
-          {"execution", f.execution},
-          {"token", f.token},
-          {"replay", replay_command_line(file, f.token, args.max_steps, args.limits)},
-          {"output", printed(f)},
-          {"steps", std::move(steps)}};
-}
-
+// A report in the one JSON schema (checker/report_json.hpp), with what the command adds: the file
+// and its expect line, and for each failure the command that replays it and what it printed.
 ordered_json json_result(const std::string& file, const lang::Program& program, const sim::Report& r, const RunArgs& args) {
   const std::vector<std::string> found = lang::outcomes_of(r);
   ordered_json j{{"file", file},
                  {"expected", program.expects},
                  {"outcomes", found},
-                 {"as_expected", found == lang::normalise(program.expects)},
-                 {"executions", r.executions},
-                 {"strategy", r.strategy},
-                 {"complete", r.complete},
-                 {"interrupted", r.interrupted}};
-  if (args.output.timing) j["seconds"] = six_decimals(r.seconds);
-  ordered_json failures = ordered_json::array();
-  for (const sim::Failure& f : r.failures) failures.push_back(json_failure(f, file, args.explore));
-  j["failures"] = std::move(failures);
+                 {"as_expected", found == lang::normalise(program.expects)}};
+  j.update(checker::report_value(r, {.timing = args.output.timing}));
+  ordered_json& failures = j["failures"];
+  for (std::size_t i = 0; i < r.failures.size(); ++i) {
+    const sim::Failure& f = r.failures[i];
+    failures[i]["replay"] = replay_command_line(file, f.token, args.explore.max_steps, args.explore.limits);
+    failures[i]["output"] = printed(f);
+  }
   return j;
 }
 
@@ -64,6 +42,7 @@ std::string summary(const std::string& file, const lang::Program& program, const
   line += " [" + r.strategy + "]";
   if (r.complete) line += " — search complete";
   if (r.interrupted) line += " — interrupted";
+  if (r.time_limit_reached) line += " — time limit reached";
   if (!program.expects.empty()) {
     const std::vector<std::string> expected = lang::normalise(program.expects);
     line += expected == found ? " (as expected)" : " (expected " + lang::join(expected) + ")";
@@ -150,7 +129,7 @@ int run_command(const RunArgs& args) {
   }
   const bool interrupted = sim::SigintStop::flag().load();
   if (args.output.json) {
-    emit(json_text({{"version", 1}, {"results", std::move(results)}, {"interrupted", interrupted}, {"not_run", not_run}}) + "\n");
+    emit(checker::json_text({{"version", checker::json_version}, {"results", std::move(results)}, {"interrupted", interrupted}, {"not_run", not_run}}) + "\n");
   } else if (!not_run.empty()) {
     emit(fmt::format("\ninterrupted: {} file{} not run: {}\n", not_run.size(), not_run.size() == 1 ? "" : "s", lang::join(not_run)));
   }

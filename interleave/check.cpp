@@ -1,38 +1,26 @@
-// The test-side API: wires strategies, the runner, the checkers, minimisation and rendering together.
+// The test-side API: check_random as the random walk of explore, replay as one told execution, rendering.
 #include "interleave/interleave.hpp"
 
-#include <memory>
 #include <stdexcept>
 
 #include "checker/checkers.hpp"
 #include "checker/report_json.hpp"
-#include "sim/explore/random_strategy.hpp"
-#include "sim/explore/replay_strategy.hpp"
+#include "sim/explore/retell.hpp"
 
 namespace sim {
 
-namespace {
-
-std::span<Observer* const> active(checker::Checkers& checkers, Observer* (&slot)[1]) {
-  slot[0] = &checkers;
-  return checkers.any() ? std::span<Observer* const>(slot) : std::span<Observer* const>();
-}
-
-}  // namespace
-
 Report check_random(const std::function<void()>& body, CheckOptions options) {
-  Runner runner(RunOptions{.iterations = options.iterations,
-                           .time_limit = options.time_limit,
-                           .on_failure = options.on_failure,
-                           .limits = options.limits,
-                           .cancel = options.cancel});
-  RandomStrategy strategy(options.seed);
-  checker::Checkers checkers(options.checks);  // one per run: the lock graph spans executions
-  Observer* slot[1];
-  Report report = runner.run(body, strategy, active(checkers, slot));
-  checkers.reconcile(report);
-  checker::finish_failures(body, report, options.minimize, options.limits);
-  return report;
+  return explore(body, ExploreOptions{.strategy = Search::Random,
+                                      .iterations = options.iterations,
+                                      .time_limit = options.time_limit,
+                                      .seed = options.seed,
+                                      .on_failure = options.on_failure,
+                                      .checks = options.checks,
+                                      .minimize = options.minimize,
+                                      .limits = options.limits,
+                                      .progress = Progress::Off,
+                                      .on_interrupt = OnInterrupt::Default,
+                                      .cancel = options.cancel});
 }
 
 Report replay(const std::function<void()>& body, std::string_view token, ExecutionLimits limits, checker::Checks checks) {
@@ -40,17 +28,14 @@ Report replay(const std::function<void()>& body, std::string_view token, Executi
   if (!decoded.ok()) throw std::invalid_argument(decoded.error);
   // One execution under the token, watched by the same checkers as exploration, so a race or a
   // predicted deadlock replays too.
-  Runner runner(RunOptions{.iterations = 1, .on_failure = OnFailure::Continue, .limits = limits});
-  ReplayStrategy strategy(decoded.schedule);
+  Execution exec(limits);
   checker::Checkers checkers(checks);
-  Observer* slot[1];
-  Report report = runner.run(body, strategy, active(checkers, slot));
-  if (!strategy.divergence().empty()) {
-    // The runner's own replay says how the token stopped fitting, with the story so far.
-    for (Failure& f : runner.replay(body, decoded.schedule).failures) {
-      if (f.kind == FailureKind::ReplayDivergence) report.failures.push_back(std::move(f));
-    }
-  }
+  Observer* watching[] = {&checkers};
+  Retold told = retell(exec, body, decoded.schedule, limits.history_steps,
+                       checkers.any() ? std::span<Observer* const>(watching) : std::span<Observer* const>());
+  std::vector<Failure> found;
+  checkers.take_findings(found);
+  Report report = replay_report(std::move(told), decoded.schedule, std::move(found));
   checkers.reconcile(report);
   for (Failure& f : report.failures) checker::fill_access_values(f);
   return report;

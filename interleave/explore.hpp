@@ -8,7 +8,7 @@
 //   sim::explore(body, {.strategy = sim::Search::Dfs, .preemption_bound = 2,
 //                       .bounding = sim::Bounding::Iterative});  // 0, then 1, then 2 preemptions
 //   sim::explore(body, {.strategy = sim::Search::Dfs, .shard = {1, 4}});  // the 2nd quarter
-//   sim::explore(body, {.strategy = sim::Search::Dpor, .checks = checker::Checks{}});  // races, lock order
+//   sim::explore(body, {.strategy = sim::Search::Dpor, .checks = {.races = false}});  // lock order only
 //
 // The report is the same for any number of jobs: the same executions, the same first failure
 // (the lowest in the order one job would take) with the same token. Shard i of n runs a
@@ -26,18 +26,10 @@
 #include "sim/explore/dfs_strategy.hpp"
 #include "sim/explore/explorer.hpp"
 #include "sim/core/failure.hpp"
-#include "sim/core/runner.hpp"
+#include "interleave/strategies.hpp"
+#include "sim/explore/runner.hpp"
 
 namespace sim {
-
-enum class Search : std::uint8_t {
-  Portfolio,  // PCT at depths 1..depth interleaved with the random walk (the default)
-  Random,     // the seeded random walk of check_random
-  Pct,        // probabilistic concurrency testing at `depth`
-  Dfs,        // every interleaving, depth first; bounded by preemption_bound or delay_bound
-  Dpor,       // every interleaving up to reordering independent steps (optimal DPOR)
-};
-std::string_view to_string(Search search);
 
 struct Shard {
   std::uint32_t index = 0;  // 0-based
@@ -67,13 +59,13 @@ struct ExploreOptions {
   // at the levels split: a trace reachable from several units is run in each.
   std::optional<std::uint32_t> split_depth;
   OnFailure on_failure = OnFailure::Stop;
-  // Checkers watching every counted execution on every job, as check_random's do: data races
-  // and predicted deadlocks (non-fatal findings, with their story and token). Off unless set,
-  // e.g. `.checks = checker::Checks{}` for both; unset costs the search nothing.
-  std::optional<checker::Checks> checks;
-  // Each failure's schedule shrunk to the fewest preemptions found within a small budget, as
-  // check_random does; off unless set (`.minimize = checker::MinimizeOptions{}`).
-  std::optional<checker::MinimizeOptions> minimize;
+  // Checkers watching every counted execution on every job: data races and predicted deadlocks
+  // (non-fatal findings, with their story and token). On unless turned off:
+  // `.checks = {.races = false, .lock_order = false}`.
+  checker::Checks checks{};
+  // Each failure's schedule shrunk to the fewest preemptions found within a small budget; on
+  // unless turned off: `.minimize = {.enabled = false}`.
+  checker::MinimizeOptions minimize{};
   ExecutionLimits limits{};
   Progress progress = Progress::Auto;
   OnInterrupt on_interrupt = OnInterrupt::Stop;

@@ -21,7 +21,6 @@
 #include "interleave/explore.hpp"
 #include "sim/core/failure.hpp"
 #include "sim/real/real_runner.hpp"
-#include "sim/core/runner.hpp"
 #include "sim/sim.hpp"
 #include "sim/time/timeline.hpp"
 

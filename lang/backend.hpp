@@ -141,6 +141,9 @@ class Tasks {
   // The event loop async tasks share: held from one `await` to the next.
   virtual void loop_enter(sim::Location at) = 0;
   virtual void loop_leave(sim::Location at) = 0;
+  // Asked now and then by work that takes no step (a long loop over locals), so a run that is
+  // stopping ends there too (sim: the search's time is up; real: a finding or the watchdog).
+  virtual void checkpoint() = 0;
   // A finding ends the run (sim: the execution; real: every thread of the run, at its next step).
   [[noreturn]] virtual void fail(sim::FailureKind kind, std::string message, sim::Location at, std::vector<std::string> details = {}) = 0;
 };

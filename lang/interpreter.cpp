@@ -102,6 +102,8 @@ void Interpreter::check_invariants(Task& t, Pos pos) {
 void Interpreter::local_work(Pos pos) {
   const std::uint64_t work = local_work_.load(std::memory_order_relaxed) + 1;
   local_work_.store(work, std::memory_order_relaxed);
+  // A long loop over locals takes no step: the run may be stopping.
+  if ((work & 4095) == 0) [[unlikely]] b_.tasks.checkpoint();
   if (work <= options_.max_local_work) [[likely]] return;
   fail(sim::FailureKind::StepLimit,
        "more than " + std::to_string(options_.max_local_work) + " loop iterations and calls in one execution: an endless loop over locals? (the limit is --max-loop-work)",

@@ -4,12 +4,12 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "bench/bank.hpp"
+#include "tests/bodies.hpp"
 #include "interleave/interleave.hpp"
 
 namespace {
 
-using bench::bank_race_2t;
+using bodies::bank_race_2t;
 using nlohmann::json;
 
 void opposite_order() {
@@ -37,7 +37,7 @@ TEST_CASE("a report as JSON has the run's figures and one object per failure") {
   CHECK(j["complete"] == false);
   CHECK(j["interrupted"] == false);
   CHECK(j["seconds"].is_number());
-  CHECK(j["summary"] == "interleave: 2 failures (DataRace, AssertionFailed) in 2 executions [random seed=1 execution=2]");
+  CHECK(j["summary"] == "interleave: 2 failures (DataRace, AssertionFailed) in 2 executions [random seed=1]");
   REQUIRE(j["failures"].size() == r.failures.size());
   for (std::size_t i = 0; i < r.failures.size(); ++i) {
     const sim::Failure& f = r.failures[i];
@@ -48,7 +48,7 @@ TEST_CASE("a report as JSON has the run's figures and one object per failure") {
     CHECK(o["execution"] == f.execution);
     CHECK(o["task"] == f.task_name);
     CHECK(o["where"]["line"] == f.where.line);
-    const std::string body = sim::to_string(bench::bank_race_checked);  // the file of the bank body
+    const std::string body = sim::to_string(bodies::bank_race_checked);  // the file of the bank body
     CHECK(o["where"]["file"] == body.substr(0, body.rfind(':')));
     // steps[] is the history, step by step.
     REQUIRE(o["steps"].size() == f.history.steps.size());
@@ -70,7 +70,7 @@ TEST_CASE("a report as JSON has the run's figures and one object per failure") {
     REQUIRE(o["objects"].size() == 1);
     CHECK(o["objects"][0]["name"] == "balance");
     CHECK(o["objects"][0]["kind"] == "shared");
-    CHECK(o["objects"][0]["created"]["line"] == bench::bank_race_created.line);
+    CHECK(o["objects"][0]["created"]["line"] == bodies::bank_race_created.line);
   }
 }
 
@@ -122,7 +122,7 @@ TEST_CASE("a clean report is an empty failure list, and bad UTF-8 in names does 
   const sim::Report clean = sim::check_random([] { sim::Shared<int> x{1, "x"}; sim::check(x.load() == 1); }, {.iterations = 3});
   const json j = json::parse(sim::to_json(clean));
   CHECK(j["failures"].empty());
-  CHECK(j["summary"] == "interleave: no failure in 3 executions [random seed=1 execution=3]");
+  CHECK(j["summary"] == "interleave: no failure in 3 executions [random seed=1]");
   const sim::Report odd = sim::check_random([] {
     sim::Shared<int> x{1, "x\xff"};
     sim::check(x.load() == 2, "bad \xfe value");

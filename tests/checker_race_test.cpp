@@ -5,7 +5,7 @@
 #include <string>
 #include <utility>
 
-#include "bench/bank.hpp"
+#include "tests/bodies.hpp"
 #include "checker/race_detector.hpp"
 #include "checker/vector_clock.hpp"
 #include "interleave/doctest.hpp"
@@ -19,7 +19,7 @@ std::string here(int line) {
   return self.substr(0, self.rfind(':') + 1) + std::to_string(line);
 }
 
-// The bank withdrawal with no lock, kept here rather than bench/bank.hpp's: each access is on a line
+// The bank withdrawal with no lock, kept here rather than tests/bodies.hpp's: each access is on a line
 // of its own so the finding names two places, and there is no final check, so with races off it passes.
 constexpr int created_line = __LINE__ + 2;
 void racy_bank() {
@@ -184,7 +184,7 @@ TEST_CASE("require_failure finds and replays the race") {
 }
 
 TEST_CASE("the locked bank has no race in 10,000 executions") {
-  sim::Report r = sim::require_no_failure(bench::bank_locked_2t, {.iterations = 10000, .seed = 1});
+  sim::Report r = sim::require_no_failure(bodies::bank_locked_2t, {.iterations = 10000, .seed = 1});
   CHECK(r.executions == 10000);
 }
 

@@ -6,13 +6,13 @@
 #include <string>
 #include <vector>
 
-#include "bench/bank.hpp"
+#include "tests/bodies.hpp"
 #include "interleave/interleave.hpp"
 #include "sim/explore/random_strategy.hpp"
 
 namespace {
 
-using bench::bank_race_2t;
+using bodies::bank_race_2t;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
@@ -71,10 +71,10 @@ TEST_CASE("the report text has a summary, the headline, where, how found and the
   const std::string text = sim::to_text(r, {.timing = false});
   CAPTURE(text);
   const std::string summary = "interleave: 1 failure (AssertionFailed) in " + std::to_string(r.executions) +
-                              " execution" + (r.executions == 1 ? "" : "s") + " [random seed=1 execution=";
+                              " execution" + (r.executions == 1 ? "" : "s") + " [random seed=1]";
   CHECK(text.rfind(summary, 0) == 0);
   CHECK(contains(text, "AssertionFailed: balance went negative\n"));
-  CHECK(contains(text, sim::to_string(bench::bank_race_checked) + " (task main)\n"));
+  CHECK(contains(text, sim::to_string(bodies::bank_race_checked) + " (task main)\n"));
   CHECK(contains(text, "  found:  execution " + std::to_string(f.execution) + " (random seed=1"));
   CHECK(contains(text, "  token:  " + f.token + "\n"));
   CHECK_FALSE(contains(text, "warning"));
@@ -176,7 +176,7 @@ TEST_CASE("a clean report is one line") {
         sim::check(x.load() == 1);
       },
       {.iterations = 10, .seed = 4});
-  CHECK(sim::to_text(r, {.timing = false}) == "interleave: no failure in 10 executions [random seed=4 execution=10]\n");
+  CHECK(sim::to_text(r, {.timing = false}) == "interleave: no failure in 10 executions [random seed=4]\n");
 }
 
 TEST_CASE("a long history keeps its tail and says how much was left out") {

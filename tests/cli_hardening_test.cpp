@@ -125,7 +125,7 @@ TEST_CASE("SIGINT during run --json --time-limit 60s gives complete JSON with ev
   REQUIRE(r["failures"].size() >= 1);
   for (const nlohmann::json& f : r["failures"]) {
     CHECK(f["token"].get<std::string>().rfind("v2.", 0) == 0);
-    if (f["name"] == "AssertionFailed") CHECK(replay(file, f["token"].get<std::string>()) == 1);
+    if (f["kind"] == "AssertionFailed") CHECK(replay(file, f["token"].get<std::string>()) == 1);
   }
   fs::remove(file);
 }

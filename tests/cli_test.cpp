@@ -150,8 +150,8 @@ TEST_CASE("run --outputs: every different output, with how often it came") {
 TEST_CASE("run --json: one result per file, each failure with its token and replay command") {
   const Result r = interleave("run scenarios/bank_race.scn scenarios/bank_locked.scn --json --no-timing");
   CHECK(r.status == 1);
-  CHECK(r.out.rfind("{\"version\":1,\"results\":[{\"file\":\"scenarios/bank_race.scn\"", 0) == 0);
-  CHECK(contains(r.out, "\"kind\":\"assertion\""));
+  CHECK(r.out.rfind("{\"version\":2,\"results\":[{\"file\":\"scenarios/bank_race.scn\"", 0) == 0);
+  CHECK(contains(r.out, "\"kind\":\"AssertionFailed\""));
   CHECK(contains(r.out, "\"replay\":\"interleave replay scenarios/bank_race.scn v2."));
   CHECK(contains(r.out, "{\"file\":\"scenarios/bank_locked.scn\",\"expected\":[\"ok\"],\"outcomes\":[\"ok\"],\"as_expected\":true"));
   CHECK(!contains(r.out, "seconds"));
@@ -194,7 +194,7 @@ TEST_CASE("run --strategy dpor, and --jobs 2: the checkers watch them; the race 
     REQUIRE(!command.empty());
     CHECK(contains(interleave(command).out, "DataRace: "));
   }
-  CHECK(contains(interleave("run scenarios/bank_race.scn --strategy dpor --json --no-timing").out, "\"name\":\"DataRace\""));
+  CHECK(contains(interleave("run scenarios/bank_race.scn --strategy dpor --json --no-timing").out, "\"kind\":\"DataRace\""));
   // The report, byte for byte, does not depend on the number of jobs.
   for (const char* strategy : {"dfs", "random"}) {
     const std::string run = std::string("run scenarios/bank_race.scn scenarios/deadlock_two_locks.scn --keep-going --no-timing --strategy ") + strategy;
@@ -326,7 +326,7 @@ TEST_CASE("interleave real: the overdraft counted next to the simulation's; the 
   CHECK(j["runs"] == 2000);
   CHECK(j["failed"] == 0);
   CHECK(j["outcomes"].size() == 1);
-  CHECK(j["outcomes"][0]["kind"] == "ok");
+  CHECK(j["outcomes"][0]["outcome"] == "ok");
   CHECK(j["outcomes"][0]["runs"] == 2000);
   CHECK(j["rate_high"].get<double>() < 0.01);
   CHECK(j["ms_per_run"].get<double>() > 0);
@@ -385,7 +385,7 @@ TEST_CASE("interleave real: futures and thread pools run, their workers counted;
   CHECK(map.status == 0);
   const nlohmann::json j = nlohmann::json::parse(map.out);
   CHECK((j["threads"] == 1 && j["pool_workers"] == 2));
-  CHECK(j["outcomes"] == nlohmann::json::parse(R"([{"kind": "ok", "runs": 50}])"));
+  CHECK(j["outcomes"] == nlohmann::json::parse(R"([{"outcome": "ok", "runs": 50}])"));
   // The workers are tasks of the trace, with a segment per run like the scenario's threads.
   const std::string trace = (std::filesystem::temp_directory_path() / ("interleave_cli_pool_" + std::to_string(::getpid()) + ".json")).string();
   CHECK(interleave("real scenarios/as_completed_sum.scn --runs 10 --no-simulation --timeline '" + trace + "'").status == 0);

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "bench/bank.hpp"  // the locked bank
+#include "tests/bodies.hpp"  // the locked bank
 #include "explore_support.hpp"
 
 using namespace explore_test;
@@ -135,10 +135,13 @@ TEST_CASE("explore's random walk with checks and shrinking reports what check_ra
   }
 }
 
-TEST_CASE("without checks, explore reports no race: the checkers are opt-in") {
+TEST_CASE("the checkers watch explore unless turned off, as they watch check_random") {
   const sim::Report r = sim::explore(bank_race_2t, {.strategy = sim::Search::Dpor});
-  CHECK(r.find(sim::FailureKind::DataRace) == nullptr);
+  CHECK(r.find(sim::FailureKind::DataRace) != nullptr);
   CHECK(r.find(sim::FailureKind::AssertionFailed) != nullptr);
+  const sim::Report off = sim::explore(bank_race_2t, {.strategy = sim::Search::Dpor, .checks = checker::Checks::none()});
+  CHECK(off.find(sim::FailureKind::DataRace) == nullptr);
+  CHECK(off.find(sim::FailureKind::AssertionFailed) != nullptr);
 }
 
 TEST_CASE("AB/BA that cannot deadlock is a potential deadlock under dpor, and the search ends complete") {
@@ -229,7 +232,7 @@ TEST_CASE("shards 0/2 and 1/2 add up, and their races are the whole run's") {
 }
 
 TEST_CASE("a correct locked body is silent under dpor with every checker on") {
-  const sim::Report r = sim::explore(bench::bank_locked_2t, checked({.strategy = sim::Search::Dpor}));
+  const sim::Report r = sim::explore(bodies::bank_locked_2t, checked({.strategy = sim::Search::Dpor}));
   CHECK(r.ok());
   CHECK(r.complete);
   const sim::Report counter = sim::explore([] { locked_counter(3); }, checked({.strategy = sim::Search::Dpor, .jobs = 2}));

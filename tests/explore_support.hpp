@@ -11,8 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "bench/bank.hpp"
+#include "tests/bodies.hpp"
 #include "interleave/interleave.hpp"
+#include "sim/explore/runner.hpp"
 #include "sim/explore/dfs_strategy.hpp"
 #include "sim/explore/dpor_strategy.hpp"
 #include "sim/explore/dpor_trace.hpp"
@@ -98,7 +99,7 @@ inline Searched search_dfs(const std::function<void()>& body, sim::DfsOptions op
 inline Searched search_dpor(const std::function<void()>& body, sim::DporOptions options = {}) {
   sim::DporStrategy dpor(options);
   TraceKeys keys;
-  sim::Observer* observers[] = {&dpor, &keys};
+  sim::Observer* observers[] = {&keys};  // the strategy watches its own executions (observer())
   sim::Runner runner(sim::RunOptions{.iterations = 50'000'000, .on_failure = sim::OnFailure::Continue});
   Searched s{runner.run(body, dpor, observers), keys.keys, dpor.redundant()};
   return s;
@@ -184,7 +185,7 @@ inline void lastzero(int n) {
 }
 
 // The bank race: two withdrawals of 80 from 100, check and update in separate steps.
-using bench::bank_race_2t;
+using bodies::bank_race_2t;
 
 // Two locks taken in opposite orders.
 inline void two_locks() {

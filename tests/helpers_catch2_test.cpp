@@ -6,9 +6,9 @@
 #include "tests/helpers_cases.hpp"
 
 TEST_CASE("fails: racy withdrawals, no_failure", "[.]") {
-  sim::require_no_failure(bench::bank_race_2t);
+  sim::require_no_failure(bodies::bank_race_2t);
 }
 
 TEST_CASE("fails: locked withdrawals, require_failure", "[.]") {
-  sim::require_failure(bench::bank_locked_2t, sim::FailureKind::DataRace, {.iterations = 50});
+  sim::require_failure(bodies::bank_locked_2t, sim::FailureKind::DataRace, {.iterations = 50});
 }

@@ -5,12 +5,12 @@
 #include <interleave/interleave.hpp>
 #include <string>
 
-#include "bench/bank.hpp"
+#include "tests/bodies.hpp"
 
 namespace {
 
-using bench::bank_locked_2t;
-using bench::bank_race_2t;
+using bodies::bank_locked_2t;
+using bodies::bank_race_2t;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
@@ -44,7 +44,7 @@ TEST_CASE("the bank race is found within 100 executions with seed 1 and its toke
   CHECK(f->execution <= 100);
   CHECK(f->message == "balance went negative");
   CHECK(f->task_name == "main");
-  CHECK(sim::to_string(f->where) == sim::to_string(bench::bank_race_checked));
+  CHECK(sim::to_string(f->where) == sim::to_string(bodies::bank_race_checked));
   CHECK(contains(f->found_by, "seed=1"));
   CHECK_FALSE(f->nondeterministic);
   CHECK(f->token.rfind("v2.", 0) == 0);

@@ -8,14 +8,14 @@
 #include <utility>
 #include <vector>
 
-#include "bench/bank.hpp"
+#include "tests/bodies.hpp"
 #include "interleave/doctest.hpp"
 #include "sim/core/observer.hpp"
 #include "sim/explore/random_strategy.hpp"
 
 namespace {
 
-using bench::bank_race_2t;
+using bodies::bank_race_2t;
 
 // Three workers on a mutex, a condvar and an atomic: many choices, no bug.
 void busy() {
@@ -198,7 +198,7 @@ TEST_CASE("an event kind every observer ignores is not delivered, and the other 
   auto run = [](std::span<sim::Observer* const> observers) {
     sim::Runner runner({.iterations = 20, .on_failure = sim::OnFailure::Continue});
     sim::RandomStrategy strategy(5);
-    runner.run(bench::bank_locked_2t, strategy, observers);
+    runner.run(bodies::bank_locked_2t, strategy, observers);
   };
   Steps all, some(finish);
   sim::Observer* one[] = {&all};

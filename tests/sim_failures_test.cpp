@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "bench/bank.hpp"
+#include "tests/bodies.hpp"
 #include "interleave/doctest.hpp"
 
 namespace {
@@ -20,7 +20,7 @@ struct QueueFull : std::logic_error {
 // After each failure a clean body, the locked bank, passes: the runtime still works.
 void still_works() {
   INFO("a clean body after the failure");
-  sim::Report r = sim::check_random(bench::bank_locked_2t, {.iterations = 300, .seed = 5});
+  sim::Report r = sim::check_random(bodies::bank_locked_2t, {.iterations = 300, .seed = 5});
   CHECK(r.ok());
   CHECK(r.executions == 300);
 }
@@ -240,12 +240,12 @@ TEST_CASE("too many tasks in one execution is a task limit finding") {
 }
 
 TEST_CASE("with on_failure Continue each distinct finding is kept once") {
-  sim::Report r = sim::check_random(bench::bank_race_2t, {.iterations = 500, .seed = 1, .on_failure = sim::OnFailure::Continue, .checks = {.races = false}});
+  sim::Report r = sim::check_random(bodies::bank_race_2t, {.iterations = 500, .seed = 1, .on_failure = sim::OnFailure::Continue, .checks = {.races = false}});
   CHECK(r.executions == 500);
   REQUIRE(r.failures.size() == 1);
   const sim::Failure& f = r.failures.front();
   CHECK(f.kind == sim::FailureKind::AssertionFailed);
-  const sim::Report replayed = sim::replay(bench::bank_race_2t, f.token);
+  const sim::Report replayed = sim::replay(bodies::bank_race_2t, f.token);
   const sim::Failure* again = replayed.find(sim::FailureKind::AssertionFailed);
   REQUIRE(again != nullptr);
   CHECK(again->same_place(f));

@@ -68,7 +68,7 @@ std::size_t spread(const std::vector<std::size_t>& v) {
   return *hi - *lo;
 }
 
-// The bank withdrawal with stack and sample probes, hence not bench/bank.hpp's; it has no final
+// The bank withdrawal with stack and sample probes, hence not tests/bodies.hpp's; it has no final
 // check, so with races off no execution fails and each run does all its iterations.
 void bank() {
   sample();

@@ -10,7 +10,7 @@
 #include "interleave/interleave.hpp"
 #include "sim/core/observer.hpp"
 #include "sim/explore/random_strategy.hpp"
-#include "sim/core/runner.hpp"
+#include "sim/explore/runner.hpp"
 #include "explore_support.hpp"
 
 namespace {

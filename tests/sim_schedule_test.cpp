@@ -6,13 +6,13 @@
 #include <string>
 #include <vector>
 
-#include "bench/bank.hpp"
+#include "tests/bodies.hpp"
 #include "interleave/doctest.hpp"
 #include "sim/core/rng.hpp"
 
 namespace {
 
-using bench::bank_race_2t;
+using bodies::bank_race_2t;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 

@@ -1,11 +1,11 @@
 // Tests the toolbox's happens-before edges: the sync_edge table, and data handed over through
-// each primitive, which a race checker that follows sim/sync/sync_edges.hpp must not call a race.
+// each primitive, which a race checker that follows sim/core/op_traits.hpp must not call a race.
 #include <doctest/doctest.h>
 
 #include <functional>
 
 #include "interleave/doctest.hpp"
-#include "sim/sync/sync_edges.hpp"
+#include "sim/core/op_traits.hpp"
 
 namespace {
 

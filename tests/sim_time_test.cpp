@@ -6,7 +6,7 @@
 #include <string>
 
 #include "sim/explore/random_strategy.hpp"
-#include "sim/core/runner.hpp"
+#include "sim/explore/runner.hpp"
 #include "sim/sim.hpp"
 
 using namespace std::chrono_literals;

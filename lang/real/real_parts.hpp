@@ -226,6 +226,7 @@ class RealTasks final : public Tasks {
   void compute(sim::Duration d, sim::Location at) override;
   void loop_enter(sim::Location at) override { locks_.lock(locks_.loop_mutex(), at); }
   void loop_leave(sim::Location at) override { locks_.unlock(locks_.loop_mutex(), at); }
+  void checkpoint() override { m_.step(); }
   [[noreturn]] void fail(sim::FailureKind kind, std::string message, sim::Location at, std::vector<std::string> details) override;
 
  private:

@@ -11,7 +11,7 @@
 #include <thread>
 
 #include "lang/outcome.hpp"
-#include "sim/core/execution_task.hpp"
+#include "sim/core/errors.hpp"
 
 namespace lang {
 

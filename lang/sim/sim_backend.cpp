@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "sim/core/execution.hpp"
 #include "sim/sync/thread.hpp"
 #include "sim/time/machine.hpp"
 
@@ -71,6 +72,11 @@ void SimTasks::compute(sim::Duration d, sim::Location at) { sim::compute(d, at);
 void SimTasks::loop_enter(sim::Location at) { b_.state().event_loop.lock(at); }
 
 void SimTasks::loop_leave(sim::Location at) { b_.state().event_loop.unlock(at); }
+
+// The search's time ran out while a task loops over locals: the execution ends here, uncounted.
+void SimTasks::checkpoint() {
+  if (sim::Execution* e = sim::Execution::current(); e != nullptr && e->stop_requested()) e->stop_short();
+}
 
 void SimTasks::fail(sim::FailureKind kind, std::string message, sim::Location at, std::vector<std::string> details) {
   b_.fail(kind, std::move(message), at, std::move(details));

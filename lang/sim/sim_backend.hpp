@@ -109,6 +109,7 @@ class SimTasks final : public Tasks {
   void compute(sim::Duration d, sim::Location at) override;
   void loop_enter(sim::Location at) override;
   void loop_leave(sim::Location at) override;
+  void checkpoint() override;
   [[noreturn]] void fail(sim::FailureKind kind, std::string message, sim::Location at, std::vector<std::string> details) override;
 
  private:

@@ -22,12 +22,6 @@ std::atomic<std::uint64_t> g_next_thread{1};
 thread_local std::uint64_t t_epoch = g_next_thread.fetch_add(1, std::memory_order_relaxed) << 40;
 }  // namespace
 
-[[noreturn]] void internal_error(const char* what) {
-  std::fprintf(stderr, "interleave: internal error: %s\n", what);
-  detail::let_abort_through();
-  std::abort();
-}
-
 Execution::Execution(ExecutionLimits limits)
     : limits_(limits),
       home_(std::make_unique<Fiber>()),
@@ -124,6 +118,7 @@ void Execution::begin() {
   fingerprint_ = fingerprint_basis;
   aborting_ = false;
   stop_by_ = StopBy::Unwind;
+  stopped_short_ = false;
   preempting_ = false;
   now_ = 0;
   timed_ = 0;

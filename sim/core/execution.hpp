@@ -14,6 +14,7 @@
 // unwinds too. The Execution object is reused: fibers, stacks and task slots are pooled.
 #pragma once
 
+#include <atomic>
 #include <bit>
 #include <cstdint>
 #include <functional>
@@ -112,6 +113,19 @@ class Execution {
 
   // The execution running on this OS thread, or null outside a simulation.
   static Execution* current() { return current_; }
+  const ExecutionLimits& limits() const { return limits_; }
+
+  // Stopping from outside: once `*flag` is true (the search's time budget ran out), code that
+  // runs long between scheduling points (an interpreter's loop over locals) asks
+  // stop_requested() now and then and calls stop_short(), which ends the execution without a
+  // finding: its tasks are stopped as for a failure, run() returns nothing and stopped_short()
+  // says why.
+  void watch_stop(const std::atomic<bool>* flag) { stop_ = flag; }
+  bool stop_requested() const { return stop_ != nullptr && stop_->load(std::memory_order_relaxed); }
+  void stop_short();
+  bool stopped_short() const { return stopped_short_; }
+  // From Continuation::again(): the strategy that chooses for the next execution, if another.
+  void steer(Strategy& strategy) { strategy_ = &strategy; }
 
   // --- what observers and reports may ask ---
   std::uint64_t epoch() const { return epoch_; }
@@ -458,7 +472,9 @@ class Execution {
   bool aborting_ = false;
   StopBy stop_by_ = StopBy::Unwind;
   std::vector<std::unique_ptr<Fiber>> abandoned_;  // left by abandon_current; freed back home
+  bool stopped_short_ = false;
   bool preempting_ = false;  // the next event follows a preemption
+  const std::atomic<bool>* stop_ = nullptr;
   std::optional<Failure> failure_;
 };
 

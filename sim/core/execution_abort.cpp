@@ -1,39 +1,17 @@
 // Execution: fatal findings, and stopping an execution by unwinding its tasks.
-#include <cxxabi.h>
-
-#include <cstdlib>
-#include <memory>
-#include <typeinfo>
 #include <utility>
 
 #include "sim/core/execution_task.hpp"
+#include "sim/core/op_traits.hpp"
 
 namespace sim {
-
-std::string describe_exception(const std::exception& e) {
-  const char* mangled = typeid(e).name();
-  int status = 0;
-  std::unique_ptr<char, void (*)(void*)> name(abi::__cxa_demangle(mangled, nullptr, nullptr, &status), std::free);
-  std::string type = (status == 0 && name) ? name.get() : mangled;
-  return type + ": " + e.what();
-}
 
 void Execution::abort_point(OpKind kind) {
   // A task that is already unwinding (its destructors call primitives) is let through; so are
   // operations that only release something, since they may run in a destructor that must not throw.
-  if (std::uncaught_exceptions() > 0) return;
-  switch (kind) {
-    case OpKind::Unlock:
-    case OpKind::FutexWake:
-    case OpKind::Notify:
-    case OpKind::NotifyAll:
-    case OpKind::Join:
-    case OpKind::Finish:
-      return;
-    default:
-      if (stop_by_ == StopBy::Abandon) abandon_current();
-      throw detail::Abort{};
-  }
+  if (std::uncaught_exceptions() > 0 || traits(kind).releases) return;
+  if (stop_by_ == StopBy::Abandon) abandon_current();
+  throw detail::Abort{};
 }
 
 void Execution::step_limit() {
@@ -61,6 +39,16 @@ void Execution::fail(FailureKind kind, std::string message, Location where,
                      std::vector<std::string> details) {
   if (!aborting_) {
     record(kind, std::move(message), where, std::move(details));
+    stop_above(*task(current_task_).fiber);
+  }
+  if (stop_by_ == StopBy::Abandon) abandon_current();
+  if (std::uncaught_exceptions() == 0) throw detail::Abort{};
+}
+
+void Execution::stop_short() {
+  if (!aborting_) {
+    aborting_ = true;
+    stopped_short_ = true;
     stop_above(*task(current_task_).fiber);
   }
   if (stop_by_ == StopBy::Abandon) abandon_current();
@@ -239,9 +227,16 @@ std::string Execution::describe_wait(TaskId t) const {
              " for a coroutine to be woken (by a future, a channel or a timer), which nothing does" + at;
     case OpKind::FutexWoken:
       return x.info.name + " waits on futex " + object_name(w.object) + " for a wake that never comes" + at;
-    default:
-      return x.info.name + " is blocked in " + std::string(to_string(w.kind)) + " on " + object_name(w.object) + at;
+    // Kinds no task waits in (a blocked task announced one only if a primitive says so).
+    case OpKind::Spawn: case OpKind::Start: case OpKind::Yield: case OpKind::Read: case OpKind::Write:
+    case OpKind::AtomicLoad: case OpKind::AtomicStore: case OpKind::AtomicRmw: case OpKind::TryLock:
+    case OpKind::Unlock: case OpKind::Wake: case OpKind::Notify: case OpKind::NotifyAll: case OpKind::Sleep:
+    case OpKind::Finish: case OpKind::Print: case OpKind::TryLockShared: case OpKind::UnlockShared:
+    case OpKind::TryAcquire: case OpKind::Release: case OpKind::Arrive: case OpKind::Open: case OpKind::Close:
+    case OpKind::Set: case OpKind::FutexWait: case OpKind::FutexWake:
+      break;
   }
+  return x.info.name + " is blocked in " + std::string(to_string(w.kind)) + " on " + object_name(w.object) + at;
 }
 
 void Execution::record_deadlock() {

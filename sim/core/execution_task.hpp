@@ -5,14 +5,12 @@
 #include <memory>
 #include <string>
 
+#include "sim/core/errors.hpp"
 #include "sim/core/execution.hpp"
 #include "sim/core/fiber.hpp"
 
 namespace sim {
 
-[[noreturn]] void internal_error(const char* what);
-// "std::runtime_error: what()" with the type name demangled.
-std::string describe_exception(const std::exception& e);
 
 // Slot n runs the n-th task of every execution on the same fiber: the fiber parks when its
 // task finishes and picks up the slot's next task in a later execution.

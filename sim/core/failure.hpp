@@ -84,7 +84,8 @@ struct Report {
   std::uint64_t executions = 0;
   double seconds = 0;
   bool complete = false;  // the strategy covered its whole space
-  bool interrupted = false;
+  bool interrupted = false;         // stopped from outside (a cancel flag, Ctrl-C)
+  bool time_limit_reached = false;  // stopped by its time limit: the executions run depend on speed
   std::string strategy;
   std::vector<Failure> failures;
 

@@ -68,19 +68,21 @@ void HistoryRecorder::on_event(const Execution& exec, const Event& e) {
   s.flag = e.flag;
   s.preempted = e.preempted;
   // Dropping in batches of max_steps keeps the cost per step constant and the memory under twice the tail.
-  if (history_.steps.size() >= 2 * max_steps_) drop_front(max_steps_);
+  if (history_.steps.size() >= 2 * max_steps_) history_.keep_last(max_steps_);
 }
 
 void HistoryRecorder::on_end(const Execution& exec, const Failure*) {
-  if (history_.steps.size() > max_steps_) drop_front(history_.steps.size() - max_steps_);
+  history_.keep_last(max_steps_);
   copy_names(exec);
 }
 
-void HistoryRecorder::drop_front(std::size_t count) {
-  const auto end = history_.steps.begin() + static_cast<std::ptrdiff_t>(count);
-  for (auto it = history_.steps.begin(); it != end; ++it) history_.dropped_preemptions += it->preempted ? 1 : 0;
-  history_.steps.erase(history_.steps.begin(), end);
-  history_.dropped += count;
+void History::keep_last(std::size_t n) {
+  if (steps.size() <= n) return;
+  const std::size_t count = steps.size() - n;
+  const auto end = steps.begin() + static_cast<std::ptrdiff_t>(count);
+  for (auto it = steps.begin(); it != end; ++it) dropped_preemptions += it->preempted ? 1 : 0;
+  steps.erase(steps.begin(), end);
+  dropped += count;
 }
 
 void HistoryRecorder::copy_names(const Execution& exec) {

@@ -43,6 +43,8 @@ struct History {
 
   const std::string& task_name(TaskId t) const;
   std::string object_name(ObjectId o) const;  // the given name, or "<kind>#<id>"
+  // Leaves out all but the last `n` steps, counting those left out.
+  void keep_last(std::size_t n);
 };
 
 // For a run that hit its step limit: if the tail of the history repeats a cycle of steps,
@@ -60,7 +62,6 @@ class HistoryRecorder final : public Observer {
 
  private:
   void copy_names(const Execution& exec);
-  void drop_front(std::size_t count);  // leaves out the oldest steps, counting them
   std::size_t max_steps_;
   History history_;
 };

@@ -1,49 +1,20 @@
-// Names of operation and object kinds, and value text.
+// Names of operation kinds (from their traits), object kinds and sync edges, and value text.
 #include "sim/core/op.hpp"
+
+#include "sim/core/op_traits.hpp"
 
 namespace sim {
 
-std::string_view to_string(OpKind kind) {
-  switch (kind) {
-    case OpKind::Spawn: return "spawn";
-    case OpKind::Start: return "start";
-    case OpKind::Yield: return "yield";
-    case OpKind::Read: return "read";
-    case OpKind::Write: return "write";
-    case OpKind::AtomicLoad: return "atomic load";
-    case OpKind::AtomicStore: return "atomic store";
-    case OpKind::AtomicRmw: return "atomic update";
-    case OpKind::Lock: return "lock";
-    case OpKind::TryLock: return "try_lock";
-    case OpKind::Unlock: return "unlock";
-    case OpKind::Wait: return "wait";
-    case OpKind::Wake: return "wake";
-    case OpKind::Notify: return "notify_one";
-    case OpKind::NotifyAll: return "notify_all";
-    case OpKind::Join: return "join";
-    case OpKind::Sleep: return "sleep";
-    case OpKind::Finish: return "finish";
-    case OpKind::Print: return "print";
-    case OpKind::LockShared: return "lock_shared";
-    case OpKind::TryLockShared: return "try_lock_shared";
-    case OpKind::UnlockShared: return "unlock_shared";
-    case OpKind::Acquire: return "acquire";
-    case OpKind::TryAcquire: return "try_acquire";
-    case OpKind::Release: return "release";
-    case OpKind::Arrive: return "arrive";
-    case OpKind::Pass: return "pass";
-    case OpKind::Open: return "open";
-    case OpKind::Send: return "send";
-    case OpKind::Recv: return "recv";
-    case OpKind::Close: return "close";
-    case OpKind::Select: return "select";
-    case OpKind::Set: return "set";
-    case OpKind::Get: return "get";
-    case OpKind::WaitAny: return "wait_any";
-    case OpKind::Resume: return "resume";
-    case OpKind::FutexWait: return "futex_wait";
-    case OpKind::FutexWoken: return "futex_woken";
-    case OpKind::FutexWake: return "futex_wake";
+std::string_view to_string(OpKind kind) { return traits(kind).name; }
+
+std::string_view to_string(SyncEdge edge) {
+  switch (edge) {
+    case SyncEdge::None: return "none";
+    case SyncEdge::Acquire: return "acquire";
+    case SyncEdge::Release: return "release";
+    case SyncEdge::AcquireRelease: return "acquire-release";
+    case SyncEdge::AcquireShared: return "acquire-shared";
+    case SyncEdge::ReleaseShared: return "release-shared";
   }
   return "?";
 }

@@ -13,7 +13,7 @@ enum class OpKind : std::uint8_t {
   Lock, TryLock, Unlock, Wait, Wake, Notify, NotifyAll, Join, Sleep, Finish,
   Print,  // a scenario's `print`: the event's value is the text printed
   // The concurrency toolbox (rwlock, semaphore, latch, barrier, channel, future, event loop).
-  // sim/sync/sync_edges.hpp says which of these order memory (release -> acquire) and how.
+  // sim/core/op_traits.hpp says what each means to checkers, DPOR and stories.
   LockShared, TryLockShared, UnlockShared,  // RwLock's shared side (its exclusive side: Lock, TryLock, Unlock)
   Acquire, TryAcquire, Release,             // CountingSemaphore; Release's value is the count released
   Arrive, Pass, Open,                       // Latch, Barrier: count down / arrive; get through; a phase's completion ran
@@ -58,7 +58,7 @@ struct Event {
   // The other task involved, if any: the child of a Spawn, the task joined, the notifier of a Wake.
   TaskId peer = no_task;
   // For TryLock: whether it succeeded; for Wait/Wake: whether the wake-up was spurious.
-  // For the toolbox kinds see sim/sync/sync_edges.hpp (a try that succeeded, a receive that got a value, ...).
+  // For the toolbox kinds see sim/core/op_traits.hpp (a try that succeeded, a receive that got a value, ...).
   bool flag = false;
   // The scheduler switched to this task while the one before could have gone on.
   bool preempted = false;

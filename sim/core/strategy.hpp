@@ -9,6 +9,8 @@
 
 namespace sim {
 
+class Observer;
+
 class Strategy {
  public:
   virtual ~Strategy() = default;
@@ -23,6 +25,9 @@ class Strategy {
   virtual bool complete() const { return false; }
   // What produced the current execution, e.g. "random seed=1 execution=17".
   virtual std::string describe() const = 0;
+  // What the strategy watches of each execution it steers (DPOR learns from the events), or
+  // null; whoever runs executions under it hands this to the Execution with the other observers.
+  virtual Observer* observer() { return nullptr; }
 };
 
 }  // namespace sim

@@ -25,6 +25,7 @@ std::uint32_t DfsStrategy::cost(const Node& n, std::uint32_t option) const {
 bool DfsStrategy::begin_execution() {
   if (done_) return false;
   units_.begin(branch_);
+  at_unit(units_.unit(), units_.owned());
   depth_ = 0;
   spent_ = 0;
   spurious_used_ = 0;

@@ -49,8 +49,6 @@ class DfsStrategy final : public SlicedStrategy {
   bool complete() const override { return done_ && divergences_ == 0; }
   std::string describe() const override;
 
-  std::uint64_t unit() const override { return units_.unit(); }
-  bool counted() const override { return units_.owned(); }
   double progress() const override;
   std::uint64_t divergences() const override { return divergences_; }
 

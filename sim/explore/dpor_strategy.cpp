@@ -37,6 +37,7 @@ void DporStrategy::Node::reset() {
 bool DporStrategy::begin_execution() {
   if (done_) return false;
   units_.enter(branch_ < stack_.size() && stack_[branch_].above);
+  at_unit(units_.unit(), units_.owned());
   depth_ = 0;
   spurious_used_ = 0;
   blocked_ = false;

@@ -57,11 +57,9 @@ class DporStrategy final : public SlicedStrategy, public Observer {
   void end_execution() override;
   bool complete() const override { return done_ && divergences_ == 0 && unreversed_ == 0; }
   std::string describe() const override;
+  Observer* observer() override { return this; }
 
-  std::uint64_t unit() const override { return units_.unit(); }
-  bool counted() const override { return units_.owned(); }
   double progress() const override;
-  std::uint64_t redundant() const override { return redundant_; }
   std::uint64_t divergences() const override { return divergences_; }
   std::uint64_t unreversed() const { return unreversed_; }
 
@@ -133,7 +131,6 @@ class DporStrategy final : public SlicedStrategy, public Observer {
   std::uint32_t block_step_ = ~0u;  // the first step of a blocked execution not searched
   std::uint32_t spurious_used_ = 0;
   std::vector<Race> races_;
-  std::uint64_t redundant_ = 0;
   std::uint64_t divergences_ = 0;
   std::uint64_t unreversed_ = 0;  // races whose earlier step no node chose (see dpor_strategy.cpp)
   bool done_ = false;

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "sim/core/execution.hpp"
+#include "sim/core/op_traits.hpp"
 
 namespace sim {
 
@@ -142,83 +143,96 @@ void DporTrace::touch_op(const Event& e, TaskId t, std::int32_t here) {
     s.sig.key = e.op.object == no_object ? no_key : names_.object(e.op.object);
   }
   const ObjectId o = e.op.object;
-  switch (e.op.kind) {
-    case OpKind::Spawn:
+  switch (traits(e.op.kind).role) {
+    case OpRole::Spawn:
       names_.spawned(t, e.peer);
       task(e.peer).spawned_in = here;
       break;
-    case OpKind::Read:
-    case OpKind::AtomicLoad: touch(o, Use::Read); break;
-    case OpKind::Write:
-    case OpKind::AtomicStore:
-    case OpKind::AtomicRmw: touch(o, Use::Write); break;
-    case OpKind::Lock:
+    case OpRole::Read:
+    case OpRole::AtomicLoad: touch(o, Use::Read); break;
+    case OpRole::Write:
+    case OpRole::AtomicStore:
+    case OpRole::AtomicRmw: touch(o, Use::Write); break;
+    case OpRole::Lock:
       touch(o, Use::Acquire);
       task(t).held.push_back(o);
       break;
-    case OpKind::TryLock:
+    case OpRole::TryLock:
       touch(o, e.flag ? Use::TryAcquire : Use::TryFail);
       if (e.flag) task(t).held.push_back(o);
       break;
-    case OpKind::Unlock:
+    case OpRole::Unlock:
       touch(o, Use::Release);
       std::erase(task(t).held, o);
       break;
-    case OpKind::Wait: {
-      touch(o, Use::Write);
-      // The wait releases the mutex it was given. The event does not name it: it is the one
-      // mutex the task holds; if it holds several, all are taken as released (more conflicts).
-      std::vector<ObjectId>& held = task(t).held;
-      for (ObjectId m : held) touch(m, Use::Release);
-      if (held.size() == 1) held.clear();
-      if (!e.flag) {
-        waiting_[index(o)].push_back(t);
-        task(t).waiting = true;
-      }
-      break;
-    }
-    case OpKind::Wake:
-      if (e.flag) break;  // spurious: nobody woke it
-      if (task(t).timed || e.peer == no_task) {
-        // A wait with a timeout: woken by a notify or by the clock, whichever came first.
-        touch(o, Use::Write);
-        touch(clock_object, Use::Write);
-      } else if (task(t).woken_in >= 0) {
-        s.edges.push_back(static_cast<std::uint32_t>(task(t).woken_in));
-      }
-      task(t).timed = false;
-      task(t).waiting = false;
-      std::erase(waiting_[index(o)], t);  // timed out: no longer among the waiters
-      break;
-    case OpKind::Sleep: touch(clock_object, Use::Write); break;
-    case OpKind::Print:
+    case OpRole::Wait: wait(e, t); break;
+    case OpRole::Wake: wake(e, t, s); break;
+    case OpRole::Sleep: touch(clock_object, Use::Write); break;
+    case OpRole::Print:
       if (o != no_object) touch(o, Use::Write);  // one output stream: prints are ordered
       break;
-    case OpKind::Notify:
-      touch(o, Use::Write);
-      if (e.peer != no_task) {
-        task(e.peer).woken_in = here;
-        task(e.peer).waiting = false;
-        std::erase(waiting_[index(o)], e.peer);
-      }
-      break;
-    case OpKind::NotifyAll:
-      touch(o, Use::Write);
-      for (TaskId w : waiting_[index(o)]) {
-        task(w).woken_in = here;
-        task(w).waiting = false;
-      }
-      waiting_[index(o)].clear();
-      break;
-    case OpKind::Join:
+    case OpRole::Notify: notify(e, here); break;
+    case OpRole::NotifyAll: notify_all(e, here); break;
+    case OpRole::Join:
       if (e.peer != no_task && task(e.peer).last >= 0) s.edges.push_back(static_cast<std::uint32_t>(task(e.peer).last));
       break;
-    default:
-      // Yield, finish: no object, no order beyond program order. Any other operation on an
-      // object is a primitive without race rules here: it conflicts with everything on it.
-      if (o != no_object && e.op.kind != OpKind::Yield && e.op.kind != OpKind::Finish) touch(o, Use::Other);
+    case OpRole::Yield:
+    case OpRole::Finish: break;  // no object, no order beyond program order
+    // Any other operation on an object is a primitive without rules here: it conflicts with
+    // everything on that object.
+    case OpRole::Start:
+    case OpRole::Sync:
+      if (o != no_object) touch(o, Use::Other);
       break;
   }
+}
+
+// A wait releases the mutex it was given. The event does not name it: it is the one mutex the
+// task holds; if it holds several, all are taken as released (more conflicts).
+void DporTrace::wait(const Event& e, TaskId t) {
+  const ObjectId o = e.op.object;
+  touch(o, Use::Write);
+  std::vector<ObjectId>& held = task(t).held;
+  for (ObjectId m : held) touch(m, Use::Release);
+  if (held.size() == 1) held.clear();
+  if (!e.flag) {
+    waiting_[index(o)].push_back(t);
+    task(t).waiting = true;
+  }
+}
+
+void DporTrace::wake(const Event& e, TaskId t, TraceStep& s) {
+  if (e.flag) return;  // spurious: nobody woke it
+  const ObjectId o = e.op.object;
+  if (task(t).timed || e.peer == no_task) {
+    // A wait with a timeout: woken by a notify or by the clock, whichever came first.
+    touch(o, Use::Write);
+    touch(clock_object, Use::Write);
+  } else if (task(t).woken_in >= 0) {
+    s.edges.push_back(static_cast<std::uint32_t>(task(t).woken_in));
+  }
+  task(t).timed = false;
+  task(t).waiting = false;
+  std::erase(waiting_[index(o)], t);  // timed out: no longer among the waiters
+}
+
+void DporTrace::notify(const Event& e, std::int32_t here) {
+  const ObjectId o = e.op.object;
+  touch(o, Use::Write);
+  if (e.peer == no_task) return;
+  task(e.peer).woken_in = here;
+  task(e.peer).waiting = false;
+  std::erase(waiting_[index(o)], e.peer);
+}
+
+void DporTrace::notify_all(const Event& e, std::int32_t here) {
+  const ObjectId o = e.op.object;
+  touch(o, Use::Write);
+  for (TaskId w : waiting_[index(o)]) {
+    task(w).woken_in = here;
+    task(w).waiting = false;
+  }
+  waiting_[index(o)].clear();
 }
 
 // --- clocks and races ---
@@ -258,6 +272,52 @@ void DporTrace::unfinished(const Execution& exec, std::vector<Race>& races) {
   }
 }
 
+bool DporTrace::seen_before(const TraceStep& c) const {
+  return index(c.task) < before_.size() && before_[index(c.task)] >= c.nth;
+}
+
+// What step `s` does to object `o`: the steps it depends on (deps_), those it may race with
+// (candidates_), and, on an object without rules, every unordered step as a race at once.
+void DporTrace::settle_use(std::uint32_t s, ObjectId o, Use use, std::vector<Race>& races, Settle mode) {
+  const TraceStep& st = steps_[s];
+  auto dep = [&](std::int64_t d) {
+    if (d >= 0 && d != s) deps_.push_back(static_cast<std::uint32_t>(d));
+  };
+  auto candidate = [&](std::int64_t d) {
+    if (d >= 0 && d != s) candidates_.push_back(static_cast<std::uint32_t>(d));
+  };
+  ObjectState probe;
+  ObjectState& os = mode == Settle::Probe ? (probe = state(o)) : state(o);
+  dep(os.last_write);
+  if (use == Use::Other) os.coarse = true;
+  if (os.coarse) {
+    for (std::uint32_t h : os.history) {
+      if (h != s && steps_[h].task != st.task && !seen_before(steps_[h])) races.push_back(Race{h, s, true});
+    }
+  }
+  if (mode == Settle::Record && (os.history.empty() || os.history.back() != s)) os.history.push_back(s);
+  if (use == Use::Read || use == Use::TryFail) {
+    if (!os.coarse) candidate(os.last_write);
+    os.reads.push_back(s);
+    return;
+  }
+  for (std::uint32_t r : os.reads) dep(r);
+  if (os.coarse) {
+    // Ordered, but handled by branching: see Use::Other.
+  } else if (use == Use::Acquire) {
+    candidate(os.last_acquire);  // not the unlock in between: a lock cannot overtake it
+  } else if (use == Use::Release) {
+    for (std::uint32_t r : os.reads) candidate(r);  // failed try_locks that would succeed
+  } else if (!os.reads.empty()) {
+    for (std::uint32_t r : os.reads) candidate(r);
+  } else {
+    candidate(os.last_write);
+  }
+  os.last_write = s;
+  os.reads.clear();
+  if (use == Use::Acquire || use == Use::TryAcquire) os.last_acquire = s;
+}
+
 void DporTrace::settle_one(std::uint32_t s, std::vector<Race>& races, Settle mode) {
   TraceStep& st = steps_[s];
   // What the task had seen before this step: a race needs the earlier step outside it.
@@ -268,56 +328,16 @@ void DporTrace::settle_one(std::uint32_t s, std::vector<Race>& races, Settle mod
   } else {
     clock.clear();
   }
-  std::vector<std::uint32_t>& before = before_;
-  before = clock;
-  auto seen_before = [&](const TraceStep& c) { return index(c.task) < before.size() && before[index(c.task)] >= c.nth; };
-  std::vector<std::uint32_t>& deps = deps_;
-  std::vector<std::uint32_t>& candidates = candidates_;
-  deps.clear();
-  candidates.clear();
-  auto dep = [&](std::int64_t d) {
-    if (d >= 0 && d != s) deps.push_back(static_cast<std::uint32_t>(d));
-  };
-  auto candidate = [&](std::int64_t d) {
-    if (d >= 0 && d != s) candidates.push_back(static_cast<std::uint32_t>(d));
-  };
-  for (auto [o, use] : st.touches) {
-    ObjectState probe;
-    ObjectState& os = mode == Settle::Probe ? (probe = state(o)) : state(o);
-    dep(os.last_write);
-    if (use == Use::Other) os.coarse = true;
-    if (os.coarse) {
-      for (std::uint32_t h : os.history) {
-        if (h != s && steps_[h].task != st.task && !seen_before(steps_[h])) races.push_back(Race{h, s, true});
-      }
-    }
-    if (mode == Settle::Record && (os.history.empty() || os.history.back() != s)) os.history.push_back(s);
-    if (use == Use::Read || use == Use::TryFail) {
-      if (!os.coarse) candidate(os.last_write);
-      os.reads.push_back(s);
-      continue;
-    }
-    for (std::uint32_t r : os.reads) dep(r);
-    if (os.coarse) {
-      // Ordered, but handled by branching: see Use::Other.
-    } else if (use == Use::Acquire) {
-      candidate(os.last_acquire);  // not the unlock in between: a lock cannot overtake it
-    } else if (use == Use::Release) {
-      for (std::uint32_t r : os.reads) candidate(r);  // failed try_locks that would succeed
-    } else if (!os.reads.empty()) {
-      for (std::uint32_t r : os.reads) candidate(r);
-    } else {
-      candidate(os.last_write);
-    }
-    os.last_write = s;
-    os.reads.clear();
-    if (use == Use::Acquire || use == Use::TryAcquire) os.last_acquire = s;
-  }
+  before_ = clock;
+  deps_.clear();
+  candidates_.clear();
+  for (auto [o, use] : st.touches) settle_use(s, o, use, races, mode);
   for (std::uint32_t e : st.edges) join(clock, steps_[e].clock);
-  for (std::uint32_t d : deps) join(clock, steps_[d].clock);
+  for (std::uint32_t d : deps_) join(clock, steps_[d].clock);
   if (clock.size() <= index(st.task)) clock.resize(index(st.task) + 1, 0);
   clock[index(st.task)] = st.nth;
 
+  std::vector<std::uint32_t>& candidates = candidates_;
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
   std::erase_if(candidates, [&](std::uint32_t c) { return steps_[c].task == st.task || seen_before(steps_[c]); });

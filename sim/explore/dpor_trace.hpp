@@ -208,9 +208,16 @@ class DporTrace {
   ObjectState& state(ObjectId o);
   void touch(ObjectId o, Use use);
   void touch_op(const Event& e, TaskId t, std::int32_t here);
+  // A condition variable's operations (touch_op's, one each).
+  void wait(const Event& e, TaskId t);
+  void wake(const Event& e, TaskId t, TraceStep& s);
+  void notify(const Event& e, std::int32_t here);
+  void notify_all(const Event& e, std::int32_t here);
   // Probe: a step that never ran; its accesses do not enter the objects' histories.
   enum class Settle : std::uint8_t { Record, Probe };
   void settle_one(std::uint32_t s, std::vector<Race>& races, Settle mode);
+  void settle_use(std::uint32_t s, ObjectId o, Use use, std::vector<Race>& races, Settle mode);
+  bool seen_before(const TraceStep& c) const;  // `c` is in before_, what the step's task had seen
 
   Identities names_;
   // Steps of earlier executions stay, past count_, so that their buffers are reused.

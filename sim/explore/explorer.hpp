@@ -1,27 +1,35 @@
-// Explorer: one search run on several OS threads (jobs) and merged into one Report.
+// Explorer: the one exploration loop. Every search runs here - any strategy, on one job or
+// several (jobs = 1 runs on the calling thread), with or without checkers.
 //
-// Each job has its own Execution (a Runner's fibers are single-threaded) and its own strategy,
-// built for its slice of the search (see sliced_strategy.hpp). Jobs count executions per unit;
-// the merge lays the units out in the order one job would have taken them, so the report - the
-// number of executions, the first failure (lowest unit, then lowest execution in it) and its
-// token - is the same for any number of jobs. To keep that true under budgets, a job stops only
-// when everything left in its slice lies past the iteration budget or past the first failure
-// found so far; what it ran beyond the cut is dropped in the merge.
+// Each job has its own Execution (fibers are single-threaded) and its own strategy, built for
+// its slice of the search (see sliced_strategy.hpp); the loop itself is job.hpp's. Jobs count
+// executions per unit; the merge lays the units out in the order one job would have taken them,
+// so the report - the number of executions, the first failure (lowest unit, then lowest
+// execution in it) and its token - is the same for any number of jobs. To keep that true under
+// budgets, a job stops only when everything left in its slice lies past the iteration budget or
+// past the first failure found so far; what it ran beyond the cut is dropped in the merge. Every
+// finding kept is then verified and told by re-running its schedule once (retell.hpp).
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "sim/core/execution.hpp"
 #include "sim/core/failure.hpp"
 #include "sim/core/observer.hpp"
-#include "sim/core/runner.hpp"
 #include "sim/explore/sliced_strategy.hpp"
 
 namespace sim {
+
+enum class OnFailure : std::uint8_t {
+  Stop,      // end the run at the first fatal finding
+  Continue,  // keep exploring; each distinct finding is kept once
+};
 
 enum class ProgressLine : std::uint8_t { Off, On };
 
@@ -37,6 +45,8 @@ class JobWatch : public Observer {
   // After it: whether it is kept for span(), and then what found it (the strategy's words).
   virtual bool kept() const { return false; }
   virtual void describe(std::string /*found_by*/, bool /*names_execution*/) {}
+  // Instead of describe(): the execution was cut short (the time budget ran out), keep nothing of it.
+  virtual void forget() {}
 };
 
 struct PlacedFailure {
@@ -67,8 +77,11 @@ struct ExploreRun {
   std::uint32_t shards = 1;
   const std::atomic<bool>* cancel = nullptr;
   ProgressLine progress = ProgressLine::Off;  // a line on stderr, redrawn in place
-  std::string description;                    // Report::strategy
+  std::string description;                    // Report::strategy (empty: the strategy's describe() at the end)
   SearchChecks* checks = nullptr;             // null: no checkers, nothing to pay for them
+  // More observers of every counted execution, whose findings are reported like the checkers'.
+  // One job only: an observer watches one Execution.
+  std::span<Observer* const> observers;
 };
 
 // Figures beyond the Report, for tests and benchmarks.
@@ -78,6 +91,7 @@ struct ExploreStats {
   std::uint64_t redundant = 0;   // counted executions that were sleep-set blocked (DPOR)
   std::uint64_t units = 0;       // units this run owned and entered
   std::uint64_t divergences = 0; // replays of a prefix that the body did not repeat
+  std::uint64_t kept = 0;        // findings the jobs held when they ended: each once per job
   // Sum of a hash of every counted execution's schedule: runs that covered the same executions
   // have the same digest, and the digests of the shards of a search add up to the whole's.
   std::uint64_t digest = 0;
@@ -85,7 +99,8 @@ struct ExploreStats {
 
 using StrategyFactory = std::function<std::unique_ptr<SlicedStrategy>(Slice)>;
 
-// A strategy that is also an Observer (DPOR) is given the events of each execution.
+// What a strategy observes (Strategy::observer(), DPOR's trace) watches every execution it steers.
+// More than one job with `run.observers` throws std::invalid_argument.
 Report explore_slices(const std::function<void()>& body, const StrategyFactory& make, const ExploreRun& run,
                       ExploreStats* stats = nullptr);
 

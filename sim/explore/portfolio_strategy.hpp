@@ -27,6 +27,7 @@ class IndexedRandom final : public IndexedStrategy {
   }
   std::uint32_t next_value(std::uint32_t bound) override { return walk_.next_value(bound); }
   std::string describe() const override { return walk_.describe(); }
+  Strategy& chooser() override { return walk_; }
 
  private:
   std::uint64_t seed_;
@@ -44,6 +45,7 @@ class PortfolioStrategy final : public IndexedStrategy {
   std::uint32_t next_value(std::uint32_t bound) override { return member_->next_value(bound); }
   void end_execution() override { member_->end_execution(); }
   std::string describe() const override { return "portfolio: " + member_->describe(); }
+  Strategy& chooser() override { return member_->chooser(); }
 
  private:
   StepEstimate estimate_;  // shared by the PCT members: all learn from every execution

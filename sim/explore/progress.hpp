@@ -17,6 +17,7 @@ class ProgressPrinter {
   ~ProgressPrinter() { finish(); }
   // True when it is time to draw again (callers build the text only then).
   bool due() const;
+  bool enabled() const { return enabled_; }
   void draw(const std::string& text);
   void finish();
 

@@ -12,6 +12,8 @@ bool SampledSearch::begin_execution() {
   index_ = at;
   next_ = at + 1;
   member_->start(at);
+  at_unit(at / sample_block, true);
+  choose_with(member_->chooser());
   return true;
 }
 

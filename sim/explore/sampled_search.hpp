@@ -21,10 +21,9 @@ class SampledSearch final : public SlicedStrategy {
   std::uint32_t next_value(std::uint32_t bound) override { return member_->next_value(bound); }
   void end_execution() override { member_->end_execution(); }
   std::string describe() const override { return member_->describe(); }
+  Observer* observer() override { return member_->observer(); }
   bool complete() const override { return false; }  // sampling never proves anything
 
-  std::uint64_t unit() const override { return index_ / sample_block; }
-  bool counted() const override { return true; }
   double progress() const override;
   bool names_execution() const override { return true; }
 

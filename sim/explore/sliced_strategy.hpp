@@ -42,20 +42,39 @@ struct Slice {
 
 class SlicedStrategy : public Strategy {
  public:
-  // The unit the current execution belongs to (valid after begin_execution()).
-  virtual std::uint64_t unit() const = 0;
+  // What the loop asks after every begin_execution(), kept in plain members (set by the
+  // strategy's begin_execution through place() and choose_with()), not behind virtual calls:
+  // The unit the current execution belongs to.
+  std::uint64_t unit() const { return unit_; }
   // Whether the current execution is in this slice; the others are walked only to find the
   // units that follow them, and are neither counted nor reported.
-  virtual bool counted() const = 0;
+  bool counted() const { return counted_; }
+  // The strategy that makes the current execution's choices: a search that only wraps another
+  // hands it over, so a choice costs one virtual call, not two.
+  Strategy& chooser() const { return *chooser_; }
+  // Executions that ended without a new result (sleep-set blocked, see dpor_strategy.hpp).
+  std::uint64_t redundant() const { return redundant_; }
+
   // Roughly how much of the whole search has been walked, in [0, 1]; for progress lines.
   virtual double progress() const { return 0; }
-  // Executions that ended without a new result (sleep-set blocked, see dpor_strategy.hpp).
-  virtual std::uint64_t redundant() const { return 0; }
   // Replays of a prefix that the body did not repeat (it is nondeterministic).
   virtual std::uint64_t divergences() const { return 0; }
   // Whether describe() already names the execution (sampling strategies name their index);
   // otherwise the explorer adds its place in the whole search.
   virtual bool names_execution() const { return false; }
+
+ protected:
+  void at_unit(std::uint64_t unit, bool counted) {
+    unit_ = unit;
+    counted_ = counted;
+  }
+  void choose_with(Strategy& chooser) { chooser_ = &chooser; }
+  std::uint64_t redundant_ = 0;
+
+ private:
+  std::uint64_t unit_ = 0;
+  bool counted_ = true;
+  Strategy* chooser_ = this;
 };
 
 // The units of a tree search: the subtrees under the first `depth` choices, numbered in
@@ -100,6 +119,8 @@ class IndexedStrategy : public Strategy {
     start(next_++);
     return true;
   }
+  // As SlicedStrategy::chooser(): the strategy that chooses for the execution started last.
+  virtual Strategy& chooser() { return *this; }
 
  private:
   std::uint64_t next_ = 0;

@@ -14,7 +14,7 @@
 #include "sim/core/body.hpp"
 #include "sim/core/check.hpp"
 #include "sim/core/execution.hpp"
-#include "sim/core/execution_task.hpp"
+#include "sim/core/errors.hpp"
 #include "sim/sync/thread.hpp"
 
 namespace sim {

@@ -4,7 +4,8 @@
 #include <algorithm>
 
 #include "sim/core/observer.hpp"
-#include "sim/core/runner.hpp"
+#include "sim/core/op_traits.hpp"
+#include "sim/explore/runner.hpp"
 #include "sim/core/strategy.hpp"
 
 namespace sim {
@@ -35,11 +36,12 @@ class Recorder final : public Observer {
   explicit Recorder(TimelineReport& out) : out_(out) {}
   void on_begin(const Execution&) override { out_.tasks.assign(1, TimelineTask{"main", 0, 0, 0}); }
   void on_event(const Execution& e, const Event& ev) override {
-    if (ev.op.kind == OpKind::Spawn && ev.peer != no_task) {
+    const OpRole role = traits(ev.op.kind).role;
+    if (role == OpRole::Spawn && ev.peer != no_task) {
       const std::uint32_t i = index(ev.peer);
       if (out_.tasks.size() <= i) out_.tasks.resize(i + 1);
       out_.tasks[i] = TimelineTask{e.task_name(ev.peer), 0, e.now(), -1};
-    } else if (ev.op.kind == OpKind::Finish && index(ev.task) < out_.tasks.size()) {
+    } else if (role == OpRole::Finish && index(ev.task) < out_.tasks.size()) {
       out_.tasks[index(ev.task)].end = e.now();
     }
   }

@@ -1,9 +1,9 @@
-// The two-thread bank withdrawal, racy (check-then-act) and locked: timed by the benchmarks, checked by the tests.
+// Test bodies the suites and the benchmarks share: the two-thread bank withdrawal, racy (check-then-act) and locked.
 #pragma once
 
 #include "sim/sim.hpp"
 
-namespace bench {
+namespace bodies {
 
 // Where bank_race_2t creates the balance and where main checks it, as reports name them (tests
 // assert on these places; the offsets count the lines down to them).
@@ -37,4 +37,4 @@ inline void bank_locked_2t() {
   sim::check(balance.load() == 20, "exactly one withdrawal goes through");
 }
 
-}  // namespace bench
+}  // namespace bodies
