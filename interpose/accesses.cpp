@@ -21,35 +21,32 @@ void format_int(const void* p, std::string& out) {
   fmt::format_to(std::back_inserter(out), "{}", static_cast<const IntValue*>(p)->v);
 }
 
-// The integer of `size` bytes at `address`, sign-extended (a story reads -1, not 4294967295).
-IntValue read_int(std::uintptr_t address, std::uint32_t size) {
-  const void* p = reinterpret_cast<const void*>(address);
-  switch (size) {
-    case 1: { std::int8_t x; std::memcpy(&x, p, 1); return {x}; }
-    case 2: { std::int16_t x; std::memcpy(&x, p, 2); return {x}; }
-    case 4: { std::int32_t x; std::memcpy(&x, p, 4); return {x}; }
-    default: { std::int64_t x; std::memcpy(&x, p, 8); return {x}; }
-  }
-}
-
 // User-space addresses on x86-64 lie below 2^47, and mappings start well above 2^32.
 bool looks_like_address(std::int64_t v) { return v >= (std::int64_t{1} << 32) && v < (std::int64_t{1} << 47); }
 
 }  // namespace
 
+std::int64_t read_int(std::uintptr_t address, std::uint32_t size) {
+  const void* p = reinterpret_cast<const void*>(address);
+  switch (size) {
+    case 1: { std::int8_t x; std::memcpy(&x, p, 1); return x; }
+    case 2: { std::int16_t x; std::memcpy(&x, p, 2); return x; }
+    case 4: { std::int32_t x; std::memcpy(&x, p, 4); return x; }
+    default: { std::int64_t x; std::memcpy(&x, p, 8); return x; }
+  }
+}
+
+void publish_value(sim::Execution& e, sim::OpKind kind, sim::ObjectId id, sim::Location where, std::int64_t value) {
+  // A pointer's value changes from run to run: a story that printed it would not be the same twice.
+  if (looks_like_address(value)) return e.publish(kind, id, where);
+  const IntValue shown{value};
+  e.publish(kind, id, where, sim::ValueRef{&shown, &format_int});
+}
+
 void publish_access(sim::Execution& e, sim::OpKind kind, sim::ObjectId id, sim::Location where, std::uintptr_t address,
                     std::uint32_t size) {
-  if (size == 0 || size > 8) {
-    e.publish(kind, id, where);
-    return;
-  }
-  const IntValue value = read_int(address, size);
-  // A pointer's value changes from run to run: a story that printed it would not be the same twice.
-  if (size == 8 && looks_like_address(value.v)) {
-    e.publish(kind, id, where);
-    return;
-  }
-  e.publish(kind, id, where, sim::ValueRef{&value, &format_int});
+  if (size == 0 || size > 8) return e.publish(kind, id, where);
+  publish_value(e, kind, id, where, read_int(address, size));
 }
 
 void plain_access(sim::Execution& e, std::uintptr_t address, std::uint32_t size, bool write, std::uintptr_t pc) {
@@ -59,7 +56,7 @@ void plain_access(sim::Execution& e, std::uintptr_t address, std::uint32_t size,
   if (c.thread_local_storage(address)) [[unlikely]] return c.thread_local_access(e, address, pc);
   const bool switching = e.switch_at_plain_accesses();
   if (!switching && !e.observed()) return;
-  if (e.aborting()) return;
+  if (e.aborting() || !e.in_task()) return;
   c.sync(e);
   sim::Location where;
   if (!access_location(e, pc, &where)) return;

@@ -7,6 +7,11 @@
 
 namespace interpose {
 
+// The integer of `size` bytes (1 to 8) at `address`, sign-extended (a story reads -1, not 4294967295).
+std::int64_t read_int(std::uintptr_t address, std::uint32_t size);
+// Publishes an access event showing `value` (unless it looks like a pointer, which differs from
+// run to run).
+void publish_value(sim::Execution& e, sim::OpKind kind, sim::ObjectId id, sim::Location where, std::int64_t value);
 // Publishes a read or write event whose value is the integer now at `address` (1 to 8 bytes).
 void publish_access(sim::Execution& e, sim::OpKind kind, sim::ObjectId id, sim::Location where, std::uintptr_t address,
                     std::uint32_t size);

@@ -58,7 +58,7 @@ void Context::find_tls() {
 }
 
 void Context::thread_local_access(sim::Execution& e, std::uintptr_t address, std::uintptr_t pc) {
-  if (address < program_tls_low_ || address >= program_tls_high_ || e.aborting()) return;
+  if (address < program_tls_low_ || address >= program_tls_high_ || e.aborting() || !e.in_task()) return;
   sync(e);
   const std::uint32_t me = sim::index(e.current_task()) + 1;
   const std::uint32_t first = tls_users_.find(address);
@@ -86,6 +86,13 @@ void Context::grow_tasks(std::size_t n) {
 
 TaskData& Context::find_running(sim::Execution& e) {
   sync_epoch(e);
+  // The simulator's own work outside any task's step (starting or concluding an execution) may
+  // run the program's instrumented copy of an inline function (see docs/std.md): its frames are
+  // nobody's.
+  if (!e.in_task()) [[unlikely]] {
+    outside_ = TaskData{};
+    return outside_;
+  }
   TaskData& d = task(e.current_task());
   running_ = &d;
   running_epoch_ = e.epoch();
@@ -103,6 +110,12 @@ void Context::allocated(std::uintptr_t block, std::size_t size, sim::Location si
 }
 
 void Context::freed(std::uintptr_t block, std::size_t size) {
+  // The task wrote into the block and frees it before its next hook: read the value now.
+  if (pending_.task != sim::no_task && !pending_.captured && pending_.size != 0 && pending_.address >= block &&
+      pending_.address < block + size) {
+    pending_.value = read_int(pending_.address, pending_.size);
+    pending_.captured = true;
+  }
   memory_.erase_range(block, block + size);
   auto at = std::lower_bound(blocks_.begin(), blocks_.end(), block, [](const Block& b, std::uintptr_t a) { return b.start < a; });
   if (at != blocks_.end() && at->start == block) blocks_.erase(at);
@@ -122,11 +135,22 @@ void Context::begin(sim::Execution& e) {
   tls_users_.clear();
 }
 
-void Context::flush(sim::Execution& e) {
+void Context::flush(sim::Execution& e, std::uintptr_t live_floor) {
   const PendingWrite w = pending_;
-  pending_.size = 0;
-  // A write left pending by a task that has since ended (no hook ran after it) is dropped.
-  if (w.task != e.current_task() || e.aborting()) return;
+  pending_ = PendingWrite{};
+  // A write left pending by a task that has since ended (no hook ran after it) is dropped, and
+  // so is one met by the simulator's own work outside any task's step.
+  if (w.task != e.current_task() || e.aborting() || !e.in_task()) return;
+  if (w.captured) return publish_value(e, sim::OpKind::Write, w.object, w.where, w.value);
+  // g++ tail-calls __tsan_func_exit after popping the frame: a local of the returning function
+  // lies below the hook's frame by then, dead and perhaps reused. It was written; its value is
+  // not shown.
+  if (w.address < live_floor && live_floor - w.address <= e.stack_size()) {
+    std::size_t depth = 0;
+    if (e.stack_owner(reinterpret_cast<const void*>(w.address), &depth) == w.task) {
+      return e.publish(sim::OpKind::Write, w.object, w.where);
+    }
+  }
   publish_access(e, sim::OpKind::Write, w.object, w.where, w.address, w.size);
 }
 

@@ -44,7 +44,7 @@ struct Busy {
 
 // The execution whose running task made the call, or null: run the real function.
 [[gnu::always_inline]] inline sim::Execution* active() {
-  sim::Execution* e = sim::Execution::current();
+  sim::Execution* e = sim::Execution::watched();
   if (e == nullptr || t_busy != 0) return nullptr;
   return e;
 }
@@ -73,13 +73,16 @@ struct TaskData {
 };
 
 // A write announced by __tsan_write* happens after the hook returns: its event goes out at the
-// task's next hook, when the value written can be read.
+// task's next hook, when the value written can be read. If the program frees the block first,
+// the value is read at the free (Context::freed), never from freed memory.
 struct PendingWrite {
   std::uintptr_t address = 0;
-  std::uint32_t size = 0;
+  std::uint32_t size = 0;  // 1 to 8: the value is shown; 0: a wider access, shown without
   sim::ObjectId object = sim::no_object;
   sim::Location where;
-  sim::TaskId task = sim::no_task;
+  sim::TaskId task = sim::no_task;  // no_task: nothing pending
+  bool captured = false;            // `value` holds what was written (the block is gone)
+  std::int64_t value = 0;
 };
 
 class Context {
@@ -93,15 +96,17 @@ class Context {
   // Every hook calls this first: a new execution empties the tables.
   [[gnu::always_inline]] void sync(sim::Execution& e) {
     sync_epoch(e);
-    if (pending_.size != 0) [[unlikely]] flush(e);
+    if (pending_.task != sim::no_task) [[unlikely]] flush(e);
   }
   // Without publishing the pending write: for the heap hooks, which may run inside another step.
   void sync_epoch(sim::Execution& e) {
     if (epoch_ != e.epoch()) [[unlikely]] begin(e);
   }
-  void flush(sim::Execution& e);
-  void publish_pending(sim::Execution& e) {
-    if (pending_.size != 0 && epoch_ == e.epoch()) [[unlikely]] flush(e);
+  // `live_floor`: the program's stack below it is no frame's any more (see flush).
+  void flush(sim::Execution& e, std::uintptr_t live_floor = 0);
+  // At a function's exit, with the hook's CFA: the stack below it is dead.
+  void publish_pending(sim::Execution& e, std::uintptr_t live_floor) {
+    if (pending_.task != sim::no_task && epoch_ == e.epoch()) [[unlikely]] flush(e, live_floor);
   }
   void defer_write(const PendingWrite& w) { pending_ = w; }
 
@@ -173,6 +178,7 @@ class Context {
   std::uintptr_t program_tls_high_ = 0;
   AddressMap tls_users_;  // this execution: a thread_local's address -> the first task to use it, + 1
   std::vector<TaskData> tasks_;
+  TaskData outside_;  // frames pushed while no task runs (find_running)
   AddressMap memory_;
   PendingWrite pending_;
   // Object names for this execution (a deque: add_object keeps a reference to each).

@@ -67,7 +67,8 @@ extern "C" void __tsan_func_entry(void* call_site) {
 extern "C" void __tsan_func_exit() {
   if (sim::Execution* e = active()) [[unlikely]] {
     interpose::Context& c = interpose::Context::here();
-    c.publish_pending(*e);  // a write just before a thread function returns: before its finish
+    // A write just before a thread function returns: before its finish.
+    c.publish_pending(*e, reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa()));
     interpose::TaskData& t = c.running(*e);
     if (t.unkept > 0) [[unlikely]] {
       --t.unkept;

@@ -8,7 +8,7 @@
 
 namespace {
 
-using interpose::active;
+using interpose::active_call;
 using sim::OpKind;
 constexpr int sc = __ATOMIC_SEQ_CST;
 
@@ -16,7 +16,7 @@ constexpr int sc = __ATOMIC_SEQ_CST;
 // event carries the value the atomic holds afterwards.
 template <class T, class Op>
 T step(volatile T* a, OpKind kind, void* pc, Op op) {
-  sim::Execution* e = active();
+  sim::Execution* e = active_call();
   if (e == nullptr) return op();
   interpose::Context& c = interpose::Context::here();
   c.sync(*e);
@@ -36,7 +36,7 @@ T step(volatile T* a, OpKind kind, void* pc, Op op) {
 // A compare-exchange: announced as an update; it reads only when it fails.
 template <class T>
 bool cas(volatile T* a, T* expected, T desired, void* pc) {
-  sim::Execution* e = active();
+  sim::Execution* e = active_call();
   auto op = [&] { return __atomic_compare_exchange_n(a, expected, desired, false, sc, sc); };
   if (e == nullptr) return op();
   interpose::Context& c = interpose::Context::here();

@@ -7,6 +7,7 @@
 #include <readerwriterqueue/readerwriterqueue.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <thread>
 #include <vector>
 
@@ -15,6 +16,14 @@
 namespace {
 
 constexpr int items = 3;
+
+// Under ASan and UBSan (the CI's second stage) each execution is several times slower: the
+// searches take a fifth of their budget there, still each many executions of every strategy.
+#ifdef INTERLEAVE_SANITIZED
+constexpr std::uint64_t budget_divisor = 5;
+#else
+constexpr std::uint64_t budget_divisor = 1;
+#endif
 
 // One producer, one consumer that polls; the consumer must see 1, 2, 3 in order.
 void spsc_polling() {
@@ -118,7 +127,8 @@ void mpmc_polling() {
 // Random within a budget; for the blocking bodies also PCT and DPOR within a budget (a consumer
 // that polls starves the producer under PCT's priorities, and gives DPOR endless schedules):
 // each must run clean.
-void explore_all(void (*body)(), std::uint64_t budget, bool blocking) {
+void explore_all(void (*body)(), std::uint64_t full_budget, bool blocking) {
+  const std::uint64_t budget = full_budget / budget_divisor;
   sim::CheckOptions random{.iterations = budget};
   random.limits.plain_accesses = sim::ExecutionLimits::PlainAccesses::Switch;
   sim::require_no_failure(body, random);

@@ -80,6 +80,7 @@ std::optional<Failure> Execution::run(const std::function<void()>& body, Strateg
   }
   const detail::InExecution watched;  // the monitor may now report this thread blocked or stuck
   current_ = this;
+  watched_ = this;
   strategy_ = &strategy;
   observers_ = observers;
   ignored_ = ~std::uint64_t{0};
@@ -92,6 +93,7 @@ std::optional<Failure> Execution::run(const std::function<void()>& body, Strateg
   abandoned_.clear();
   if (!concluded_) conclude();
   current_ = nullptr;
+  watched_ = nullptr;
   root_ = nullptr;
   more_ = nullptr;
   return std::move(failure_);
@@ -169,6 +171,7 @@ void Execution::add_task_slot() {
 }
 
 void Execution::rename(Task& t, std::string_view name, std::uint32_t n) {
+  const Unwatched unwatched;
   if (name.empty()) {
     t.info.name = "thread" + std::to_string(n);
     t.default_name = true;
@@ -307,7 +310,11 @@ inline TaskId Execution::choose_among(std::uint32_t n) {
     }
     listed_at_ = runnable_changes_;
   }
-  const TaskId chosen = strategy_->next_task(std::span<const TaskId>(runnable_.data(), n), current_task_);
+  TaskId chosen;
+  {
+    const Unwatched unwatched;
+    chosen = strategy_->next_task(std::span<const TaskId>(runnable_.data(), n), current_task_);
+  }
   if (index(chosen) >= task_count_ || states_[index(chosen)] != TaskState::Runnable) [[unlikely]] {
     internal_error("the strategy chose a task that cannot run");
   }
@@ -331,7 +338,11 @@ TaskId Execution::choose_timed() {
 
 std::uint32_t Execution::choose_value(std::uint32_t bound) {
   if (bound <= 1 || aborting_) return 0;
-  std::uint32_t v = strategy_->next_value(bound);
+  std::uint32_t v;
+  {
+    const Unwatched unwatched;
+    v = strategy_->next_value(bound);
+  }
   if (v >= bound) internal_error("the strategy chose a value out of range");
   if (schedule_.choices.empty()) schedule_.fingerprint = fold(fingerprint_);
   schedule_.choices.push_back(Choice{Choice::Kind::Value, v});
@@ -360,10 +371,12 @@ void Execution::deliver(Event& event) {
   event.step = StepIndex{++events_};
   event.preempted = preempting_;
   preempting_ = false;
+  const Unwatched unwatched;
   for (Observer* o : observers_) o->on_event(*this, event);
 }
 
 ObjectId Execution::add_object(ObjectKind kind, const std::string& name, Location created) {
+  const Unwatched unwatched;
   if (object_count_ == objects_.size()) {
     objects_.emplace_back();
     holders_.push_back(no_task);

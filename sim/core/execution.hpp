@@ -23,6 +23,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sim/core/body.hpp"
@@ -126,6 +127,9 @@ class Execution {
   bool stopped_short() const { return stopped_short_; }
   // From Continuation::again(): the strategy that chooses for the next execution, if another.
   void steer(Strategy& strategy) { strategy_ = &strategy; }
+  // As current(), but null while the simulator does its own work inside a task's step: for the
+  // std front end's hooks, which must take only the program's accesses for the program's.
+  static Execution* watched() { return watched_; }
 
   // --- what observers and reports may ask ---
   std::uint64_t epoch() const { return epoch_; }
@@ -410,6 +414,19 @@ class Execution {
     h ^= h >> 32;
     return static_cast<std::uint16_t>(h ^ (h >> 16));
   }
+  // The simulator's own work inside a task's step (observers, the strategy, naming, recording a
+  // finding) runs library code such as std::string's, and the linker keeps one copy of each
+  // inline function for the whole program: the copy compiled with the program's instrumentation
+  // (the std front end, docs/std.md) may be the one that runs. Meanwhile watched() is null, so
+  // those hooks see no simulation. Never held across a fiber switch.
+  static constinit inline thread_local Execution* watched_ = nullptr;
+  struct Unwatched {
+    Execution* saved = std::exchange(watched_, nullptr);
+    ~Unwatched() { watched_ = saved; }
+    Unwatched() = default;
+    Unwatched(const Unwatched&) = delete;
+    Unwatched& operator=(const Unwatched&) = delete;
+  };
 
   ExecutionLimits limits_;
   std::unique_ptr<Fiber> home_;

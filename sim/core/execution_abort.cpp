@@ -25,6 +25,7 @@ void Execution::step_limit() {
 void Execution::record(FailureKind kind, std::string message, Location where,
                        std::vector<std::string> details) {
   if (failure_) return;
+  const Unwatched unwatched;
   Failure& f = failure_.emplace();
   f.kind = kind;
   f.message = std::move(message);
@@ -240,6 +241,7 @@ std::string Execution::describe_wait(TaskId t) const {
 }
 
 void Execution::record_deadlock() {
+  const Unwatched unwatched;
   std::vector<std::string> details;
   for (std::uint32_t i = 0; i < task_count_; ++i) {
     if (states_[i] == TaskState::Blocked) details.push_back(describe_wait(TaskId{i}));
