@@ -72,6 +72,24 @@ ordered_json json_outputs(const lang::OutputTally& tally) {
   return out;
 }
 
+// One explored file's result in JSON, with what it printed when --outputs asks for it.
+ordered_json file_json(const std::string& file, const lang::Program& program, const sim::Report& r,
+                       const lang::OutputTally& tally, const RunArgs& args) {
+  ordered_json result = json_result(file, program, r, args);
+  if (args.outputs) result["outputs"] = json_outputs(tally);
+  return result;
+}
+
+// One explored file as text: its summary, what it printed (--outputs) and each failure's story.
+std::string file_text(const std::string& file, const lang::Program& program, const sim::Report& r,
+                      const lang::OutputTally& tally, const RunArgs& args, bool color, bool last) {
+  std::string out = summary(file, program, r, args.output, color);
+  if (args.outputs) out += outputs(tally);
+  if (!args.output.quiet) out += stories(r, file, args.explore.max_steps, color, args.explore.limits, args.output.full_table);
+  if (!args.output.quiet && !last) out += "\n";
+  return out;
+}
+
 }  // namespace
 
 int run_command(const RunArgs& args) {
@@ -116,16 +134,10 @@ int run_command(const RunArgs& args) {
     const sim::Report& r = explored.report;
     if (!r.ok() && status == exit_ok) status = exit_failure;
     if (args.output.json) {
-      ordered_json result = json_result(file, *loaded->program, r, args);
-      if (args.outputs) result["outputs"] = json_outputs(tally);
-      results.push_back(std::move(result));
-      continue;
+      results.push_back(file_json(file, *loaded->program, r, tally, args));
+    } else {
+      emit(file_text(file, *loaded->program, r, tally, args, color, &file == &args.files.back()));
     }
-    std::string out = summary(file, *loaded->program, r, args.output, color);
-    if (args.outputs) out += outputs(tally);
-    if (!args.output.quiet) out += stories(r, file, args.explore.max_steps, color, args.explore.limits, args.output.full_table);
-    if (!args.output.quiet && &file != &args.files.back()) out += "\n";
-    emit(out);
   }
   const bool interrupted = sim::SigintStop::flag().load();
   if (args.output.json) {
