@@ -20,7 +20,7 @@ struct Checks {
 
   bool any() const { return races || lock_order || !more.empty(); }
   // No checker at all: `.checks = checker::Checks::none()`.
-  static Checks none() { return Checks{.races = false, .lock_order = false}; }
+  static Checks none() { return Checks{.races = false, .lock_order = false, .more = {}}; }
 };
 
 // Every checker `checks` turns on, built-in ones first.
