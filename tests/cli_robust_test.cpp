@@ -40,7 +40,8 @@ struct Result {
 // when given (the test reads nothing from it then).
 Result interleave(const std::string& args, const std::string& out_to = "") {
   const fs::path out = scratch("cmd.out"), err = scratch("cmd.err");
-  const std::string command = "cd '" + source_dir + "' && '" + INTERLEAVE_BIN + "' " + args + " >" +
+  // A hang is a failed check here, not the whole program's timeout (timeout's status is 124).
+  const std::string command = "cd '" + source_dir + "' && timeout -k 5 120 '" + INTERLEAVE_BIN + "' " + args + " >" +
                               (out_to.empty() ? "'" + out.string() + "'" : out_to) + " 2>'" + err.string() + "'";
   const auto start = std::chrono::steady_clock::now();
   const int raw = std::system(command.c_str());

@@ -311,7 +311,7 @@ class Execution {
   // never returns; returns if the fault is not a task's (the handler passes it on).
   void take_fault(const Fault& fault);
   // The last-resort report of a rescue that could not finish; async-signal-safe, ends the process.
-  [[noreturn]] void report_unrescued() const;
+  void report_unrescued() const;  // ends the process (not [[noreturn]]: see end_process)
   // Says why the running task is about to abort() (a failed assert, std::terminate), for its
   // Crash finding. False when an abort would not be a finding (crashes take their default course,
   // or no task is running): then the caller reports as it would without interleave.

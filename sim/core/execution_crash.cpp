@@ -145,7 +145,7 @@ void Execution::report_unrescued() const {
       .text(".\n  replay token of the schedule so far: ").token(schedule_)
       .text("\n");
   out.flush();
-  ::_exit(3);
+  detail::end_process(3);
 }
 
 void detail::report_unrescued() {

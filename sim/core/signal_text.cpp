@@ -1,6 +1,7 @@
 // SignalText: fixed-buffer formatting and write(2), for reports made inside signal handlers.
 #include "sim/core/signal_text.hpp"
 
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -71,6 +72,10 @@ void SignalText::flush() {
     p += n;
     left -= static_cast<std::size_t>(n);
   }
+}
+
+void end_process(int code) {
+  for (;;) ::syscall(SYS_exit_group, code);
 }
 
 }  // namespace sim::detail

@@ -37,4 +37,10 @@ class SignalText final : public CharSink {
   char buffer_[512];
 };
 
+// Ends the process at once with `code`, from a signal handler. Neither _exit(2) nor anything
+// declared [[noreturn]]: under AddressSanitizer a call to either first runs code that allocates
+// (its leak check; __asan_handle_no_return, which reads /proc with getline), and the interrupted
+// task may hold the allocator's lock, so a watchdog report hung for ever (1 run in 27 under ASan).
+void end_process(int code);
+
 }  // namespace sim::detail

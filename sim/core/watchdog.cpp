@@ -110,7 +110,7 @@ void detail::report_stuck(ThreadWatch& watch) {
   out.text(" A task cannot be stopped between operations, so the process ends here.\n"
            "  replay token of the schedule so far: ").token(e->schedule_so_far()).text("\n");
   out.flush();
-  ::_exit(3);
+  detail::end_process(3);
 }
 
 }  // namespace sim
