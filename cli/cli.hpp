@@ -18,7 +18,11 @@ namespace cli {
 inline constexpr int exit_ok = 0;       // no failure, or everything as expected
 inline constexpr int exit_failure = 1;  // a failure found, or a scenario not as expected
 inline constexpr int exit_usage = 2;    // bad input: a scenario with an error, a bad token or flag
-inline constexpr int exit_interrupted = 130;  // stopped by Ctrl-C before the end (128 + SIGINT), nothing failed so far
+inline constexpr int exit_time_limit = 4;  // --time-limit ran out before the search's end, nothing failed so far
+// 3 is the watchdog's (sim/core/watchdog: a task stuck past its time, the process ended).
+// Stopped by a signal before the end, nothing failed so far: 128 + the signal's number, as a shell
+// shows a process that signal killed (SIGINT 130, SIGTERM 143, SIGHUP 129).
+inline constexpr int exit_signal_base = 128;
 
 enum class Color : std::uint8_t { Auto, Always, Never };
 
@@ -66,6 +70,7 @@ struct OutputArgs {
   bool json = false;
   bool full_table = false;  // the per-task table of a story, however many tasks
   std::string file;  // --output: the report goes to this file (written whole, then renamed) instead of stdout
+  std::string junit;  // --junit: a JUnit XML report to this file too (run and check)
 };
 
 struct RunArgs {
@@ -132,7 +137,8 @@ int real_command(const RealArgs& args);
 
 // Every subcommand's status goes through here on its way out: what it printed must have reached
 // standard output (a full disk, a closed pipe: a message and exit_usage), and a run cut short by
-// Ctrl-C is not a success (exit_interrupted, unless a failure or bad input says more).
+// a stop signal (Ctrl-C, SIGTERM, SIGHUP) is not a success (128 + the signal, unless a failure or
+// bad input says more).
 int finish(int status);
 
 // --- shared helpers (output.cpp, explore.cpp) ---
@@ -150,7 +156,8 @@ double six_decimals(double x);
 // nothing on success.
 std::string write_file(const std::string& path, const std::string& text);
 // Loads a scenario; on an error prints the diagnostic on stderr and returns nullopt.
-std::optional<lang::Loaded> load(const std::string& path, bool color, const Limits& limits = {});
+// With `diagnostic`, the diagnostic's text (uncoloured) is also put there.
+std::optional<lang::Loaded> load(const std::string& path, bool color, const Limits& limits = {}, std::string* diagnostic = nullptr);
 // What the threads printed in a failure's execution, one line per print, from its history.
 std::vector<std::string> printed(const sim::Failure& failure);
 // Renders the failures of a report as stories with their replay commands and output.

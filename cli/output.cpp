@@ -11,7 +11,7 @@
 
 #include "checker/story.hpp"
 #include "cli/cli.hpp"
-#include "sim/explore/progress.hpp"
+#include "cli/stop.hpp"
 
 namespace cli {
 
@@ -22,7 +22,7 @@ int finish(int status) {
                  errno != 0 ? std::strerror(errno) : "");
     return exit_usage;
   }
-  if (sim::SigintStop::flag().load() && status == exit_ok) return exit_interrupted;
+  if (stopped() && (status == exit_ok || status == exit_time_limit)) return exit_signal_base + stop_signal();
   return status;
 }
 
@@ -67,10 +67,11 @@ std::string replay_command_line(const std::string& file, const std::string& toke
 
 double six_decimals(double x) { return std::round(x * 1e6) / 1e6; }
 
-std::optional<lang::Loaded> load(const std::string& path, bool color, const Limits& limits) {
+std::optional<lang::Loaded> load(const std::string& path, bool color, const Limits& limits, std::string* diagnostic) {
   lang::Loaded loaded = lang::load_file(path, limits.load());
   if (loaded.ok()) return loaded;
   std::fputs(loaded.error->render(color).c_str(), stderr);
+  if (diagnostic != nullptr) *diagnostic = loaded.error->render(false);
   return std::nullopt;
 }
 

@@ -11,6 +11,7 @@
 
 #include "checker/report_json.hpp"
 #include "cli/commands.hpp"
+#include "cli/stop.hpp"
 #include "cli/flags.hpp"
 #include "lang/outcome.hpp"
 #include "lang/real/real_runner.hpp"
@@ -178,8 +179,8 @@ int real_command(const RealArgs& args) {
     std::fprintf(stderr, "interleave: note: the machine line describes the model (interleave timeline); real runs use this machine's %u CPUs and no GIL\n",
                  std::max(1u, std::thread::hardware_concurrency()));
   }
-  // Ctrl-C ends the runs, not the process: the runs so far are counted and reported.
-  const sim::SigintStop sigint;
+  // A stop signal (Ctrl-C, SIGTERM, SIGHUP) ends the runs, not the process: the runs so far are counted and reported.
+  const StopOnSignals stop;
   const lang::RealRunOptions options{.runs = args.runs,
                                      .noise = args.noise ? lang::RealBackend::Noise::Yields : lang::RealBackend::Noise::None,
                                      .seed = args.seed,

@@ -4,34 +4,17 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "checker/report_json.hpp"
 #include "cli/cli.hpp"
+#include "cli/junit.hpp"
+#include "cli/results.hpp"
+#include "cli/stop.hpp"
 #include "lang/outcome.hpp"
-#include "sim/explore/progress.hpp"
 
 namespace cli {
 
 namespace {
 
 using nlohmann::ordered_json;
-
-// A report in the one JSON schema (checker/report_json.hpp), with what the command adds: the file
-// and its expect line, and for each failure the command that replays it and what it printed.
-ordered_json json_result(const std::string& file, const lang::Program& program, const sim::Report& r, const RunArgs& args) {
-  const std::vector<std::string> found = lang::outcomes_of(r);
-  ordered_json j{{"file", file},
-                 {"expected", program.expects},
-                 {"outcomes", found},
-                 {"as_expected", found == lang::normalise(program.expects)}};
-  j.update(checker::report_value(r, {.timing = args.output.timing}));
-  ordered_json& failures = j["failures"];
-  for (std::size_t i = 0; i < r.failures.size(); ++i) {
-    const sim::Failure& f = r.failures[i];
-    failures[i]["replay"] = replay_command_line(file, f.token, args.explore.max_steps, args.explore.limits);
-    failures[i]["output"] = printed(f);
-  }
-  return j;
-}
 
 std::string summary(const std::string& file, const lang::Program& program, const sim::Report& r, const OutputArgs& output, bool color) {
   const std::vector<std::string> found = lang::outcomes_of(r);
@@ -75,50 +58,59 @@ ordered_json json_outputs(const lang::OutputTally& tally) {
 // One explored file's result in JSON, with what it printed when --outputs asks for it.
 ordered_json file_json(const std::string& file, const lang::Program& program, const sim::Report& r,
                        const lang::OutputTally& tally, const RunArgs& args) {
-  ordered_json result = json_result(file, program, r, args);
+  ordered_json result = result_json(file, program, r, args.explore, args.output.timing);
   if (args.outputs) result["outputs"] = json_outputs(tally);
   return result;
 }
 
-// One explored file as text: its summary, what it printed (--outputs) and each failure's story.
+// One explored file as text: its summary, what it printed (--outputs) and each failure's story
+// (under --quiet, each failure's replay command, which holds its token).
 std::string file_text(const std::string& file, const lang::Program& program, const sim::Report& r,
                       const lang::OutputTally& tally, const RunArgs& args, bool color, bool last) {
   std::string out = summary(file, program, r, args.output, color);
   if (args.outputs) out += outputs(tally);
-  if (!args.output.quiet) out += stories(r, file, args.explore.max_steps, color, args.explore.limits, args.output.full_table);
-  if (!args.output.quiet && !last) out += "\n";
+  if (args.output.quiet) return out + token_lines(r, file, args.explore);
+  out += stories(r, file, args.explore.max_steps, color, args.explore.limits, args.output.full_table);
+  if (!last) out += "\n";
   return out;
 }
 
-}  // namespace
-
-int run_command(const RunArgs& args) {
-  const bool color = !args.output.json && (args.output.file.empty() ? use_color(args.output.color, 1) : args.output.color == Color::Always);
-  const bool color_err = use_color(args.output.color, 2);
+// The report as it grows: text or JSON results, JUnit cases, and the status so far.
+struct RunState {
+  const RunArgs& args;
+  bool color = false;
   int status = exit_ok;
   ordered_json results = ordered_json::array();
-  // Ctrl-C ends the search, not the process: the file being explored reports what it found so
-  // far (every failure with its token), the files after it are listed as not run.
-  const sim::SigintStop sigint;
+  std::vector<JunitCase> cases;
   std::vector<std::string> not_run;
   std::string saved;  // with --output: the whole report, written at the end
-  auto emit = [&](const std::string& text) {
-    if (args.output.file.empty()) {
-      std::fputs(text.c_str(), stdout);
-      std::fflush(stdout);
-    } else {
+
+  void emit(const std::string& text) {
+    if (!args.output.file.empty()) {
       saved += text;
+      return;
     }
-  };
-  for (const std::string& file : args.files) {
-    if (sim::SigintStop::flag().load()) {
-      not_run.push_back(file);
-      continue;
+    std::fputs(text.c_str(), stdout);
+    std::fflush(stdout);
+  }
+  void add(const std::string& file, const lang::Program& program, const sim::Report& r, const lang::OutputTally& tally) {
+    if (!r.ok() && status != exit_usage) status = exit_failure;
+    if (r.ok() && r.time_limit_reached && status == exit_ok) status = exit_time_limit;
+    if (!args.output.junit.empty()) cases.push_back(run_case(file, r, args.explore, summary(file, program, r, args.output, false)));
+    if (args.output.json) {
+      results.push_back(file_json(file, program, r, tally, args));
+    } else {
+      emit(file_text(file, program, r, tally, args, color, &file == &args.files.back()));
     }
-    const std::optional<lang::Loaded> loaded = load(file, color_err, args.explore.limits);
+  }
+  // Explores one file; false when the strategy is not available (nothing more can run).
+  bool explore_file(const std::string& file) {
+    std::string diagnostic;
+    const std::optional<lang::Loaded> loaded = load(file, use_color(args.output.color, 2), args.explore.limits, &diagnostic);
     if (!loaded) {
       status = exit_usage;
-      continue;
+      cases.push_back(error_case(file, "bad-input", diagnostic));
+      return true;
     }
     lang::OutputTally tally;
     lang::InterpreterOptions options = interpreter_options(args.explore.limits);
@@ -129,29 +121,48 @@ int run_command(const RunArgs& args) {
     const Explored explored = explore(lang::make_body(loaded->program, options), args.explore);
     if (!explored.error.empty()) {
       std::fprintf(stderr, "interleave: error: %s\n", explored.error.c_str());
-      return exit_usage;
+      return false;
     }
-    const sim::Report& r = explored.report;
-    if (!r.ok() && status == exit_ok) status = exit_failure;
+    add(file, *loaded->program, explored.report, tally);
+    return true;
+  }
+  // The end of the report, then the files: false if one could not be written.
+  bool finish() {
     if (args.output.json) {
-      results.push_back(file_json(file, *loaded->program, r, tally, args));
-    } else {
-      emit(file_text(file, *loaded->program, r, tally, args, color, &file == &args.files.back()));
+      emit(results_document(std::move(results), not_run));
+    } else if (!not_run.empty()) {
+      emit(fmt::format("\ninterrupted: {} file{} not run: {}\n", not_run.size(), not_run.size() == 1 ? "" : "s", lang::join(not_run)));
     }
+    for (const std::string& file : not_run) cases.push_back(error_case(file, "not-run", fmt::format("not run: {} stopped the command first", stop_signal_name())));
+    std::string error;
+    if (!args.output.file.empty()) error = write_file(args.output.file, saved);
+    if (error.empty() && !args.output.junit.empty()) {
+      error = write_file(args.output.junit, junit_xml("interleave run", cases, args.output.timing));
+      if (!error.empty()) error = "--junit: " + error;
+    }
+    if (error.empty()) return true;
+    std::fprintf(stderr, "interleave: error: %s\n", error.c_str());
+    return false;
   }
-  const bool interrupted = sim::SigintStop::flag().load();
-  if (args.output.json) {
-    emit(checker::json_text({{"version", checker::json_version}, {"results", std::move(results)}, {"interrupted", interrupted}, {"not_run", not_run}}) + "\n");
-  } else if (!not_run.empty()) {
-    emit(fmt::format("\ninterrupted: {} file{} not run: {}\n", not_run.size(), not_run.size() == 1 ? "" : "s", lang::join(not_run)));
-  }
-  if (!args.output.file.empty()) {
-    if (const std::string error = write_file(args.output.file, saved); !error.empty()) {
-      std::fprintf(stderr, "interleave: error: %s\n", error.c_str());
+};
+
+}  // namespace
+
+int run_command(const RunArgs& args) {
+  RunState state{.args = args};
+  state.color = !args.output.json && (args.output.file.empty() ? use_color(args.output.color, 1) : args.output.color == Color::Always);
+  // A stop signal (Ctrl-C, SIGTERM, SIGHUP) ends the search, not the process: the file being
+  // explored reports what it found so far (every failure with its token), the files after it are
+  // listed as not run.
+  const StopOnSignals stop;
+  for (const std::string& file : args.files) {
+    if (stopped()) {
+      state.not_run.push_back(file);
+    } else if (!state.explore_file(file)) {
       return exit_usage;
     }
   }
-  return status;
+  return state.finish() ? state.status : exit_usage;
 }
 
 }  // namespace cli

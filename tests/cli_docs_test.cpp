@@ -1,5 +1,5 @@
 // Tests that the command's documentation keeps up with it: every subcommand and every flag its
-// --help lists is named in the man page (docs/interleave.1) and in docs/cli.md.
+// --help lists, and the command's own flags, are named in the man page (docs/interleave.1) and in docs/cli.md.
 #include <doctest/doctest.h>
 
 #include <cstdio>
@@ -65,6 +65,11 @@ TEST_CASE("the man page and docs/cli.md name every subcommand and every flag") {
   const std::string cli_md = slurp(INTERLEAVE_SOURCE_DIR "/docs/cli.md");
   const std::vector<std::string> commands = subcommands();
   REQUIRE(commands.size() >= 3);  // run, replay, check at least: the parse above found the list
+  for (const std::string& flag : long_flags(help(""))) {  // the command's own, --version
+    CAPTURE(flag);
+    CHECK_MESSAGE(man.find(flag) != std::string::npos, "docs/interleave.1 does not name " << flag);
+    CHECK_MESSAGE(cli_md.find(flag) != std::string::npos, "docs/cli.md does not name " << flag);
+  }
   for (const std::string& command : commands) {
     CAPTURE(command);
     CHECK_MESSAGE(man.find(".B interleave " + command) != std::string::npos, "the man page's synopsis lacks " << command);

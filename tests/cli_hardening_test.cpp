@@ -4,27 +4,22 @@
 #include <doctest/doctest.h>
 #include <signal.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
+
+#include "cli_process.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using cli_test::scratch;
+using cli_test::slurp;
 
 // A scenario with many long threads: a search of it never ends by itself, and its races and
 // lost updates turn up early.
@@ -36,50 +31,10 @@ fs::path large_scenario() {
   return path;
 }
 
-// True once process `pid` catches SIGINT (its SigCgt mask in /proc has bit 1 set).
-bool catches_sigint(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(status, line);) {
-    if (line.rfind("SigCgt:", 0) != 0) continue;
-    return (std::stoull(line.substr(7), nullptr, 16) & (1ull << (SIGINT - 1))) != 0;
-  }
-  return false;
-}
-
-struct Spawned {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
+using Spawned = cli_test::Signalled;
 
 // Runs the command with `args`, sends SIGINT once it handles it and has run a while, and waits.
-Spawned interrupt(const std::vector<std::string>& args) {
-  const fs::path out = fs::temp_directory_path() / ("interleave_interrupt_" + std::to_string(::getpid()) + ".out");
-  const fs::path err = fs::temp_directory_path() / ("interleave_interrupt_" + std::to_string(::getpid()) + ".err");
-  const pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    if (!std::freopen(out.c_str(), "w", stdout) || !std::freopen(err.c_str(), "w", stderr)) ::_exit(127);
-    std::vector<char*> argv{const_cast<char*>(INTERLEAVE_BIN)};
-    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execv(INTERLEAVE_BIN, argv.data());
-    ::_exit(127);
-  }
-  // Polling for the handler is the only wait that matters; the pause after it lets the search find something.
-  for (int i = 0; i < 6000 && !catches_sigint(pid); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-  ::kill(pid, SIGINT);
-  int raw = 0;
-  ::waitpid(pid, &raw, 0);
-  Spawned s;
-  s.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
-  s.out = slurp(out);
-  s.err = slurp(err);
-  fs::remove(out);
-  fs::remove(err);
-  return s;
-}
+Spawned interrupt(const std::vector<std::string>& args) { return cli_test::signal_during(SIGINT, args, std::chrono::milliseconds(1500)); }
 
 // Replays `token` and returns the replay's exit status (1: the failure shows again).
 int replay(const fs::path& file, const std::string& token) {
@@ -87,9 +42,6 @@ int replay(const fs::path& file, const std::string& token) {
   const int raw = std::system(command.c_str());
   return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
 }
-
-// A file name in the temporary directory, unique to this test process.
-fs::path scratch(const std::string& name) { return fs::temp_directory_path() / ("interleave_" + std::to_string(::getpid()) + "_" + name); }
 
 // Runs the command with `args` (a shell word list) and returns its exit status and its stdout and stderr together.
 std::pair<int, std::string> command(const std::string& args) {

@@ -1,0 +1,205 @@
+// The command line of interleave: its subcommands and their flags (parsed with CLI11).
+#include "cli/command_line.hpp"
+
+#include <map>
+
+#include "cli/commands.hpp"
+#include "cli/flags.hpp"
+#include "cli/version.hpp"
+#include "interleave/strategies.hpp"
+
+namespace {
+
+const char* const run_examples = R"(
+Examples:
+  interleave run scenarios/bank_race.scn
+  interleave run scenarios/*.scn --quiet
+  interleave run scenarios/lost_update.scn --iterations 100000 --seed 7
+  interleave run scenarios/bank_race.scn --json --no-timing
+  interleave run scenarios/numbers_and_letters.scn --outputs
+  interleave run scenarios/*.scn --quiet --junit report.xml --time-limit 5m
+
+Exit status: 0 no failure found, 1 a failure found, 2 bad input or usage, 4 the time limit ran
+out before the search's end, 128 + the signal (130 SIGINT, 143 SIGTERM, 129 SIGHUP) stopped by a
+signal before the end; 1 and 2 say more than 4 and 128 + N.
+)";
+
+const char* const replay_examples = R"(
+Examples:
+  interleave replay scenarios/bank_race.scn v2.BlBgBQAJAsfw
+  (the token and the whole command come from the story 'interleave run' prints)
+
+Exit status: 0 the schedule ends without a failure, 1 it shows a failure, 2 bad input
+(including a token that does not fit the scenario).
+)";
+
+const char* const check_examples = R"(
+Examples:
+  interleave check scenarios/
+  interleave check scenarios/bank_race.scn scenarios/bank_locked.scn --no-timing
+  interleave check scenarios/ --iterations 20000 --seed 3
+  interleave check scenarios/ --json --junit check.xml
+
+A scenario passes when the kinds of finding its executions show are exactly those its
+'expect' line lists (a file without one expects ok).
+Exit status: 0 all as expected, 1 some not as expected, 2 bad input or usage, 4 the time limit
+cut a search short, 128 + the signal (130 SIGINT, 143 SIGTERM, 129 SIGHUP) stopped by a signal.
+)";
+
+void limit_options(CLI::App& app, cli::Limits& l) {
+  app.add_option("--max-call-depth", l.max_call_depth, "nested procedure calls a thread may make (deeper is a runtime error)")
+      ->check(CLI::Range(1u, 1000000u))
+      ->capture_default_str();
+  app.add_option("--max-loop-work", l.max_loop_work, "loop iterations and calls one execution may make (more is a step-limit finding)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
+      ->capture_default_str();
+  app.add_option("--max-tasks", l.max_tasks, "tasks besides main: threads a scenario declares (checked as it loads) and pool workers (more is a task-limit finding)")
+      ->check(CLI::Range(1u, 100000u))
+      ->capture_default_str();
+  app.add_option("--history-steps", l.history_steps, "steps of a failure's history its story keeps: the last ones (earlier ones are counted)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000000}))
+      ->capture_default_str();
+  app.add_option("--max-nesting", l.max_nesting, "levels of nested blocks, and of operators in one expression, a scenario may have")
+      ->check(CLI::Range(1u, 1000u))
+      ->capture_default_str();
+  app.add_option("--max-file-size", l.max_file_size, "bytes a scenario file may have (a unit may follow: 64KiB, 32MiB)")
+      ->transform(CLI::AsSizeValue(false))
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 32))
+      ->capture_default_str();
+  app.add_option("--max-elements", l.max_elements, "elements of all shared variables, atomics and object arrays together (each execution builds them all)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 28))
+      ->capture_default_str();
+}
+
+void explore_options(CLI::App& app, cli::ExploreArgs& a, cli::Unset& unset) {
+  std::vector<std::string> names;
+  for (const sim::StrategyEntry& e : sim::strategies()) names.emplace_back(e.name);
+  app.add_option("--strategy", a.strategy, "how to explore: " + sim::strategies_help())
+      ->check(CLI::IsMember(names))
+      ->capture_default_str();
+  app.add_option("--iterations,-n", unset.iterations,
+                 "executions at most (default " + std::to_string(a.default_iterations) + " when sampling; dfs and dpor run to the end)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+  cli::duration_option(app, "--time-limit", a.time_limit, "seconds of exploring at most, per file (0: no limit)", cli::Unit::Seconds,
+                  {.low = 0, .high = 365 * 86400.0});
+  cli::seed_option(app, "--seed", a.seed, "seed of the random choices (same seed, same output)");
+  app.add_option("--depth", a.depth, "pct: the number of ordering constraints a bug needs")->check(CLI::Range(1u, 64u))->capture_default_str();
+  app.add_option("--preemptions", unset.preemptions, "dfs: at most this many preemptions per execution (default: no bound)")->check(CLI::Range(0, 64));
+  app.add_option("--jobs,-j", a.jobs, "explore on this many OS threads (results do not depend on it)")->check(CLI::Range(1u, 256u))->capture_default_str();
+  app.add_option("--max-steps", a.max_steps, "steps one execution may take before it counts as endless (step-limit)")
+      ->check(CLI::Range(1u, 100000000u))
+      ->capture_default_str();
+  limit_options(app, a.limits);
+}
+
+void full_table_option(CLI::App& app, cli::OutputArgs& o) {
+  app.add_flag("--full-table", o.full_table, "print each story's per-task table even above 32 tasks (a column per task)");
+}
+
+void output_options(CLI::App& app, cli::OutputArgs& o, std::string& color, bool& no_timing) {
+  app.add_option("--color", color, "colour the output: auto (only on a terminal), always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+  app.add_flag("--no-timing", no_timing, "leave out wall times, so the output is the same byte for byte");
+  app.add_flag("--quiet,-q", o.quiet, "only the summary (and what went wrong)");
+}
+
+void report_options(CLI::App& app, cli::OutputArgs& o) {
+  app.add_flag("--json", o.json, "print the results as JSON");
+  app.add_option("--junit", o.junit, "also write a JUnit XML report to this file (one test case per scenario file)")
+      ->check(CLI::Validator(
+          [](std::string& path) -> std::string { return path.empty() ? "expected a file name" : std::string(); }, "FILE"));
+}
+
+CLI::App* add_run(CLI::App& app, cli::RunArgs& run, cli::Style& style, cli::Unset& unset) {
+  CLI::App* cmd = app.add_subcommand("run", "explore scenario files; print each failure's story and the command that replays it");
+  cmd->add_option("FILE", run.files, "scenario files (.scn)")->required();
+  explore_options(*cmd, run.explore, unset);
+  cmd->add_flag("--keep-going", run.explore.keep_going, "collect every distinct finding instead of stopping at the first");
+  cmd->add_flag("--outputs", run.outputs, "list the different outputs the executions printed, with how often each came");
+  report_options(*cmd, run.output);
+  cmd->add_option("--output,-o", run.output.file, "write the report to this file instead of standard output (whole or not at all)");
+  output_options(*cmd, run.output, style.color, style.no_timing);
+  full_table_option(*cmd, run.output);
+  cmd->footer(run_examples);
+  return cmd;
+}
+
+CLI::App* add_replay(CLI::App& app, cli::ReplayArgs& replay, cli::Style& style) {
+  CLI::App* cmd = app.add_subcommand("replay", "run one schedule of a scenario again, from its token, and print its story");
+  cmd->add_option("FILE", replay.file, "the scenario file")->required();
+  cmd->add_option("TOKEN", replay.token, "the replay token a run printed")->required();
+  cmd->add_option("--max-steps", replay.max_steps, "the step limit the run used")->check(CLI::Range(1u, 100000000u))->capture_default_str();
+  limit_options(*cmd, replay.limits);
+  output_options(*cmd, replay.output, style.color, style.no_timing);
+  full_table_option(*cmd, replay.output);
+  cmd->footer(replay_examples);
+  return cmd;
+}
+
+CLI::App* add_check(CLI::App& app, cli::CheckArgs& check, cli::Style& style, cli::Unset& unset) {
+  check.explore.default_iterations = 2000;
+  check.explore.time_limit = 30;
+  CLI::App* cmd = app.add_subcommand("check", "run every scenario under its 'expect' line and print a table of what was expected and found");
+  cmd->add_option("PATH", check.paths, "scenario files, or directories to search for *.scn")->required();
+  explore_options(*cmd, check.explore, unset);
+  report_options(*cmd, check.output);
+  output_options(*cmd, check.output, style.color, style.no_timing);
+  cmd->footer(check_examples);
+  return cmd;
+}
+
+}  // namespace
+
+namespace cli {
+
+CommandLine::CommandLine()
+    : app_("interleave: explores the interleavings of a concurrent scenario, finds races, deadlocks and broken\n"
+           "assertions, and replays each one from a short token.") {
+  app_.require_subcommand(1);
+  app_.set_version_flag("--version,-V", std::string("interleave ") + version, "print the version (" + std::string(version) + ") and exit");
+  app_.footer("\nRun 'interleave COMMAND --help' for a command's options and examples. The scenario language is\n"
+              "described in docs/language.md.");
+  run_cmd_ = add_run(app_, run_, run_style_, run_unset_);
+  replay_cmd_ = add_replay(app_, replay_, replay_style_);
+  check_cmd_ = add_check(app_, check_, check_style_, check_unset_);
+  timeline_cmd_ = add_timeline_command(app_, timeline_);
+  compare_cmd_ = add_compare_command(app_, compare_);
+  add_real_command(app_, real_);  // the one left when no other was chosen
+}
+
+void Style::apply(OutputArgs& o) const {
+  static const std::map<std::string, Color> colors{{"auto", Color::Auto}, {"always", Color::Always}, {"never", Color::Never}};
+  const auto it = colors.find(color);
+  o.color = it == colors.end() ? Color::Auto : it->second;
+  o.timing = !no_timing;
+}
+
+std::optional<int> CommandLine::parse(int argc, char** argv) {
+  try {
+    app_.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app_.exit(e);
+    return code == 0 ? exit_ok : exit_usage;
+  }
+  for (auto [args, unset] : {std::pair{&run_.explore, &run_unset_}, std::pair{&check_.explore, &check_unset_}}) {
+    if (unset->iterations > 0) args->iterations = unset->iterations;
+    if (unset->preemptions >= 0) args->preemptions = static_cast<std::uint32_t>(unset->preemptions);
+  }
+  run_.explore.progress = !run_.output.quiet && !run_.output.json;
+  run_style_.apply(run_.output);
+  replay_style_.apply(replay_.output);
+  check_style_.apply(check_.output);
+  return std::nullopt;
+}
+
+int CommandLine::run() const {
+  if (*run_cmd_) return run_command(run_);
+  if (*replay_cmd_) return replay_command(replay_);
+  if (*check_cmd_) return check_command(check_);
+  if (*timeline_cmd_) return timeline_command(timeline_);
+  if (*compare_cmd_) return compare_command(compare_);
+  return real_command(real_);
+}
+
+}  // namespace cli
