@@ -167,6 +167,25 @@ const std::string& Context::local_name(std::uintptr_t pc, std::size_t depth, std
   return at->second;
 }
 
+// Heap and stack names are cached by address and by what they were made of (the block and its
+// site; the task, its name and the depth), which are the same whenever the same code runs.
+template <class Make>
+const std::string& Context::cached_name(std::uintptr_t address, std::uint64_t key, Make make) {
+  std::uint32_t i = name_index_.find(address);
+  if (i == AddressMap::missing) {
+    i = static_cast<std::uint32_t>(name_cache_.size());
+    name_cache_.emplace_back();
+    name_index_.insert(address, i);
+    name_cache_[i].key = ~key;
+  }
+  CachedName& c = name_cache_[i];
+  if (c.key != key) {
+    c.key = key;
+    c.name = make();
+  }
+  return c.name;
+}
+
 const std::string& Context::name_for(sim::Execution& e, std::uintptr_t address, std::uintptr_t pc) {
   const Busy busy;
   if (names_used_ == names_.size()) names_.emplace_back();
@@ -182,24 +201,7 @@ const std::string& Context::name_for(sim::Execution& e, std::uintptr_t address, 
     name = symbols_[s];
     return name;
   }
-  // Heap and stack names are cached by address and by what they were made of (the block and
-  // its site; the task, its name and the depth), which are the same whenever the same code runs.
-  auto cached = [&](std::uint64_t key, auto make) -> const std::string& {
-    std::uint32_t i = name_index_.find(address);
-    if (i == AddressMap::missing) {
-      i = static_cast<std::uint32_t>(name_cache_.size());
-      name_cache_.emplace_back();
-      name_index_.insert(address, i);
-      name_cache_[i].key = ~key;
-    }
-    CachedName& c = name_cache_[i];
-    if (c.key != key) {
-      c.key = key;
-      c.name = make();
-    }
-    name = c.name;
-    return name;
-  };
+  auto cached = [&](std::uint64_t key, auto make) -> const std::string& { return name = cached_name(address, key, make); };
   auto after = std::upper_bound(blocks_.begin(), blocks_.end(), address, [](std::uintptr_t a, const Block& b) { return a < b.start; });
   if (after != blocks_.begin()) {
     const Block& block = *std::prev(after);

@@ -167,6 +167,9 @@ class Context {
   [[gnu::noinline]] sim::ObjectId new_memory(sim::Execution& e, std::uintptr_t address, sim::ObjectKind kind,
                                              std::uintptr_t pc);
   const std::string& local_name(std::uintptr_t pc, std::size_t depth, std::uintptr_t address);
+  // The cached name of `address` if it was made from the same `key`, else `make()` cached.
+  template <class Make>
+  const std::string& cached_name(std::uintptr_t address, std::uint64_t key, Make make);
 
   std::uint64_t epoch_ = 0;
   std::uint64_t running_epoch_ = 0;  // running_ is task running_task_'s data in that execution

@@ -55,6 +55,11 @@ class Checker {
   // Statements (checker_stmt.cpp).
   void block(Block& block);
   void statement(Stmt& s);
+  void outside_atomic(const Stmt& s) const;  // fails on a statement that waits, inside 'atomic:'
+  void let(Stmt& s);
+  void lock(Stmt& s);
+  void print(Stmt& s);
+  void jump(const Stmt& s) const;  // 'break' or 'continue'
   void if_chain(Stmt& s);
   void loop(Stmt& s);
   void returned(Stmt& s);

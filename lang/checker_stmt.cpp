@@ -96,20 +96,9 @@ void Checker::block(Block& b) {
 }
 
 void Checker::statement(Stmt& s) {
-  if (atomic_ > 0) {
-    if (const char* what = waiting_keyword(s.kind)) {
-      fail(s.pos, std::string("'") + what + "' cannot be used inside an 'atomic:' block: the block runs as one step, so it "
-                                       "holds only reads, writes, atomic operations, prints and assertions",
-           static_cast<std::uint32_t>(std::string_view(what).size()));
-    }
-  }
+  if (atomic_ > 0) outside_atomic(s);
   switch (s.kind) {
-    case StmtKind::Let: {
-      const Type t = value(*s.value);
-      if (s.value->kind == ExprKind::String) fail(s.value->pos, "a local holds a number, a bool or a thread name, not a string");
-      declare_local(s.name, s.name_pos, t, s.slot, false);
-      return;
-    }
+    case StmtKind::Let: return let(s);
     case StmtKind::Assign:
     case StmtKind::AddAssign:
     case StmtKind::SubAssign: return assignment(s);
@@ -122,27 +111,17 @@ void Checker::statement(Stmt& s) {
       block(s.body);
       --atomic_;
       return;
-    case StmtKind::Lock:
-      s.slot = object_named(s.name, s.name_pos, {GlobalKind::Mutex}, "'lock'");
-      element(s.slot, s.index, s.name_pos, "lock");
-      block(s.body);
-      return;
+    case StmtKind::Lock: return lock(s);
     case StmtKind::Acquire:
     case StmtKind::Release:
     case StmtKind::Wait:
     case StmtKind::Notify:
     case StmtKind::NotifyAll: return object(s);
-    case StmtKind::Print:
-      for (PrintItem& item : s.items) {
-        if (item.expr != nullptr && item.expr->kind != ExprKind::String) value(*item.expr);
-      }
-      return;
+    case StmtKind::Print: return print(s);
     case StmtKind::Assert: condition(*s.value, "'assert'"); return;
     case StmtKind::Return: return returned(s);
     case StmtKind::Break:
-    case StmtKind::Continue:
-      if (loops_ == 0) fail(s.pos, std::string(s.kind == StmtKind::Break ? "'break'" : "'continue'") + " outside a loop", s.kind == StmtKind::Break ? 5 : 8);
-      return;
+    case StmtKind::Continue: return jump(s);
     case StmtKind::Call: expr(*s.value); return;
     case StmtKind::Yield:
     case StmtKind::Sleep:
@@ -168,6 +147,36 @@ void Checker::statement(Stmt& s) {
     case StmtKind::Shutdown:
     case StmtKind::ForCompleted: return futures(s);
   }
+}
+
+void Checker::outside_atomic(const Stmt& s) const {
+  if (const char* what = waiting_keyword(s.kind)) {
+    fail(s.pos, std::string("'") + what + "' cannot be used inside an 'atomic:' block: the block runs as one step, so it "
+                                     "holds only reads, writes, atomic operations, prints and assertions",
+         static_cast<std::uint32_t>(std::string_view(what).size()));
+  }
+}
+
+void Checker::let(Stmt& s) {
+  const Type t = value(*s.value);
+  if (s.value->kind == ExprKind::String) fail(s.value->pos, "a local holds a number, a bool or a thread name, not a string");
+  declare_local(s.name, s.name_pos, t, s.slot, false);
+}
+
+void Checker::lock(Stmt& s) {
+  s.slot = object_named(s.name, s.name_pos, {GlobalKind::Mutex}, "'lock'");
+  element(s.slot, s.index, s.name_pos, "lock");
+  block(s.body);
+}
+
+void Checker::print(Stmt& s) {
+  for (PrintItem& item : s.items) {
+    if (item.expr != nullptr && item.expr->kind != ExprKind::String) value(*item.expr);
+  }
+}
+
+void Checker::jump(const Stmt& s) const {
+  if (loops_ == 0) fail(s.pos, std::string(s.kind == StmtKind::Break ? "'break'" : "'continue'") + " outside a loop", s.kind == StmtKind::Break ? 5 : 8);
 }
 
 void Checker::if_chain(Stmt& s) {
