@@ -22,6 +22,7 @@
 
 #include "interpose/address_map.hpp"
 #include "sim/core/execution.hpp"
+#include "sim/core/watched.hpp"
 
 namespace interpose {
 
@@ -44,7 +45,7 @@ struct Busy {
 
 // The execution whose running task made the call, or null: run the real function.
 [[gnu::always_inline]] inline sim::Execution* active() {
-  sim::Execution* e = sim::Execution::watched();
+  sim::Execution* e = sim::watched_execution();
   if (e == nullptr || t_busy != 0) return nullptr;
   return e;
 }

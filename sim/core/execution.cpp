@@ -13,6 +13,7 @@
 #include "sim/core/observer.hpp"
 #include "sim/core/monitor.hpp"
 #include "sim/core/strategy.hpp"
+#include "sim/core/watched.hpp"
 
 namespace sim {
 
@@ -78,9 +79,9 @@ std::optional<Failure> Execution::run(const std::function<void()>& body, Strateg
     current_->nested_simulation();  // a finding of the outer execution: unwinds out of here
     return std::nullopt;
   }
-  const detail::InExecution watched;  // the monitor may now report this thread blocked or stuck
+  const detail::InExecution in_execution;  // the monitor may now report this thread blocked or stuck
   current_ = this;
-  watched_ = this;
+  detail::watched = this;
   strategy_ = &strategy;
   observers_ = observers;
   ignored_ = ~std::uint64_t{0};
@@ -93,7 +94,7 @@ std::optional<Failure> Execution::run(const std::function<void()>& body, Strateg
   abandoned_.clear();
   if (!concluded_) conclude();
   current_ = nullptr;
-  watched_ = nullptr;
+  detail::watched = nullptr;
   root_ = nullptr;
   more_ = nullptr;
   return std::move(failure_);
@@ -171,7 +172,7 @@ void Execution::add_task_slot() {
 }
 
 void Execution::rename(Task& t, std::string_view name, std::uint32_t n) {
-  const Unwatched unwatched;
+  const detail::Unwatched unwatched;
   if (name.empty()) {
     t.info.name = "thread" + std::to_string(n);
     t.default_name = true;
@@ -312,7 +313,7 @@ inline TaskId Execution::choose_among(std::uint32_t n) {
   }
   TaskId chosen;
   {
-    const Unwatched unwatched;
+    const detail::Unwatched unwatched;
     chosen = strategy_->next_task(std::span<const TaskId>(runnable_.data(), n), current_task_);
   }
   if (index(chosen) >= task_count_ || states_[index(chosen)] != TaskState::Runnable) [[unlikely]] {
@@ -340,7 +341,7 @@ std::uint32_t Execution::choose_value(std::uint32_t bound) {
   if (bound <= 1 || aborting_) return 0;
   std::uint32_t v;
   {
-    const Unwatched unwatched;
+    const detail::Unwatched unwatched;
     v = strategy_->next_value(bound);
   }
   if (v >= bound) internal_error("the strategy chose a value out of range");
@@ -371,12 +372,12 @@ void Execution::deliver(Event& event) {
   event.step = StepIndex{++events_};
   event.preempted = preempting_;
   preempting_ = false;
-  const Unwatched unwatched;
+  const detail::Unwatched unwatched;
   for (Observer* o : observers_) o->on_event(*this, event);
 }
 
 ObjectId Execution::add_object(ObjectKind kind, const std::string& name, Location created) {
-  const Unwatched unwatched;
+  const detail::Unwatched unwatched;
   if (object_count_ == objects_.size()) {
     objects_.emplace_back();
     holders_.push_back(no_task);

@@ -27,75 +27,28 @@
 #include <vector>
 
 #include "sim/core/body.hpp"
+#include "sim/core/continuation.hpp"
 #include "sim/core/crash_guard.hpp"
+#include "sim/core/execution_limits.hpp"
 #include "sim/core/failure.hpp"
 #include "sim/core/fiber.hpp"
 #include "sim/core/op.hpp"
 #include "sim/core/schedule.hpp"
+#include "sim/core/wait_list.hpp"
 
 namespace sim {
 
 class Observer;
 class Strategy;
 
-struct ExecutionLimits {
-  std::uint32_t max_steps = 100000;        // per execution; more is a StepLimit failure
-  std::uint32_t max_tasks = 10000;         // tasks alive in one execution
-  std::size_t stack_size = 256 * 1024;     // per task fiber
-  enum class Spurious : std::uint8_t { Explore, Never } spurious_wakeups = Spurious::Explore;
-  // Loose: a sleep or a timeout may end whenever the strategy likes (a sleep is not
-  // synchronisation; failures that need this say so). Strict: virtual time honours every
-  // duration exactly, and the clock advances only when no task can run.
-  enum class Timing : std::uint8_t { Loose, Strict } timing = Timing::Loose;
-  // Unmodified code compiled with -fsanitize=thread (interpose/): every plain memory access is
-  // checked for races (Watch), or is also a scheduling point (Switch), so that the scheduler can
-  // run another thread between a read and the write that depends on it.
-  enum class PlainAccesses : std::uint8_t { Watch, Switch } plain_accesses = PlainAccesses::Watch;
-  // Steps of a failure's history kept for its story: the last ones; the earlier ones are
-  // counted, not kept, so a long run's report takes bounded memory.
-  std::size_t history_steps = 10000;
-  // Findings: a task's fatal signal (a segmentation fault, an abort, a stack overflow) is its
-  // execution's finding (crash_guard.hpp). Die: the signal takes its default course, as it
-  // would without interleave (for fuzzing the runtime itself, where a crash is ours to see).
-  enum class Crashes : std::uint8_t { Findings, Die } crashes = Crashes::Findings;
-};
-
 // Virtual nanoseconds since the execution began.
 using Nanos = std::int64_t;
 inline constexpr Nanos no_deadline = INT64_MAX;
-
-enum class TaskState : std::uint8_t { Runnable, Blocked, Finished };
-
-// Tasks waiting on one object, in arrival order, linked through flat per-task arrays in the
-// Execution (no allocation; add and remove are O(1)).
-struct WaitList {
-  TaskId head = no_task;
-  TaskId tail = no_task;
-};
-
-// What a blocked task waits for, for deadlock stories.
-struct Waiting {
-  OpKind kind = OpKind::Yield;
-  ObjectId object = no_object;
-  TaskId holder = no_task;  // the task being joined (a mutex's holder is kept per object)
-  Location where;
-};
 
 namespace detail {
 // The private exception that unwinds a task when its execution stops; caught only at fiber entry.
 struct Abort {};
 }  // namespace detail
-
-// Asked between executions, on the fiber that ended a clean one, whether to start the next
-// there and then: a run of many executions then never goes back to the thread's own stack,
-// which saves two fiber switches per execution (a third of them in a small body).
-class Continuation {
- public:
-  virtual bool again() = 0;
-
- protected:
-  ~Continuation() = default;
-};
 
 class Execution {
  public:
@@ -127,9 +80,6 @@ class Execution {
   bool stopped_short() const { return stopped_short_; }
   // From Continuation::again(): the strategy that chooses for the next execution, if another.
   void steer(Strategy& strategy) { strategy_ = &strategy; }
-  // As current(), but null while the simulator does its own work inside a task's step: for the
-  // std front end's hooks, which must take only the program's accesses for the program's.
-  static Execution* watched() { return watched_; }
 
   // --- what observers and reports may ask ---
   std::uint64_t epoch() const { return epoch_; }
@@ -414,19 +364,6 @@ class Execution {
     h ^= h >> 32;
     return static_cast<std::uint16_t>(h ^ (h >> 16));
   }
-  // The simulator's own work inside a task's step (observers, the strategy, naming, recording a
-  // finding) runs library code such as std::string's, and the linker keeps one copy of each
-  // inline function for the whole program: the copy compiled with the program's instrumentation
-  // (the std front end, docs/std.md) may be the one that runs. Meanwhile watched() is null, so
-  // those hooks see no simulation. Never held across a fiber switch.
-  static constinit inline thread_local Execution* watched_ = nullptr;
-  struct Unwatched {
-    Execution* saved = std::exchange(watched_, nullptr);
-    ~Unwatched() { watched_ = saved; }
-    Unwatched() = default;
-    Unwatched(const Unwatched&) = delete;
-    Unwatched& operator=(const Unwatched&) = delete;
-  };
 
   ExecutionLimits limits_;
   std::unique_ptr<Fiber> home_;

@@ -3,6 +3,7 @@
 
 #include "sim/core/execution_task.hpp"
 #include "sim/core/op_traits.hpp"
+#include "sim/core/watched.hpp"
 
 namespace sim {
 
@@ -25,7 +26,7 @@ void Execution::step_limit() {
 void Execution::record(FailureKind kind, std::string message, Location where,
                        std::vector<std::string> details) {
   if (failure_) return;
-  const Unwatched unwatched;
+  const detail::Unwatched unwatched;
   Failure& f = failure_.emplace();
   f.kind = kind;
   f.message = std::move(message);
@@ -241,7 +242,7 @@ std::string Execution::describe_wait(TaskId t) const {
 }
 
 void Execution::record_deadlock() {
-  const Unwatched unwatched;
+  const detail::Unwatched unwatched;
   std::vector<std::string> details;
   for (std::uint32_t i = 0; i < task_count_; ++i) {
     if (states_[i] == TaskState::Blocked) details.push_back(describe_wait(TaskId{i}));
