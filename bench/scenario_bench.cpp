@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <functional>
 #include <string>
@@ -16,6 +17,7 @@
 #include "sim/explore/random_strategy.hpp"
 #include "sim/explore/runner.hpp"
 #include "sim/sim.hpp"
+#include "tests/bodies.hpp"
 
 #ifndef INTERLEAVE_SOURCE_DIR
 #define INTERLEAVE_SOURCE_DIR "."
@@ -24,21 +26,6 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// scenarios/bank_locked.scn, written against the C++ primitives. Not tests/bodies.hpp's locked body:
-// the balance is a std::int64_t, as the scenario language's numbers are, so both sides move the same values.
-void bank_locked_cpp() {
-  sim::Shared<std::int64_t> balance{100, "balance"};
-  sim::Mutex m{"m"};
-  auto withdraw = [&] {
-    sim::LockGuard guard(m);
-    if (balance.load() >= 80) balance.store(balance.load() - 80);
-  };
-  sim::Thread alice(withdraw, "alice"), bob(withdraw, "bob");
-  alice.join();
-  bob.join();
-  sim::check(balance.load() == 20, "exactly one withdrawal goes through");
-}
 
 double rate(const std::function<void()>& body, std::uint64_t executions, int repeats, std::uint64_t& ran) {
   std::vector<double> rates;
@@ -72,7 +59,7 @@ int main(int argc, char** argv) {
   const auto executions = static_cast<std::uint64_t>(std::max(1.0, 500000 * scale));
   const int repeats = 5;
   std::uint64_t ran = 0;
-  const double cpp = rate(&bank_locked_cpp, executions, repeats, ran);
+  const double cpp = rate(&bodies::bank_locked<std::int64_t>, executions, repeats, ran);
   fmt::print("case=bank_locked_cpp executions={} exec_per_s={:.0f}\n", ran, cpp);
   const double scenario = rate(lang::make_body(loaded.program, {.stack_size = 512 * 1024}), executions, repeats, ran);
   fmt::print("case=bank_locked_scn executions={} exec_per_s={:.0f}\n", ran, scenario);
