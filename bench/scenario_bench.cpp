@@ -3,6 +3,10 @@
 // then ratio=<scenario/C++>. The bar: the scenario runs at no less than a third of the C++ rate.
 //
 //   scenario_bench [SCALE [FILE]]   SCALE below 1 makes a quick run; FILE defaults to bank_locked.scn
+//   scenario_bench walk N [FILE]    check_random on the scenario, N executions, as `interleave run
+//                                   --strategy random -n N FILE` runs them (checkers and shrinking on,
+//                                   seed 1): farm-bench the two commands side by side to see what the
+//                                   command adds to the random walk. Prints case=walk ... exec_per_s=<r>.
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -13,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "interleave/interleave.hpp"
 #include "lang/scenario.hpp"
 #include "sim/explore/random_strategy.hpp"
 #include "sim/explore/runner.hpp"
@@ -46,16 +51,31 @@ double rate(const std::function<void()>& body, std::uint64_t executions, int rep
   return rates[rates.size() / 2];
 }
 
+// The command's random walk without the command: the same body, stack size and seed.
+int walk(const lang::Loaded& loaded, std::uint64_t executions) {
+  const std::size_t stack_size = 512 * 1024;
+  const auto start = Clock::now();
+  const sim::Report report = sim::check_random(lang::make_body(loaded.program, {.stack_size = stack_size}),
+                                               {.iterations = executions, .seed = 1, .limits = {.stack_size = stack_size}});
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  fmt::print("case=walk executions={} seconds={:.3f} exec_per_s={:.0f} failures={}\n", report.executions, seconds,
+             static_cast<double>(report.executions) / seconds, report.failures.size());
+  return report.failures.empty() ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  const double scale = argc > 1 ? std::atof(argv[1]) : 1.0;
-  const std::string file = argc > 2 ? argv[2] : std::string(INTERLEAVE_SOURCE_DIR) + "/scenarios/bank_locked.scn";
+  const bool walking = argc > 2 && std::string(argv[1]) == "walk";
+  const int file_arg = walking ? 3 : 2;
+  const std::string file = argc > file_arg ? argv[file_arg] : std::string(INTERLEAVE_SOURCE_DIR) + "/scenarios/bank_locked.scn";
   const lang::Loaded loaded = lang::load_file(file);
   if (!loaded.ok()) {
     fmt::print(stderr, "{}", loaded.error->render());
     return 2;
   }
+  if (walking) return walk(loaded, std::strtoull(argv[2], nullptr, 10));
+  const double scale = argc > 1 ? std::atof(argv[1]) : 1.0;
   const auto executions = static_cast<std::uint64_t>(std::max(1.0, 500000 * scale));
   const int repeats = 5;
   std::uint64_t ran = 0;
