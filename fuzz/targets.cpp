@@ -63,7 +63,7 @@ thread bob:
 }  // namespace
 
 void scenario(const std::uint8_t* data, std::size_t size) {
-  const lang::Loaded loaded = lang::load_text("fuzz.scn", text_of(data, size));
+  const lang::Loaded loaded = lang::load_text("fuzz.scn", text_of(data, size), fuzz_load_limits());
   if (loaded.ok() == loaded.error.has_value()) broken("load_text gave both or neither of a program and an error");
   if (loaded.error) (void)loaded.error->render(false);
 }
@@ -83,7 +83,7 @@ void token(const std::uint8_t* data, std::size_t size) {
 
 void run(const std::uint8_t* data, std::size_t size) {
   if (size > 64 * 1024) return;  // the parser target covers big texts; runs want small programs
-  const lang::Loaded loaded = lang::load_text("fuzz.scn", text_of(data, size));
+  const lang::Loaded loaded = lang::load_text("fuzz.scn", text_of(data, size), fuzz_load_limits());
   if (!loaded.ok()) return;
   sim::CheckOptions options;
   options.iterations = 4;

@@ -80,7 +80,8 @@ class FutureProgram {
 
 void real(const std::uint8_t* data, std::size_t size) {
   if (size > 16 * 1024) return;
-  const lang::Loaded loaded = lang::load_text("fuzz.scn", std::string(reinterpret_cast<const char*>(data), size));
+  const lang::Loaded loaded =
+      lang::load_text("fuzz.scn", std::string(reinterpret_cast<const char*>(data), size), fuzz_load_limits());
   if (!loaded.ok() || lang::refused_on_real_threads(*loaded.program)) return;
   // Each run starts an OS thread per scenario thread and pool worker.
   if (loaded.program->threads.size() + lang::pool_workers(*loaded.program).size() > 16) return;
