@@ -39,6 +39,50 @@ void torn_publish() {
   worker.join();
 }
 
+// The string-buffer append race (java.lang.StringBuffer.append(StringBuffer) in JDK 1.4): every
+// method of the buffer is synchronized, but append reads the other buffer's length and then
+// copies that many characters in a second call. The appender fails only if the other task
+// empties the buffer between those two calls and has not refilled it yet: appender's
+// length(), then set_length(0), then get_chars(), then the refill. Under PCT the appender,
+// once switched away from after length(), must get back ahead of the other task while the
+// other task can still go on: the other task must drop below the appender, i.e. be lowered at
+// a later step than the appender but to a lower priority. PCT with its change points sorted
+// (a task lowered later always above one lowered earlier) never produced that order.
+class StringBuffer {
+ public:
+  explicit StringBuffer(int length) : length_(length, "length") {}
+  int length() {
+    sim::LockGuard guard(m_);
+    return length_.load();
+  }
+  void set_length(int n) {
+    sim::LockGuard guard(m_);
+    length_.store(n);
+  }
+  void get_chars(int n) {
+    sim::LockGuard guard(m_);
+    sim::check(n <= length_.load(), "get_chars past the end of the buffer");
+  }
+
+ private:
+  sim::Mutex m_{"buffer"};
+  sim::Shared<int> length_;
+};
+
+void string_buffer_append() {
+  StringBuffer other(3);
+  sim::Thread appender([&] {
+    const int n = other.length();
+    other.get_chars(n);
+  }, "appender");
+  sim::Thread eraser([&] {
+    other.set_length(0);
+    other.set_length(3);
+  }, "eraser");
+  appender.join();
+  eraser.join();
+}
+
 void check_replays(const std::function<void()>& body, const sim::Failure& f) {
   CHECK_FALSE(f.nondeterministic);
   sim::Report again = sim::replay(body, f.token);
@@ -78,6 +122,16 @@ TEST_CASE("PCT at depth 2 finds the bugs that need a change point, and they repl
     CHECK(contains(f->found_by, "pct depth=2"));
     check_replays(body, *f);
   }
+}
+
+TEST_CASE("PCT finds a bug that needs a task lowered later to drop below one lowered earlier") {
+  // Depth 3: two change points (after the appender's length(), after the eraser's
+  // set_length(0)) in the reverse order of the priorities they give.
+  sim::Report r = sim::explore(string_buffer_append, {.strategy = sim::Search::Pct, .iterations = 2000, .depth = 3});
+  const sim::Failure* f = r.find(sim::FailureKind::AssertionFailed);
+  REQUIRE(f != nullptr);
+  CHECK(f->message == "get_chars past the end of the buffer");
+  check_replays(string_buffer_append, *f);
 }
 
 TEST_CASE("the same seed gives the same PCT report; another seed explores differently") {

@@ -16,12 +16,18 @@ void PctStrategy::start(std::uint64_t index) {
   order_.clear();
   unlowered_ = 0;
   placed_.clear();
+  lowered_.clear();
   change_points_.clear();
   next_change_ = 0;
   const std::uint32_t k = estimate_->at(index);
   if (k > 0) {
-    for (std::uint32_t i = 1; i < depth_; ++i) change_points_.push_back(1 + rng_.below(k));
-    std::sort(change_points_.begin(), change_points_.end());
+    // k_1..k_{d-1} are drawn independently; reaching k_i sets priority d - i, so the order in
+    // which lowered tasks end up depends on i, not on which change point came first (sorting
+    // the draws instead would keep every later-lowered task above the earlier ones and lose
+    // half of the orders). They are walked in step order, ties in order of i.
+    for (std::uint32_t i = 1; i < depth_; ++i) change_points_.push_back({1 + rng_.below(k), depth_ - i});
+    std::stable_sort(change_points_.begin(), change_points_.end(),
+                     [](const ChangePoint& a, const ChangePoint& b) { return a.step < b.step; });
   }
 }
 
@@ -37,12 +43,20 @@ void PctStrategy::place(TaskId t) {
   ++unlowered_;
 }
 
-void PctStrategy::lower(TaskId t) {
+void PctStrategy::lower(TaskId t, std::uint32_t priority) {
   auto it = std::find(order_.begin(), order_.end(), t);
-  if (static_cast<std::uint32_t>(it - order_.begin()) < unlowered_) --unlowered_;
+  const auto at = static_cast<std::uint32_t>(it - order_.begin());
+  if (at < unlowered_) {
+    --unlowered_;
+  } else {
+    lowered_.erase(lowered_.begin() + (at - unlowered_));  // lowered twice: the last one counts
+  }
   order_.erase(it);
-  // Below every initial priority, above the tasks lowered at earlier change points.
-  order_.insert(order_.begin() + unlowered_, t);
+  // Below every initial priority, among the lowered tasks by the priority just given.
+  std::uint32_t below = 0;
+  while (below < lowered_.size() && lowered_[below] > priority) ++below;
+  lowered_.insert(lowered_.begin() + below, priority);
+  order_.insert(order_.begin() + unlowered_ + below, t);
 }
 
 TaskId PctStrategy::highest(std::span<const TaskId> runnable) const {
@@ -55,8 +69,8 @@ TaskId PctStrategy::highest(std::span<const TaskId> runnable) const {
 TaskId PctStrategy::next_task(std::span<const TaskId> runnable, TaskId) {
   ++steps_;
   for (TaskId t : runnable) place(t);
-  while (next_change_ < change_points_.size() && change_points_[next_change_] == steps_) {
-    lower(highest(runnable));
+  while (next_change_ < change_points_.size() && change_points_[next_change_].step == steps_) {
+    lower(highest(runnable), change_points_[next_change_].priority);
     ++next_change_;
   }
   return highest(runnable);

@@ -3,8 +3,9 @@
 //
 // How this works: every task gets a distinct random priority and the highest-priority
 // runnable task always runs. Before the execution, d-1 change points are drawn uniformly among
-// the k steps the execution is expected to take; at the i-th one the task about to run drops
-// below every initial priority (later drops land above earlier ones). A bug of depth d - one
+// the k steps the execution is expected to take, independently; reaching k_i gives the task
+// about to run priority d - i, below every initial priority (d .. d+n-1). The k_i are not
+// sorted, so a task lowered later may land below or above one lowered earlier. A bug of depth d - one
 // that needs d particular orderings between steps - then shows in one execution with
 // probability at least 1/(n k^(d-1)) for n tasks. Here a step is a choice point (two or more
 // tasks runnable); a task gets its priority, at a random place among the initial ones, the
@@ -52,7 +53,7 @@ class PctStrategy final : public IndexedStrategy {
 
  private:
   void place(TaskId t);
-  void lower(TaskId t);
+  void lower(TaskId t, std::uint32_t priority);
   TaskId highest(std::span<const TaskId> runnable) const;
 
   std::uint64_t seed_;
@@ -61,11 +62,16 @@ class PctStrategy final : public IndexedStrategy {
   StepEstimate* estimate_;
   Rng rng_{0};
   std::uint64_t index_ = 0;
-  std::vector<std::uint32_t> change_points_;  // step numbers, ascending
+  struct ChangePoint {
+    std::uint32_t step;      // k_i
+    std::uint32_t priority;  // d - i: what the task running at k_i drops to
+  };
+  std::vector<ChangePoint> change_points_;  // by step, ascending
   std::size_t next_change_ = 0;
   std::uint32_t steps_ = 0;
   std::vector<TaskId> order_;      // highest priority first; lowered tasks at the end
   std::uint32_t unlowered_ = 0;    // how many of order_ still have their initial priority
+  std::vector<std::uint32_t> lowered_;  // the priorities of order_'s lowered tail, descending
   std::vector<bool> placed_;       // by task index
 };
 
