@@ -7,6 +7,7 @@
 #include "sim/explore/dpor_strategy.hpp"
 #include "sim/explore/pct_strategy.hpp"
 #include "sim/explore/portfolio_strategy.hpp"
+#include "sim/explore/pos_strategy.hpp"
 #include "sim/explore/sampled_search.hpp"
 
 namespace sim {
@@ -53,6 +54,8 @@ constexpr StrategyEntry table[] = {
     {Search::Pct, "pct", "", true, takes_seed | takes_depth,
      [](const ExploreOptions& o) { return seeded(o, "pct depth=" + std::to_string(o.depth) + " "); },
      [](const ExploreOptions& o, std::uint64_t limit) { return sampled<PctStrategy>(limit, o.seed, o.depth); }},
+    {Search::Pos, "pos", "partial order sampling", true, takes_seed, [](const ExploreOptions& o) { return seeded(o, "pos "); },
+     [](const ExploreOptions& o, std::uint64_t limit) { return sampled<PosStrategy>(limit, o.seed); }},
     {Search::Dfs, "dfs", "every interleaving", false, takes_bounds | takes_spurious | takes_split, dfs_words, dfs},
     {Search::Dpor, "dpor", "every one up to reordering independent steps", false, takes_spurious | takes_split,
      [](const ExploreOptions&) { return std::string("dpor"); }, dpor},
@@ -64,6 +67,7 @@ constexpr bool has_row(Search s) {
     case Search::Portfolio:
     case Search::Random:
     case Search::Pct:
+    case Search::Pos:
     case Search::Dfs:
     case Search::Dpor:
       for (const StrategyEntry& e : table) {
@@ -72,8 +76,8 @@ constexpr bool has_row(Search s) {
   }
   return false;
 }
-static_assert(has_row(Search::Portfolio) && has_row(Search::Random) && has_row(Search::Pct) && has_row(Search::Dfs) &&
-              has_row(Search::Dpor));
+static_assert(has_row(Search::Portfolio) && has_row(Search::Random) && has_row(Search::Pct) && has_row(Search::Pos) &&
+              has_row(Search::Dfs) && has_row(Search::Dpor));
 
 }  // namespace
 

@@ -81,3 +81,21 @@ TEST_CASE("the man page and docs/cli.md name every subcommand and every flag") {
     }
   }
 }
+
+TEST_CASE("the man page and docs/cli.md name every strategy --strategy takes") {
+  const std::string man = unescape_roff(slurp(INTERLEAVE_SOURCE_DIR "/docs/interleave.1"));
+  const std::string cli_md = slurp(INTERLEAVE_SOURCE_DIR "/docs/cli.md");
+  // CLI11 lists the choices: "--strategy TEXT:{portfolio,random,...}".
+  std::smatch m;
+  const std::string run_help = help("run");
+  REQUIRE(std::regex_search(run_help, m, std::regex(R"(--strategy TEXT:\{([a-z,]+)\})")));
+  std::istringstream names(m[1].str());
+  int count = 0;
+  for (std::string name; std::getline(names, name, ',');) {
+    CAPTURE(name);
+    ++count;
+    CHECK_MESSAGE(man.find(".B " + name + "\n") != std::string::npos, "docs/interleave.1 does not describe " << name);
+    CHECK_MESSAGE(cli_md.find("`" + name + "`") != std::string::npos, "docs/cli.md does not describe " << name);
+  }
+  CHECK(count >= 6);  // portfolio, random, pct, pos, dfs, dpor at least: the parse above found the list
+}

@@ -182,7 +182,7 @@ TEST_CASE("run --json and real --json: a string with bytes that are not UTF-8 st
 }
 
 TEST_CASE("run --strategy dpor, and --jobs 2: the checkers watch them; the race is told and replays") {
-  for (const char* flags : {"--strategy dpor", "--jobs 2", "--strategy pct --jobs 2"}) {
+  for (const char* flags : {"--strategy dpor", "--jobs 2", "--strategy pct --jobs 2", "--strategy pos --seed 3 --jobs 2"}) {
     CAPTURE(flags);
     const Result r = interleave(std::string("run scenarios/bank_race.scn --no-timing ") + flags);
     CHECK(r.status == 1);
@@ -196,7 +196,7 @@ TEST_CASE("run --strategy dpor, and --jobs 2: the checkers watch them; the race 
   }
   CHECK(contains(interleave("run scenarios/bank_race.scn --strategy dpor --json --no-timing").out, "\"kind\":\"DataRace\""));
   // The report, byte for byte, does not depend on the number of jobs.
-  for (const char* strategy : {"dfs", "random"}) {
+  for (const char* strategy : {"dfs", "random", "pos"}) {
     const std::string run = std::string("run scenarios/bank_race.scn scenarios/deadlock_two_locks.scn --keep-going --no-timing --strategy ") + strategy;
     const Result one = interleave(run);
     CHECK(one.status == 1);
@@ -245,7 +245,7 @@ TEST_CASE("check scenarios/ under several seeds and strategies") {
       "scenarios/channel_nobody_sends.scn scenarios/select_default.scn scenarios/rwlock_readers_writer.scn "
       "scenarios/rwlock_upgrade.scn scenarios/barrier_wrong_count.scn scenarios/barrier_phases.scn scenarios/latch_start.scn "
       "scenarios/semaphore_over_release.scn scenarios/timed_mutex.scn scenarios/recursive_mutex.scn";
-  for (const char* strategy : {"pct", "portfolio", "dpor"}) {
+  for (const char* strategy : {"pct", "pos", "portfolio", "dpor"}) {
     const Result r = interleave("check " + files + " -q --strategy " + strategy);
     CHECK_MESSAGE(r.status == 0, strategy << "\n" << r.out);
   }

@@ -45,6 +45,7 @@ const std::vector<std::pair<const char*, sim::ExploreOptions>>& searches() {
       {"portfolio", {.iterations = 700}},
       {"random", {.strategy = sim::Search::Random, .iterations = 700, .seed = 3}},
       {"pct", {.strategy = sim::Search::Pct, .iterations = 700, .seed = 5, .depth = 2}},
+      {"pos", {.strategy = sim::Search::Pos, .iterations = 700, .seed = 7}},
       {"dfs", {.strategy = sim::Search::Dfs}},
       {"dfs, bounded", {.strategy = sim::Search::Dfs, .preemption_bound = 2}},
       {"dpor split at 4", {.strategy = sim::Search::Dpor, .split_depth = 4}},

@@ -192,8 +192,7 @@ bool DporStrategy::asleep(const std::vector<StepSig>& sleep, TaskId t) const {
 }
 
 bool DporStrategy::unstarted(TaskId t) const {
-  const Op& op = exec_->pending(t);
-  return op.kind == OpKind::Yield && op.object == no_object && op.where.line == 0;
+  return sim::unstarted(exec_->pending(t));
 }
 
 TaskId DporStrategy::choose(Node& n) {

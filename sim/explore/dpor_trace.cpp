@@ -17,6 +17,32 @@ bool dependent(const StepSig& a, const StepSig& b) {
   return false;
 }
 
+std::optional<Use> own_use(OpKind kind, bool flag) {
+  switch (traits(kind).role) {
+    case OpRole::Read:
+    case OpRole::AtomicLoad: return Use::Read;
+    case OpRole::Write:
+    case OpRole::AtomicStore:
+    case OpRole::AtomicRmw:
+    case OpRole::Wait:
+    case OpRole::Notify:
+    case OpRole::NotifyAll:
+    case OpRole::Print: return Use::Write;
+    case OpRole::Lock: return Use::Acquire;
+    case OpRole::TryLock: return flag ? Use::TryAcquire : Use::TryFail;
+    case OpRole::Unlock: return Use::Release;
+    case OpRole::Start:
+    case OpRole::Sync: return Use::Other;
+    case OpRole::Wake:
+    case OpRole::Sleep:
+    case OpRole::Spawn:
+    case OpRole::Join:
+    case OpRole::Yield:
+    case OpRole::Finish: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 // --- stable names ---
 
 void Identities::begin(const Execution& exec) {
@@ -117,7 +143,7 @@ void DporTrace::open_step(TaskId t, std::uint32_t stamp) {
 void DporTrace::touch(ObjectId o, Use use) {
   TraceStep& s = steps_[count_ - 1];
   s.touches.emplace_back(o, use);
-  s.sig.uses.push_back(KeyUse{names_.object(o), use != Use::Read && use != Use::TryFail});
+  s.sig.uses.push_back(KeyUse{names_.object(o), changes(use)});
 }
 
 void DporTrace::event(const Event& e, const Execution& exec) {
@@ -149,20 +175,17 @@ void DporTrace::touch_op(const Event& e, TaskId t, std::int32_t here) {
       task(e.peer).spawned_in = here;
       break;
     case OpRole::Read:
-    case OpRole::AtomicLoad: touch(o, Use::Read); break;
+    case OpRole::AtomicLoad:
     case OpRole::Write:
     case OpRole::AtomicStore:
-    case OpRole::AtomicRmw: touch(o, Use::Write); break;
+    case OpRole::AtomicRmw: touch(o, *own_use(e.op.kind, e.flag)); break;
     case OpRole::Lock:
-      touch(o, Use::Acquire);
-      task(t).held.push_back(o);
-      break;
     case OpRole::TryLock:
-      touch(o, e.flag ? Use::TryAcquire : Use::TryFail);
-      if (e.flag) task(t).held.push_back(o);
+      touch(o, *own_use(e.op.kind, e.flag));
+      if (traits(e.op.kind).role == OpRole::Lock || e.flag) task(t).held.push_back(o);
       break;
     case OpRole::Unlock:
-      touch(o, Use::Release);
+      touch(o, *own_use(e.op.kind, e.flag));
       std::erase(task(t).held, o);
       break;
     case OpRole::Wait: wait(e, t); break;
@@ -253,7 +276,7 @@ void DporTrace::unfinished(const Execution& exec, std::vector<Race>& races) {
   for (std::uint32_t i = 0; i < exec.task_count(); ++i) {
     const TaskId t{i};
     const Op& op = exec.pending(t);
-    if (task(t).finished || (op.kind == OpKind::Yield && op.where.line == 0)) continue;  // done, or never started
+    if (task(t).finished || unstarted(op)) continue;  // done, or never started
     // A wait for a notify or a join races with nothing itself (the wait before it does).
     if (op.kind == OpKind::Wake || op.kind == OpKind::Join) continue;
     TaskState& ts = task(t);

@@ -29,6 +29,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -91,6 +92,20 @@ class Identities {
 // ordered before the later one marks its node to branch on every task (as classic DPOR does
 // when it cannot pick a task: Flanagan & Godefroid, POPL 2005).
 enum class Use : std::uint8_t { Read, Write, Acquire, TryAcquire, TryFail, Release, Other };
+
+// The use an operation makes of its own object, as a step records it, or none: a spawn, a join,
+// a yield, a finish, a sleep (it touches the clock, not its object) and a wake (its order comes
+// from the notify). `flag` as Event::flag. POS (pos_strategy.hpp) reads this for the operations
+// tasks are about to do, so that what it takes for a race is DPOR's dependence.
+std::optional<Use> own_use(OpKind kind, bool flag);
+// Whether a use changes its object: reads and failed try_locks commute with each other.
+constexpr bool changes(Use use) { return use != Use::Read && use != Use::TryFail; }
+
+// Whether `pending`, the operation a task announced last, is the start of a task that has not
+// run yet: starting commutes with everything, so one order of starts stands for them all.
+constexpr bool unstarted(const Op& pending) {
+  return pending.kind == OpKind::Yield && pending.object == no_object && pending.where.line == 0;
+}
 
 // A race between two steps (numbers in the trace); `coarse`: on an object of the Other kind,
 // so the earlier step's node must branch on every task rather than reverse it.
