@@ -5,6 +5,7 @@
 
 #include "tests/bodies.hpp"
 #include "interleave/interleave.hpp"
+#include "tests/replay_support.hpp"
 
 namespace {
 
@@ -81,16 +82,6 @@ void string_buffer_append() {
   }, "eraser");
   appender.join();
   eraser.join();
-}
-
-void check_replays(const std::function<void()>& body, const sim::Failure& f) {
-  CHECK_FALSE(f.nondeterministic);
-  sim::Report again = sim::replay(body, f.token);
-  const sim::Failure* g = again.find(f.kind);
-  REQUIRE(g != nullptr);
-  CHECK(g->same_place(f));
-  CHECK(g->message == f.message);
-  CHECK(again.find(sim::FailureKind::ReplayDivergence) == nullptr);
 }
 
 }  // namespace

@@ -5,22 +5,13 @@
 
 #include "explore_support.hpp"
 #include "interleave/interleave.hpp"
+#include "tests/replay_support.hpp"
 
 using namespace explore_test;
 
 namespace {
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-void check_replays(const std::function<void()>& body, const sim::Failure& f) {
-  CHECK_FALSE(f.nondeterministic);
-  sim::Report again = sim::replay(body, f.token);
-  const sim::Failure* g = again.find(f.kind);
-  REQUIRE(g != nullptr);
-  CHECK(g->same_place(f));
-  CHECK(g->message == f.message);
-  CHECK(again.find(sim::FailureKind::ReplayDivergence) == nullptr);
-}
 
 // Main works alone for a while, then publishes in two steps, and the worker must run between
 // them. At each step a random walk runs the worker with probability 1/2, so it almost never
