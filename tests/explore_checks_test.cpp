@@ -64,6 +64,16 @@ void one_order_per_execution() {
   bob.join();
 }
 
+// Every execution has both a race (the two stores, which nothing orders) and a failed
+// assertion, so the very first one ends in the assertion with the race in it.
+void racy_and_wrong() {
+  sim::Shared<int> x{0, "x"};
+  sim::Thread w([&] { x.store(1); }, "w");
+  x.store(2);
+  w.join();
+  sim::check(x.load() == 3, "x is never 3");
+}
+
 // The token replays the finding: the same kind at the same place, watched by the checkers.
 void replays(const std::function<void()>& body, const sim::Failure& f) {
   sim::Report again = sim::replay(body, f.token);
@@ -101,6 +111,7 @@ const std::vector<std::pair<const char*, sim::ExploreOptions>>& searches() {
       {"pct", {.strategy = sim::Search::Pct, .iterations = 300, .seed = 5, .depth = 2}},
       {"portfolio", {.iterations = 300}},
       {"random", {.strategy = sim::Search::Random, .iterations = 300, .seed = 3}},
+      {"pos", {.strategy = sim::Search::Pos, .iterations = 300, .seed = 2}},
   };
   return all;
 }
@@ -238,4 +249,25 @@ TEST_CASE("a correct locked body is silent under dpor with every checker on") {
   const sim::Report counter = sim::explore([] { locked_counter(3); }, checked({.strategy = sim::Search::Dpor, .jobs = 2}));
   CHECK(counter.ok());
   CHECK(counter.executions == 6);  // 3! lock orders
+}
+
+TEST_CASE("an assertion that ends an execution does not hide the race in it: each is reported with its story and token") {
+  for (const auto& [name, options] : searches()) {
+    CAPTURE(std::string(name));
+    const sim::Report r = sim::explore(racy_and_wrong, checked(options));  // stops at the first failure
+    const sim::Failure* assertion = r.find(sim::FailureKind::AssertionFailed);
+    const sim::Failure* race = r.find(sim::FailureKind::DataRace);
+    REQUIRE(assertion != nullptr);
+    REQUIRE(race != nullptr);
+    CHECK(assertion->execution == 1);
+    CHECK(race->execution == 1);
+    CHECK(contains(race->message, " of x at "));
+    CHECK(!race->history.steps.empty());
+    CHECK(!assertion->history.steps.empty());
+    const std::string text = sim::to_text(r, {.timing = false});
+    CHECK(contains(text, "DataRace: "));
+    CHECK(contains(text, "AssertionFailed: x is never 3"));
+    replays(racy_and_wrong, *assertion);
+    replays(racy_and_wrong, *race);
+  }
 }
