@@ -15,9 +15,11 @@
 #include <string_view>
 
 #include "checker/checks.hpp"
+#include "checker/html_report.hpp"
 #include "checker/minimizer.hpp"
 #include "checker/report_json.hpp"
 #include "checker/story.hpp"
+#include "checker/trace_json.hpp"
 #include "interleave/explore.hpp"
 #include "sim/core/failure.hpp"
 #include "sim/real/real_runner.hpp"
@@ -55,5 +57,11 @@ Report replay(const std::function<void()>& body, std::string_view token, Executi
 std::string to_text(const Report& report, const checker::TextOptions& options = {});
 // The report as JSON for tools: kind, message, token, steps[], tasks[], objects[] per failure.
 std::string to_json(const Report& report, const checker::JsonOptions& options = {});
+// One failure's schedule as Chrome trace-event JSON: open it in https://ui.perfetto.dev or
+// chrome://tracing (a track per task, a slice per step, arrows for what explains the failure).
+std::string to_trace(const Failure& failure, const checker::TraceOptions& options = {});
+// The report as one self-contained HTML page; `replay_hint` says how to replay, with {token}
+// standing for each failure's token (empty: the token alone).
+std::string to_html(const Report& report, const std::string& replay_hint = {}, const checker::HtmlOptions& options = {});
 
 }  // namespace sim

@@ -244,12 +244,18 @@ std::string Execution::describe_wait(TaskId t) const {
 void Execution::record_deadlock() {
   const detail::Unwatched unwatched;
   std::vector<std::string> details;
+  std::vector<Blocked> blocked;
   for (std::uint32_t i = 0; i < task_count_; ++i) {
-    if (states_[i] == TaskState::Blocked) details.push_back(describe_wait(TaskId{i}));
+    if (states_[i] != TaskState::Blocked) continue;
+    details.push_back(describe_wait(TaskId{i}));
+    const Waiting& w = waiting_[i];
+    const bool held = w.kind == OpKind::Lock || w.kind == OpKind::LockShared;
+    blocked.push_back({TaskId{i}, w.kind, w.object, held ? holders_[index(w.object)] : w.holder, w.where});
   }
   std::string message = details.size() == 1 ? std::string("the only unfinished task is blocked")
                                              : std::to_string(details.size()) + " tasks are blocked and none can run";
   record(FailureKind::Deadlock, std::move(message), pending_[index(current_task_)].where, std::move(details));
+  if (failure_->kind == FailureKind::Deadlock) failure_->blocked = std::move(blocked);
 }
 
 }  // namespace sim

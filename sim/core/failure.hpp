@@ -44,6 +44,17 @@ struct Access {
   std::string value;  // text of the value read or written; filled from the history, may be empty
 };
 
+// A task a deadlock left blocked: what it waits in, on which object, and the task that would
+// have to move first (a mutex's holder, the task joined; nobody for a notify that never comes).
+// The edges of the wait-for graph a report draws.
+struct Blocked {
+  TaskId task = no_task;
+  OpKind kind = OpKind::Yield;
+  ObjectId object = no_object;
+  TaskId holder = no_task;
+  Location where;
+};
+
 // How long a failing schedule is, for reports on minimisation.
 struct ScheduleSize {
   std::size_t steps = 0;
@@ -54,6 +65,7 @@ struct Failure {
   FailureKind kind = FailureKind::AssertionFailed;
   std::string message;
   std::vector<std::string> details;  // one line each, e.g. every blocked task of a deadlock
+  std::vector<Blocked> blocked;      // a deadlock's blocked tasks, as data (details tells them)
   TaskId task = no_task;
   std::string task_name;
   Location where;
