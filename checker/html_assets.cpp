@@ -1,5 +1,6 @@
-// The HTML page's inline style and script. The script only reads the page: it folds and unfolds
-// runs of steps, filters rows by task or object, and copies a replay command.
+// The HTML page's inline style and script. The script fetches nothing: it folds and unfolds runs
+// of steps, filters rows by task or object (also from an address ending in #filter=NAME), and
+// copies a replay command.
 #include "checker/html_parts.hpp"
 
 namespace checker::html {
@@ -68,73 +69,83 @@ table.steps tr.dim { opacity: 0.35; }
 .waitgraph .edge-label { font: 11px system-ui, sans-serif; fill: var(--muted); }
 )css";
 
+// At the script's top level, not in one wrapping function: the page holds nothing else, and each
+// part stays a short function of its own.
 const char* const script = R"js(
-(function () {
-  'use strict';
-  function foldRows(table, fold) { return table.querySelectorAll('tr[data-in="' + fold + '"]'); }
-  function setFold(table, row, open) {
-    row.classList.toggle('open', open);
-    row.querySelector('button').textContent = open ? 'hide' : 'show';
-    foldRows(table, row.dataset.fold).forEach(function (r) { r.hidden = !open; });
-  }
-  function filter(section) {
-    var table = section.querySelector('table.steps');
-    var query = section.querySelector('input.filter').value.trim().toLowerCase();
-    var only = section.querySelector('input.only').checked;
-    var matches = 0;
-    table.querySelectorAll('tr.step').forEach(function (row) {
-      var hit = query !== '' && (row.dataset.task.toLowerCase().indexOf(query) >= 0 ||
-                                 row.dataset.object.toLowerCase().indexOf(query) >= 0);
-      if (hit) matches++;
-      row.classList.toggle('match', hit);
-      row.classList.toggle('dim', query !== '' && !hit && !only);
-      var fold = row.dataset.in ? table.querySelector('tr.fold[data-fold="' + row.dataset.in + '"]') : null;
-      var shown = !fold || fold.classList.contains('open') || hit;
-      row.hidden = query !== '' && only ? !hit : !shown;
-    });
-    table.querySelectorAll('tr.fold').forEach(function (row) { row.hidden = query !== '' && only; });
-    section.querySelector('.count').textContent = query === '' ? '' : matches + (matches === 1 ? ' step matches' : ' steps match');
-  }
-  document.querySelectorAll('section.failure').forEach(function (section) {
-    var table = section.querySelector('table.steps');
-    if (!table) return;
-    table.querySelectorAll('tr.fold').forEach(function (row) {
-      row.querySelector('button').addEventListener('click', function () {
-        setFold(table, row, !row.classList.contains('open'));
-        filter(section);
-      });
-    });
-    section.querySelector('button.unfold').addEventListener('click', function () {
-      table.querySelectorAll('tr.fold').forEach(function (row) { setFold(table, row, true); });
+'use strict';
+function foldRows(table, fold) { return table.querySelectorAll('tr[data-in="' + fold + '"]'); }
+function setFold(table, row, open) {
+  row.classList.toggle('open', open);
+  row.querySelector('button').textContent = open ? 'hide' : 'show';
+  foldRows(table, row.dataset.fold).forEach(function (r) { r.hidden = !open; });
+}
+function filter(section) {
+  var table = section.querySelector('table.steps');
+  var query = section.querySelector('input.filter').value.trim().toLowerCase();
+  var only = section.querySelector('input.only').checked;
+  var matches = 0;
+  table.querySelectorAll('tr.step').forEach(function (row) {
+    var hit = query !== '' && (row.dataset.task.toLowerCase().indexOf(query) >= 0 ||
+                               row.dataset.object.toLowerCase().indexOf(query) >= 0);
+    if (hit) matches++;
+    row.classList.toggle('match', hit);
+    row.classList.toggle('dim', query !== '' && !hit && !only);
+    var fold = row.dataset.in ? table.querySelector('tr.fold[data-fold="' + row.dataset.in + '"]') : null;
+    var shown = !fold || fold.classList.contains('open') || hit;
+    row.hidden = query !== '' && only ? !hit : !shown;
+  });
+  table.querySelectorAll('tr.fold').forEach(function (row) { row.hidden = query !== '' && only; });
+  section.querySelector('.count').textContent = query === '' ? '' : matches + (matches === 1 ? ' step matches' : ' steps match');
+}
+document.querySelectorAll('section.failure').forEach(function (section) {
+  var table = section.querySelector('table.steps');
+  if (!table) return;
+  table.querySelectorAll('tr.fold').forEach(function (row) {
+    row.querySelector('button').addEventListener('click', function () {
+      setFold(table, row, !row.classList.contains('open'));
       filter(section);
     });
-    section.querySelector('input.filter').addEventListener('input', function () { filter(section); });
-    section.querySelector('input.only').addEventListener('change', function () { filter(section); });
   });
-  function copied(button) {
-    button.textContent = 'Copied';
-    setTimeout(function () { button.textContent = 'Copy'; }, 1500);
-  }
-  function copyBySelection(text, button) {
-    var area = document.createElement('textarea');
-    area.value = text;
-    document.body.appendChild(area);
-    area.select();
-    try { if (document.execCommand('copy')) copied(button); } catch (e) { /* the text stays selectable on the page */ }
-    document.body.removeChild(area);
-  }
-  document.querySelectorAll('button.copy').forEach(function (button) {
-    button.addEventListener('click', function () {
-      var text = document.getElementById(button.dataset.copy).textContent;
-      if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(text).then(function () { copied(button); }, function () { copyBySelection(text, button); });
-      } else {
-        copyBySelection(text, button);
-      }
-    });
+  section.querySelector('button.unfold').addEventListener('click', function () {
+    table.querySelectorAll('tr.fold').forEach(function (row) { setFold(table, row, true); });
+    filter(section);
   });
-  document.body.dataset.ready = 'yes';
-})();
+  section.querySelector('input.filter').addEventListener('input', function () { filter(section); });
+  section.querySelector('input.only').addEventListener('change', function () { filter(section); });
+});
+function copied(button) {
+  button.textContent = 'Copied';
+  setTimeout(function () { button.textContent = 'Copy'; }, 1500);
+}
+function copyBySelection(text, button) {
+  var area = document.createElement('textarea');
+  area.value = text;
+  document.body.appendChild(area);
+  area.select();
+  try { if (document.execCommand('copy')) copied(button); } catch (e) { /* the text stays selectable on the page */ }
+  document.body.removeChild(area);
+}
+document.querySelectorAll('button.copy').forEach(function (button) {
+  button.addEventListener('click', function () {
+    var text = document.getElementById(button.dataset.copy).textContent;
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(function () { copied(button); }, function () { copyBySelection(text, button); });
+    } else {
+      copyBySelection(text, button);
+    }
+  });
+});
+// An address ending in #filter=NAME opens the page filtered, so a link can point at one task's steps.
+var wanted = /^#filter=(.+)$/.exec(location.hash);
+if (wanted) {
+  document.querySelectorAll('section.failure').forEach(function (section) {
+    var input = section.querySelector('input.filter');
+    if (!input) return;
+    input.value = decodeURIComponent(wanted[1]);
+    filter(section);
+  });
+}
+document.body.dataset.ready = 'yes';
 )js";
 
 }  // namespace checker::html

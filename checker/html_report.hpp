@@ -16,15 +16,15 @@ struct HtmlOptions {
   std::string title = "interleave report";
   bool timing = false;  // show wall time; off by default, so the same token gives the same page
   // Where a source file named by a relative path is looked for, after the current directory.
-  std::vector<std::string> source_dirs;
+  std::vector<std::string> source_dirs{};
   std::uint32_t context_lines = 3;  // source lines shown around each place involved
 };
 
 // One report on a page, under its own heading (a scenario file's name, a test's name).
 struct HtmlPart {
-  std::string heading;
+  std::string heading{};
   const sim::Report* report = nullptr;
-  std::string replay_hint;  // how to replay, with {token} replaced, e.g. a command line
+  std::string replay_hint{};  // how to replay, with {token} replaced, e.g. a command line
 };
 
 std::string html_page(std::span<const HtmlPart> parts, const HtmlOptions& options = {});

@@ -29,7 +29,7 @@ class Writer {
   }
   std::string finish(const Json& metadata) {
     if (out_.empty()) out_ = "{\"traceEvents\": [\n";
-    return out_ + "\n],\n\"displayTimeUnit\": \"ns\",\n\"metadata\": " +
+    return out_ + "\n],\n\"metadata\": " +
            metadata.dump(-1, ' ', false, Json::error_handler_t::replace) + "}\n";
   }
   // A flow arrow from the slice at (t1, ts1) to the one at (t2, ts2); ts inside both slices.

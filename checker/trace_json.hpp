@@ -18,7 +18,7 @@
 namespace checker {
 
 struct TraceOptions {
-  std::string replay_hint;  // how to replay, with {token} replaced; kept in the trace's metadata
+  std::string replay_hint{};  // how to replay, with {token} replaced; kept in the trace's metadata
 };
 
 std::string trace_json(const sim::Failure& failure, const TraceOptions& options = {});

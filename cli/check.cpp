@@ -8,6 +8,7 @@
 
 #include "cli/cli.hpp"
 #include "cli/junit.hpp"
+#include "cli/pictures.hpp"
 #include "cli/results.hpp"
 #include "cli/stop.hpp"
 #include "lang/outcome.hpp"
@@ -26,7 +27,7 @@ struct Row {
   std::string notes;  // for a mismatch: the findings nobody expected, with their replay commands
   std::string diagnostic;                         // Error: why the file did not load
   std::shared_ptr<const lang::Program> program;   // null when it did not load
-  std::optional<sim::Report> report;              // kept for --json and --junit
+  std::optional<sim::Report> report;              // kept for --json, --junit and --html
   bool timed_out = false;                         // the time limit ended its search
 };
 
@@ -115,7 +116,7 @@ Row check_one(const std::string& file, const CheckArgs& args, bool color_err, st
     row.verdict = Row::Verdict::Mismatch;
     row.notes = mismatch_notes(file, r, expected, found, args.explore);
   }
-  if (args.output.json || !args.output.junit.empty()) row.report = std::move(explored.report);
+  if (args.output.json || !args.output.junit.empty() || !args.output.html.empty()) row.report = std::move(explored.report);
   return row;
 }
 
@@ -199,7 +200,18 @@ JunitCase row_case(const Row& row, const CheckArgs& args) {
   return c;
 }
 
-// Prints the table or the JSON, and writes the JUnit report; false if that could not be written.
+// --html: every file explored on one page (a file that did not load has no report to show; the
+// table and the exit code tell it).
+std::string html_page(const std::vector<Row>& rows, const CheckArgs& args) {
+  HtmlPage page;
+  for (const Row& row : rows) {
+    if (row.report) page.add(row.file, *row.report, replay_hint(row.file, args.explore.max_steps, args.explore.limits));
+  }
+  return page.write(args.output.html, args.output.timing);
+}
+
+// Prints the table or the JSON, and writes the HTML page and the JUnit report; false if one could not be
+// written.
 bool report(const std::vector<Row>& rows, const std::vector<std::string>& not_run, const CheckArgs& args) {
   if (args.output.json) {
     nlohmann::ordered_json results = nlohmann::ordered_json::array();
@@ -207,6 +219,12 @@ bool report(const std::vector<Row>& rows, const std::vector<std::string>& not_ru
     std::fputs(results_document(std::move(results), not_run).c_str(), stdout);
   } else if (const Counts c = count(rows); !args.output.quiet || c.mismatched + c.errors + c.timed_out > 0 || stopped()) {
     std::fputs(table(rows, args.output, not_run.size()).c_str(), stdout);
+  }
+  if (!args.output.html.empty()) {
+    if (const std::string error = html_page(rows, args); !error.empty()) {
+      std::fprintf(stderr, "interleave: error: %s\n", error.c_str());
+      return false;
+    }
   }
   if (args.output.junit.empty()) return true;
   std::vector<JunitCase> cases;

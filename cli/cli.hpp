@@ -71,11 +71,13 @@ struct OutputArgs {
   bool full_table = false;  // the per-task table of a story, however many tasks
   std::string file;  // --output: the report goes to this file (written whole, then renamed) instead of stdout
   std::string junit;  // --junit: a JUnit XML report to this file too (run and check)
+  std::string html;   // --html: the report as one self-contained HTML page to this file too (run, check, replay)
 };
 
 struct RunArgs {
   std::vector<std::string> files;
   bool outputs = false;  // tally what the executions that end normally printed
+  std::string trace_out;  // --trace-out: a folder for each failure's Chrome trace
   ExploreArgs explore;
   OutputArgs output;
 };
@@ -85,6 +87,7 @@ struct ReplayArgs {
   std::string token;
   std::uint32_t max_steps = 20000;
   Limits limits;
+  std::string trace_out;  // --trace-out: the replayed failure's Chrome trace, in this file
   OutputArgs output;
 };
 
@@ -149,6 +152,8 @@ std::string paint(const std::string& text, const char* code, bool color);
 std::string shell_quote(const std::string& word);
 // The command line that replays `token` on `file`, with the flags that change what runs.
 std::string replay_command_line(const std::string& file, const std::string& token, std::uint32_t max_steps, const Limits& limits = {});
+// The same with {token} where a failure's token goes (a hint for stories and pages).
+std::string replay_hint(const std::string& file, std::uint32_t max_steps, const Limits& limits = {});
 // Times and rates keep the six decimals the JSON always gave them; nlohmann then writes the
 // shortest text for that value (0.5, not 0.500000), never float noise.
 double six_decimals(double x);

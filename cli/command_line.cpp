@@ -18,6 +18,7 @@ Examples:
   interleave run scenarios/bank_race.scn --json --no-timing
   interleave run scenarios/numbers_and_letters.scn --outputs
   interleave run scenarios/*.scn --quiet --junit report.xml --time-limit 5m
+  interleave run scenarios/bank_race.scn --html bank.html --trace-out traces
 
 Exit status: 0 no failure found, 1 a failure found, 2 bad input or usage, 4 the time limit ran
 out before the search's end, 128 + the signal (130 SIGINT, 143 SIGTERM, 129 SIGHUP) stopped by a
@@ -27,6 +28,7 @@ signal before the end; 1 and 2 say more than 4 and 128 + N.
 const char* const replay_examples = R"(
 Examples:
   interleave replay scenarios/bank_race.scn v2.BlBgBQAJAsfw
+  interleave replay scenarios/bank_race.scn v2.BlBgBQAJAsfw --trace-out race.json --html race.html
   (the token and the whole command come from the story 'interleave run' prints)
 
 Exit status: 0 the schedule ends without a failure, 1 it shows a failure, 2 bad input
@@ -39,6 +41,7 @@ Examples:
   interleave check scenarios/bank_race.scn scenarios/bank_locked.scn --no-timing
   interleave check scenarios/ --iterations 20000 --seed 3
   interleave check scenarios/ --json --junit check.xml
+  interleave check scenarios/ --html check.html
 
 A scenario passes when the kinds of finding its executions show are exactly those its
 'expect' line lists (a file without one expects ok).
@@ -104,11 +107,22 @@ void output_options(CLI::App& app, cli::OutputArgs& o, std::string& color, bool&
   app.add_flag("--quiet,-q", o.quiet, "only the summary (and what went wrong)");
 }
 
+// A path an output is written to: an empty one would only fail later, after the search.
+CLI::Validator path_named(const char* what, const char* kind) {
+  return CLI::Validator([what](std::string& path) -> std::string { return path.empty() ? std::string("expected ") + what : std::string(); },
+                        kind);
+}
+
+void html_option(CLI::App& app, cli::OutputArgs& o) {
+  app.add_option("--html", o.html, "also write the report as one self-contained HTML page to this file (open it in a browser)")
+      ->check(path_named("a file name", "PAGE"));
+}
+
 void report_options(CLI::App& app, cli::OutputArgs& o) {
   app.add_flag("--json", o.json, "print the results as JSON");
   app.add_option("--junit", o.junit, "also write a JUnit XML report to this file (one test case per scenario file)")
-      ->check(CLI::Validator(
-          [](std::string& path) -> std::string { return path.empty() ? "expected a file name" : std::string(); }, "FILE"));
+      ->check(path_named("a file name", "FILE"));
+  html_option(app, o);
 }
 
 CLI::App* add_run(CLI::App& app, cli::RunArgs& run, cli::Style& style, cli::Unset& unset) {
@@ -119,6 +133,8 @@ CLI::App* add_run(CLI::App& app, cli::RunArgs& run, cli::Style& style, cli::Unse
   cmd->add_flag("--outputs", run.outputs, "list the different outputs the executions printed, with how often each came");
   report_options(*cmd, run.output);
   cmd->add_option("--output,-o", run.output.file, "write the report to this file instead of standard output (whole or not at all)");
+  cmd->add_option("--trace-out", run.trace_out, "write each failure's schedule as Chrome trace-event JSON into this folder (open in ui.perfetto.dev)")
+      ->check(path_named("a folder name", "DIR"));
   output_options(*cmd, run.output, style.color, style.no_timing);
   full_table_option(*cmd, run.output);
   cmd->footer(run_examples);
@@ -131,6 +147,9 @@ CLI::App* add_replay(CLI::App& app, cli::ReplayArgs& replay, cli::Style& style) 
   cmd->add_option("TOKEN", replay.token, "the replay token a run printed")->required();
   cmd->add_option("--max-steps", replay.max_steps, "the step limit the run used")->check(CLI::Range(1u, 100000000u))->capture_default_str();
   limit_options(*cmd, replay.limits);
+  html_option(*cmd, replay.output);
+  cmd->add_option("--trace-out", replay.trace_out, "write the failure's schedule as Chrome trace-event JSON to this file (open in ui.perfetto.dev)")
+      ->check(path_named("a file name", "FILE"));
   output_options(*cmd, replay.output, style.color, style.no_timing);
   full_table_option(*cmd, replay.output);
   cmd->footer(replay_examples);

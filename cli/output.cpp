@@ -83,6 +83,13 @@ std::vector<std::string> printed(const sim::Failure& failure) {
   return lines;
 }
 
+std::string replay_hint(const std::string& file, std::uint32_t max_steps, const Limits& limits) {
+  std::string hint = replay_command_line(file, "{token}", max_steps, limits);
+  // The token placeholder must survive quoting: put it back.
+  if (auto at = hint.find("'{token}'"); at != std::string::npos) hint.replace(at, 9, "{token}");
+  return hint;
+}
+
 std::string stories(const sim::Report& report, const std::string& file, std::uint32_t max_steps, bool color, const Limits& limits,
                     bool full_table) {
   std::string out;
@@ -90,9 +97,7 @@ std::string stories(const sim::Report& report, const std::string& file, std::uin
     checker::TextOptions options;
     options.timing = false;
     if (full_table) options.table_tasks = 0;
-    options.replay_hint = replay_command_line(file, "{token}", max_steps, limits);
-    // The hint's token placeholder must survive quoting: put it back.
-    if (auto at = options.replay_hint.find("'{token}'"); at != std::string::npos) options.replay_hint.replace(at, 9, "{token}");
+    options.replay_hint = replay_hint(file, max_steps, limits);
     std::string story = checker::story(f, options);
     const std::size_t headline = story.find('\n');
     out += "\n" + paint(story.substr(0, headline), "1;31", color) + story.substr(headline);

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "cli/cli.hpp"
+#include "cli/pictures.hpp"
 #include "interleave/interleave.hpp"
 #include "sim/core/history.hpp"
 #include "sim/explore/retell.hpp"
@@ -27,6 +28,28 @@ std::string clean_run(const std::function<void()>& body, const sim::Schedule& sc
   return out;
 }
 
+// --html and --trace-out; false if one could not be written (the diagnostic is printed). A
+// schedule without a failure has a page (it says so) but no trace: a trace shows a failure.
+bool write_pictures(const ReplayArgs& args, const sim::Report& r) {
+  const std::string hint = replay_hint(args.file, args.max_steps, args.limits);
+  std::string error;
+  if (!args.output.html.empty()) {
+    HtmlPage page;
+    page.add(args.file, r, hint);
+    error = page.write(args.output.html, args.output.timing);
+  }
+  if (error.empty() && !args.trace_out.empty()) {
+    if (r.ok()) {
+      std::fprintf(stderr, "interleave: note: no failure, so no trace was written to %s\n", args.trace_out.c_str());
+    } else {
+      error = write_failure_trace(args.trace_out, r, hint);
+    }
+  }
+  if (error.empty()) return true;
+  std::fprintf(stderr, "interleave: error: %s\n", error.c_str());
+  return false;
+}
+
 }  // namespace
 
 int replay_command(const ReplayArgs& args) {
@@ -43,19 +66,20 @@ int replay_command(const ReplayArgs& args) {
   const sim::Report r = sim::replay(body, args.token, limits);
   if (r.ok()) {
     std::fputs((args.file + ": " + clean_run(body, decoded.schedule, limits)).c_str(), stdout);
-    return exit_ok;
+  } else {
+    std::string out = args.file + ": replayed " + args.token + "\n";
+    if (!args.output.quiet) out += stories(r, args.file, args.max_steps, color, args.limits, args.output.full_table);
+    std::fputs(out.c_str(), stdout);
   }
+  if (!write_pictures(args, r)) return exit_usage;
   bool diverged = false;
   for (const sim::Failure& f : r.failures) diverged = diverged || f.kind == sim::FailureKind::ReplayDivergence;
-  std::string out = args.file + ": replayed " + args.token + "\n";
-  if (!args.output.quiet) out += stories(r, args.file, args.max_steps, color, args.limits, args.output.full_table);
-  std::fputs(out.c_str(), stdout);
   if (diverged) {
     std::fprintf(stderr, "interleave: error: the token does not fit %s (was it made from another scenario, or an older version of this one?)\n",
                  args.file.c_str());
     return exit_usage;
   }
-  return exit_failure;
+  return r.ok() ? exit_ok : exit_failure;
 }
 
 }  // namespace cli

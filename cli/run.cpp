@@ -6,6 +6,7 @@
 
 #include "cli/cli.hpp"
 #include "cli/junit.hpp"
+#include "cli/pictures.hpp"
 #include "cli/results.hpp"
 #include "cli/stop.hpp"
 #include "lang/outcome.hpp"
@@ -84,6 +85,8 @@ struct RunState {
   std::vector<JunitCase> cases;
   std::vector<std::string> not_run;
   std::string saved;  // with --output: the whole report, written at the end
+  HtmlPage page;      // with --html
+  TraceFolder traces{args.trace_out};
 
   void emit(const std::string& text) {
     if (!args.output.file.empty()) {
@@ -97,13 +100,15 @@ struct RunState {
     if (!r.ok() && status != exit_usage) status = exit_failure;
     if (r.ok() && r.time_limit_reached && status == exit_ok) status = exit_time_limit;
     if (!args.output.junit.empty()) cases.push_back(run_case(file, r, args.explore, summary(file, program, r, args.output, false)));
+    if (!args.output.html.empty()) page.add(file, r, replay_hint(file, args.explore.max_steps, args.explore.limits));
     if (args.output.json) {
       results.push_back(file_json(file, program, r, tally, args));
     } else {
       emit(file_text(file, program, r, tally, args, color, &file == &args.files.back()));
     }
   }
-  // Explores one file; false when the strategy is not available (nothing more can run).
+  // Explores one file; false when the strategy is not available (nothing more can run) or a trace
+  // could not be written (the diagnostic is printed).
   bool explore_file(const std::string& file) {
     std::string diagnostic;
     const std::optional<lang::Loaded> loaded = load(file, use_color(args.output.color, 2), args.explore.limits, &diagnostic);
@@ -123,6 +128,14 @@ struct RunState {
       std::fprintf(stderr, "interleave: error: %s\n", explored.error.c_str());
       return false;
     }
+    // Each failure's trace is written as soon as its file is explored: an interrupted run keeps them.
+    if (!args.trace_out.empty()) {
+      const std::string hint = replay_hint(file, args.explore.max_steps, args.explore.limits);
+      if (const std::string error = traces.add(file, explored.report, hint); !error.empty()) {
+        std::fprintf(stderr, "interleave: error: %s\n", error.c_str());
+        return false;
+      }
+    }
     add(file, *loaded->program, explored.report, tally);
     return true;
   }
@@ -140,6 +153,7 @@ struct RunState {
       error = write_file(args.output.junit, junit_xml("interleave run", cases, args.output.timing));
       if (!error.empty()) error = "--junit: " + error;
     }
+    if (error.empty() && !args.output.html.empty()) error = page.write(args.output.html, args.output.timing);
     if (error.empty()) return true;
     std::fprintf(stderr, "interleave: error: %s\n", error.c_str());
     return false;
@@ -154,6 +168,12 @@ int run_command(const RunArgs& args) {
   // A stop signal (Ctrl-C, SIGTERM, SIGHUP) ends the search, not the process: the file being
   // explored reports what it found so far (every failure with its token), the files after it are
   // listed as not run.
+  if (!args.trace_out.empty()) {
+    if (const std::string error = state.traces.prepare(); !error.empty()) {
+      std::fprintf(stderr, "interleave: error: %s\n", error.c_str());
+      return exit_usage;
+    }
+  }
   const StopOnSignals stop;
   for (const std::string& file : args.files) {
     if (stopped()) {

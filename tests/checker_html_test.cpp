@@ -61,8 +61,11 @@ TEST_CASE("the bank race's page: headline, both racing accesses and their source
     CHECK(contains(page, "<tr class=\"hit\"><td class=\"ln\">" + std::to_string(a.where.line) + "</td><td><code>" +
                              escaped(source_line("tests/picture_bodies.hpp", a.where.line)) + "</code>"));
   }
-  // In the step table, the two racing steps are the ones marked.
-  CHECK(count(page, "<tr class=\"step race") == 2);
+  // In each race's step table, its two racing steps are the ones marked.
+  std::size_t races = 0;
+  for (const sim::Failure& f : r.failures) races += checker::race_pair(f) ? 1 : 0;
+  CHECK(races >= 1);
+  CHECK(count(page, "<tr class=\"step race") == 2 * races);
   // The replay command, with a copy button pointing at it.
   CHECK(contains(page, "<code id=\"replay-1\">interleave replay bank " + race->token + "</code>"));
   CHECK(contains(page, "<button type=\"button\" class=\"copy\" data-copy=\"replay-1\">Copy</button>"));

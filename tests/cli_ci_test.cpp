@@ -21,30 +21,12 @@ using nlohmann::json;
 using cli_test::scratch;
 using cli_test::slurp;
 
-struct Result {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string quoted(const std::string& word) {
-  std::string out = "'";
-  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
+using cli_test::contains;
+using cli_test::quoted;
+using cli_test::Result;
 
 // Runs `interleave ARGS` (shell words) from the source directory.
-Result interleave(const std::string& args) {
-  const fs::path out = scratch("cmd.out"), err = scratch("cmd.err");
-  const std::string command = "cd '" INTERLEAVE_SOURCE_DIR "' && '" INTERLEAVE_BIN "' " + args + " >" + quoted(out) + " 2>" + quoted(err);
-  const int raw = std::system(command.c_str());
-  Result r{WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
-  fs::remove(out);
-  fs::remove(err);
-  return r;
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+Result interleave(const std::string& args) { return cli_test::run_in(INTERLEAVE_SOURCE_DIR, args); }
 
 // A JUnit file as python3's xml.etree reads it, in JSON: {root, attrib, suites: [{attrib, cases:
 // [{name, classname, result, type, message, text, properties, out}]}]}. A file that is not

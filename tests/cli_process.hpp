@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -38,6 +39,32 @@ inline bool catches(pid_t pid, int signal) {
   }
   return false;
 }
+
+// A word for the shell, in single quotes.
+inline std::string quoted(const std::string& word) {
+  std::string out = "'";
+  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+struct Result {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs the command with `args` (shell words) in the folder `dir`, its output kept.
+inline Result run_in(const std::string& dir, const std::string& args) {
+  const std::filesystem::path out = scratch("cmd.out"), err = scratch("cmd.err");
+  const std::string command = "cd " + quoted(dir) + " && " + quoted(INTERLEAVE_BIN) + " " + args + " >" + quoted(out) + " 2>" + quoted(err);
+  const int raw = std::system(command.c_str());
+  Result r{WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
+  std::filesystem::remove(out);
+  std::filesystem::remove(err);
+  return r;
+}
+
+inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 struct Signalled {
   int status = -1;  // the exit status, or 128 + the signal that killed it
