@@ -11,6 +11,7 @@
 #include "sim/core/execution.hpp"
 #include "sim/time/machine.hpp"
 #include "sim/core/failure.hpp"
+#include "sim/explore/explorer.hpp"
 
 namespace cli {
 
@@ -47,6 +48,12 @@ struct Limits {
   }
 };
 
+// --shard K/N: the K-th of N slices of a search (numbered from 0), which together run it once.
+struct Shard {
+  std::uint32_t index = 0;
+  std::uint32_t count = 1;
+};
+
 // How to explore: shared by run and check.
 struct ExploreArgs {
   std::string strategy = default_strategy();
@@ -61,6 +68,7 @@ struct ExploreArgs {
   Limits limits;
   bool keep_going = false;          // collect every distinct finding instead of stopping at the first
   bool progress = false;            // a progress line on stderr, when it is a terminal
+  std::optional<Shard> shard;       // run --shard: each file's result carries what `merge` needs
 };
 
 struct OutputArgs {
@@ -138,6 +146,12 @@ int timeline_command(const TimelineArgs& args);
 int compare_command(const CompareArgs& args);
 int real_command(const RealArgs& args);
 
+struct MergeArgs {
+  std::vector<std::string> files;  // the shards' `run --json` documents
+  OutputArgs output;
+};
+int merge_command(const MergeArgs& args);
+
 // Every subcommand's status goes through here on its way out: what it printed must have reached
 // standard output (a full disk, a closed pipe: a message and exit_usage), and a run cut short by
 // a stop signal (Ctrl-C, SIGTERM, SIGHUP) is not a success (128 + the signal, unless a failure or
@@ -173,6 +187,8 @@ std::string stories(const sim::Report& report, const std::string& file, std::uin
 struct Explored {
   sim::Report report;
   std::string error;
+  std::uint64_t budget = 0;         // the executions the search was allowed (0: no limit)
+  sim::ExploreStats stats;          // filled for a shard: its units, for `merge`
 };
 Explored explore(const std::function<void()>& body, const ExploreArgs& args);
 lang::InterpreterOptions interpreter_options(const Limits& limits = {});

@@ -19,6 +19,8 @@ Examples:
   interleave run scenarios/numbers_and_letters.scn --outputs
   interleave run scenarios/*.scn --quiet --junit report.xml --time-limit 5m
   interleave run scenarios/bank_race.scn --html bank.html --trace-out traces
+  interleave run scenarios/lost_update.scn --shard 2/4 --json -o shard-2.json
+  (then: interleave merge shard-*.json, the report of the whole search)
 
 Exit status: 0 no failure found, 1 a failure found, 2 bad input or usage, 4 the time limit ran
 out before the search's end, 128 + the signal (130 SIGINT, 143 SIGTERM, 129 SIGHUP) stopped by a
@@ -130,7 +132,8 @@ CLI::App* add_run(CLI::App& app, cli::RunArgs& run, cli::Style& style, cli::Unse
   cmd->add_option("FILE", run.files, "scenario files (.scn)")->required();
   explore_options(*cmd, run.explore, unset);
   cmd->add_flag("--keep-going", run.explore.keep_going, "collect every distinct finding instead of stopping at the first");
-  cmd->add_flag("--outputs", run.outputs, "list the different outputs the executions printed, with how often each came");
+  CLI::Option* outputs = cmd->add_flag("--outputs", run.outputs, "list the different outputs the executions printed, with how often each came");
+  cli::shard_option(*cmd, run.explore.shard)->excludes(outputs);
   report_options(*cmd, run.output);
   cmd->add_option("--output,-o", run.output.file, "write the report to this file instead of standard output (whole or not at all)");
   cmd->add_option("--trace-out", run.trace_out, "write each failure's schedule as Chrome trace-event JSON into this folder (open in ui.perfetto.dev)")
@@ -168,6 +171,36 @@ CLI::App* add_check(CLI::App& app, cli::CheckArgs& check, cli::Style& style, cli
   return cmd;
 }
 
+const char* const merge_examples = R"(
+Examples:
+  interleave run scenarios/lost_update.scn --iterations 100000 --shard 0/2 --json -o shard-0.json
+  interleave run scenarios/lost_update.scn --iterations 100000 --shard 1/2 --json -o shard-1.json
+  interleave merge shard-0.json shard-1.json
+  parallel interleave run scenarios/*.scn --shard {}/4 --json -o shard-{}.json ::: 0 1 2 3
+  interleave merge shard-*.json --json -o report.json
+
+The shards of one search (the same files, strategy, seed, budget and flags, each K of 0..N-1
+once) make the report one run of the whole search gives: its executions, findings with their
+executions and tokens, and whether it is complete. One limit: a lock-order cycle (potential
+deadlock) whose edges were seen in executions of different shards is found only by a whole run.
+A shard's text report has stories; the merged report names each finding and its replay command
+(replay shows the story). Exit status: as 'run' would give for the whole search; 2 for shard
+reports that are not one search's, or not readable.
+)";
+
+CLI::App* add_merge(CLI::App& app, cli::MergeArgs& merge, cli::Style& style) {
+  CLI::App* cmd = app.add_subcommand("merge", "combine the --json reports of a search's shards (run --shard K/N) into the whole search's report");
+  cmd->add_option("REPORT", merge.files, "the shards' reports (run --shard K/N --json), one per shard")->required()->check(CLI::ExistingFile);
+  cmd->add_flag("--json", merge.output.json, "print the merged report as JSON (the schema of run --json)");
+  cmd->add_option("--output,-o", merge.output.file, "write the merged report to this file instead of standard output");
+  cmd->add_option("--color", style.color, "colour the output: auto (only on a terminal), always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+  cmd->add_flag("--no-timing", style.no_timing, "leave out wall times, so the output is the same byte for byte");
+  cmd->footer(merge_examples);
+  return cmd;
+}
+
 }  // namespace
 
 namespace cli {
@@ -184,6 +217,7 @@ CommandLine::CommandLine()
   check_cmd_ = add_check(app_, check_, check_style_, check_unset_);
   timeline_cmd_ = add_timeline_command(app_, timeline_);
   compare_cmd_ = add_compare_command(app_, compare_);
+  merge_cmd_ = add_merge(app_, merge_, merge_style_);
   add_real_command(app_, real_);  // the one left when no other was chosen
 }
 
@@ -209,6 +243,7 @@ std::optional<int> CommandLine::parse(int argc, char** argv) {
   run_style_.apply(run_.output);
   replay_style_.apply(replay_.output);
   check_style_.apply(check_.output);
+  merge_style_.apply(merge_.output);
   return std::nullopt;
 }
 
@@ -218,6 +253,7 @@ int CommandLine::run() const {
   if (*check_cmd_) return check_command(check_);
   if (*timeline_cmd_) return timeline_command(timeline_);
   if (*compare_cmd_) return compare_command(compare_);
+  if (*merge_cmd_) return merge_command(merge_);
   return real_command(real_);
 }
 

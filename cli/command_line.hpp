@@ -37,13 +37,15 @@ class CommandLine {
   TimelineArgs timeline_;
   CompareArgs compare_;
   RealArgs real_;
-  Style run_style_, replay_style_, check_style_;
+  MergeArgs merge_;
+  Style run_style_, replay_style_, check_style_, merge_style_;
   Unset run_unset_, check_unset_;
   CLI::App* run_cmd_ = nullptr;
   CLI::App* replay_cmd_ = nullptr;
   CLI::App* check_cmd_ = nullptr;
   CLI::App* timeline_cmd_ = nullptr;
   CLI::App* compare_cmd_ = nullptr;
+  CLI::App* merge_cmd_ = nullptr;
 };
 
 }  // namespace cli

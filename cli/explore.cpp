@@ -49,6 +49,11 @@ Explored explore_with(const std::function<void()>& body, const ExploreArgs& args
   o.on_failure = args.keep_going ? sim::OnFailure::Continue : sim::OnFailure::Stop;
   o.limits = limits(args);
   o.progress = args.progress ? sim::Progress::Auto : sim::Progress::Off;
+  out.budget = o.iterations;
+  if (args.shard) {
+    o.shard = {.index = args.shard->index, .count = args.shard->count};
+    o.stats = &out.stats;
+  }
   try {
     out.report = sim::explore(body, o);
   } catch (const std::invalid_argument& e) {

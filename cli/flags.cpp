@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/cli.hpp"
 #include "sim/core/schedule.hpp"
 
 namespace cli {
@@ -34,6 +35,34 @@ CLI::Option* seed_option(CLI::App& app, const std::string& name, std::uint64_t& 
           },
           "SEED"))
       ->capture_default_str();
+}
+
+std::optional<Shard> parse_shard(const std::string& text) {
+  const std::size_t slash = text.find('/');
+  if (slash == std::string::npos) return std::nullopt;
+  auto whole = [](std::string_view digits, std::uint32_t& out) {
+    const auto [at, error] = std::from_chars(digits.data(), digits.data() + digits.size(), out);
+    return !digits.empty() && error == std::errc() && at == digits.data() + digits.size();
+  };
+  Shard shard;
+  const std::string_view all(text);
+  if (!whole(all.substr(0, slash), shard.index) || !whole(all.substr(slash + 1), shard.count)) return std::nullopt;
+  if (shard.count == 0 || shard.count > 100000 || shard.index >= shard.count) return std::nullopt;
+  return shard;
+}
+
+CLI::Option* shard_option(CLI::App& app, std::optional<Shard>& shard) {
+  return app
+      .add_option_function<std::string>(
+          "--shard", [&shard](const std::string& text) { shard = parse_shard(text); },
+          "run only slice K of N of each search (K from 0 to N-1); the N shards' --json reports, given to "
+          "'interleave merge', make the report of the whole search")
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            if (parse_shard(text)) return {};
+            return "'" + sim::printable(text) + "' is not a shard: expected K/N, whole numbers with 0 <= K < N <= 100000 (shards are numbered from 0), e.g. 0/4";
+          },
+          "K/N"));
 }
 
 std::optional<double> parse_duration(const std::string& text, Unit unit) {

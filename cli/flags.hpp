@@ -9,6 +9,8 @@
 
 namespace cli {
 
+struct Shard;
+
 // A seed: a whole number from 0 to 2^64-1, written in decimal ("-1" and "2^64" are refused
 // instead of wrapping round).
 CLI::Option* seed_option(CLI::App& app, const std::string& name, std::uint64_t& seed, const std::string& description);
@@ -26,6 +28,11 @@ struct DurationRange {
 // message that says what was expected.
 CLI::Option* duration_option(CLI::App& app, const std::string& name, double& value, const std::string& description, Unit unit,
                              DurationRange range);
+
+// --shard K/N: the K-th of N slices of the search, numbered from 0 as a Kubernetes Indexed Job's
+// completion index and a Slurm array's task id are (K < N, N at most 100000).
+CLI::Option* shard_option(CLI::App& app, std::optional<Shard>& shard);
+std::optional<Shard> parse_shard(const std::string& text);
 
 // The duration `text` in `unit`, or nullopt (exposed for tests).
 std::optional<double> parse_duration(const std::string& text, Unit unit);

@@ -18,20 +18,7 @@ namespace {
 using nlohmann::ordered_json;
 
 std::string summary(const std::string& file, const lang::Program& program, const sim::Report& r, const OutputArgs& output, bool color) {
-  const std::vector<std::string> found = lang::outcomes_of(r);
-  std::string line = file + ": ";
-  line += r.ok() ? paint("no failure", "1;32", color) : paint(lang::join(found), "1;31", color);
-  line += fmt::format(" in {} execution{}", r.executions, r.executions == 1 ? "" : "s");
-  if (output.timing) line += fmt::format(", {:.3f} s", r.seconds);
-  line += " [" + r.strategy + "]";
-  if (r.complete) line += " — search complete";
-  if (r.interrupted) line += " — interrupted";
-  if (r.time_limit_reached) line += " — time limit reached";
-  if (!program.expects.empty()) {
-    const std::vector<std::string> expected = lang::normalise(program.expects);
-    line += expected == found ? " (as expected)" : " (expected " + lang::join(expected) + ")";
-  }
-  return line + "\n";
+  return summary_line(file, program.expects, r, output.timing, color);
 }
 
 // The different outputs, most frequent first: "  412 ×  1 | 2 | a | 3 | b | c".
@@ -57,10 +44,11 @@ ordered_json json_outputs(const lang::OutputTally& tally) {
 }
 
 // One explored file's result in JSON, with what it printed when --outputs asks for it.
-ordered_json file_json(const std::string& file, const lang::Program& program, const sim::Report& r,
+ordered_json file_json(const std::string& file, const lang::Program& program, const Explored& explored,
                        const lang::OutputTally& tally, const RunArgs& args) {
-  ordered_json result = result_json(file, program, r, args.explore, args.output.timing);
+  ordered_json result = result_json(file, program, explored.report, args.explore, args.output.timing);
   if (args.outputs) result["outputs"] = json_outputs(tally);
+  if (args.explore.shard) add_shard(result, explored, args.explore);
   return result;
 }
 
@@ -96,13 +84,14 @@ struct RunState {
     std::fputs(text.c_str(), stdout);
     std::fflush(stdout);
   }
-  void add(const std::string& file, const lang::Program& program, const sim::Report& r, const lang::OutputTally& tally) {
+  void add(const std::string& file, const lang::Program& program, const Explored& explored, const lang::OutputTally& tally) {
+    const sim::Report& r = explored.report;
     if (!r.ok() && status != exit_usage) status = exit_failure;
     if (r.ok() && r.time_limit_reached && status == exit_ok) status = exit_time_limit;
     if (!args.output.junit.empty()) cases.push_back(run_case(file, r, args.explore, summary(file, program, r, args.output, false)));
     if (!args.output.html.empty()) page.add(file, r, replay_hint(file, args.explore.max_steps, args.explore.limits));
     if (args.output.json) {
-      results.push_back(file_json(file, program, r, tally, args));
+      results.push_back(file_json(file, program, explored, tally, args));
     } else {
       emit(file_text(file, program, r, tally, args, color, &file == &args.files.back()));
     }
@@ -136,7 +125,7 @@ struct RunState {
         return false;
       }
     }
-    add(file, *loaded->program, explored.report, tally);
+    add(file, *loaded->program, explored, tally);
     return true;
   }
   // The end of the report, then the files: false if one could not be written.

@@ -45,6 +45,7 @@ Merged gather(std::vector<JobResult>& results, Report& report, ExploreStats& fig
   for (auto [unit, n] : sizes) {
     m.starts[unit] = m.total;
     m.total += n;
+    figures.unit_sizes.emplace_back(unit, n);
   }
   figures.executions = m.total;
   figures.units = sizes.size();

@@ -17,6 +17,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/core/execution.hpp"
@@ -95,6 +96,10 @@ struct ExploreStats {
   // Sum of a hash of every counted execution's schedule: runs that covered the same executions
   // have the same digest, and the digests of the shards of a search add up to the whole's.
   std::uint64_t digest = 0;
+  // Executions counted in each unit this run entered, in unit order, before any budget cut: with
+  // each failure's execution, where in the whole search it lies (how `interleave merge` lays
+  // the shards of a search out again).
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> unit_sizes;
 };
 
 using StrategyFactory = std::function<std::unique_ptr<SlicedStrategy>(Slice)>;
