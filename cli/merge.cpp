@@ -12,7 +12,6 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -101,7 +100,7 @@ std::vector<Part> arrange(std::vector<Part> parts) {
   if (seen.size() != n) {
     std::string missing;
     for (std::uint32_t k = 0; k < n; ++k) {
-      if (!seen.count(k)) missing += (missing.empty() ? "" : ", ") + std::to_string(k);
+      if (!seen.count(k)) missing += fmt::format("{}{}", missing.empty() ? "" : ", ", k);
     }
     throw MergeError{fmt::format("shards of {} given: {} of {}; missing {} (each of 0..{} once)", n, seen.size(), n, missing, n - 1)};
   }
@@ -170,12 +169,29 @@ Laid lay_out(const std::vector<const ordered_json*>& results, const std::string&
   return laid;
 }
 
+// A shard's strategy as the whole search's: without its " shard=K/N" (std::regex is avoided
+// here: g++ 12 warns falsely about it in the sanitizer build, GCC bug 105562).
+std::string without_shard(std::string strategy) {
+  const std::size_t at = strategy.find(" shard=");
+  if (at != std::string::npos) strategy.erase(at, strategy.find(' ', at + 1) - at);
+  return strategy;
+}
+
+// "... execution=N" as the whole search numbers it: the shard's own number replaced.
+std::string renumbered(std::string found_by, std::uint64_t execution) {
+  static const std::string word = " execution=";
+  const std::size_t at = found_by.rfind(word);
+  if (at != std::string::npos && found_by.find_first_not_of("0123456789", at + word.size()) == std::string::npos) {
+    found_by.replace(at + word.size(), std::string::npos, std::to_string(execution));
+  }
+  return found_by;
+}
+
 // The shards' options must be one search's: the same strategy and budget.
 void same_search(const std::vector<const ordered_json*>& results, const std::string& file, std::string& strategy) {
-  static const std::regex shard_words(" shard=[0-9]+/[0-9]+");
   for (const ordered_json* r : results) {
     const ordered_json& s = member(*r, "shard", file);
-    const std::string mine = std::regex_replace(member(*r, "strategy", file).get<std::string>(), shard_words, "");
+    const std::string mine = without_shard(member(*r, "strategy", file).get<std::string>());
     const ordered_json& first = (*results.front())["shard"];
     if (r != results.front() && (mine != strategy || s["iterations"] != first["iterations"] || s["keep_going"] != first["keep_going"])) {
       throw MergeError{fmt::format("{}: shard {} ran [{}] with iterations={} keep_going={}, shard 0 [{}] with {} and {}: not one search", file,
@@ -193,7 +209,6 @@ struct Merged {
 
 // The findings the whole search keeps, in its order, cut where it would have stopped.
 std::vector<ordered_json> kept_findings(const Laid& laid, std::uint64_t& limit, bool stop, sim::Report& report) {
-  static const std::regex numbered(" execution=[0-9]+$");
   std::vector<ordered_json> kept;
   for (const Found& f : laid.found) {
     if (f.position >= limit) break;
@@ -201,7 +216,7 @@ std::vector<ordered_json> kept_findings(const Laid& laid, std::uint64_t& limit, 
     failure.erase("place");
     failure["execution"] = f.position + 1;
     if (failure["found_by"].is_string()) {
-      failure["found_by"] = std::regex_replace(failure["found_by"].get<std::string>(), numbered, " execution=" + std::to_string(f.position + 1));
+      failure["found_by"] = renumbered(failure["found_by"].get<std::string>(), f.position + 1);
     }
     const sim::FailureKind kind = kind_of(failure, "failure");
     if (std::none_of(kept.begin(), kept.end(), [&](const ordered_json& k) { return same_place(k, failure); })) {
