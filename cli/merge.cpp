@@ -21,6 +21,7 @@
 #include "checker/report_json.hpp"
 #include "cli/cli.hpp"
 #include "cli/results.hpp"
+#include "cli/stop.hpp"
 #include "lang/outcome.hpp"
 
 namespace cli {
@@ -110,9 +111,7 @@ std::vector<Part> arrange(std::vector<Part> parts) {
 
 sim::FailureKind kind_of(const ordered_json& failure, const std::string& where) {
   const std::string name = member(failure, "kind", where).is_string() ? failure["kind"].get<std::string>() : "";
-  for (int k = 0; k <= static_cast<int>(sim::FailureKind::ApiMisuse); ++k) {
-    if (sim::to_string(static_cast<sim::FailureKind>(k)) == name) return static_cast<sim::FailureKind>(k);
-  }
+  if (const std::optional<sim::FailureKind> kind = lang::kind_named(name)) return *kind;
   throw MergeError{fmt::format("{}: \"kind\" is {}, expected a finding's kind (DataRace, Deadlock, ...)", where, failure["kind"].dump())};
 }
 
@@ -292,10 +291,7 @@ int status_of(const std::vector<Merged>& merged, const std::vector<Part>& parts)
     if (!m.report.ok()) return exit_failure;
   }
   for (const Part& p : parts) {
-    const std::string signal = p.document.value("signal", "");
-    if (signal == "SIGINT") return exit_signal_base + 2;
-    if (signal == "SIGHUP") return exit_signal_base + 1;
-    if (signal == "SIGTERM") return exit_signal_base + 15;
+    if (const int signal = stop_signal_named(p.document.value("signal", "")); signal != 0) return exit_signal_base + signal;
   }
   for (const Merged& m : merged) {
     if (m.report.time_limit_reached) return exit_time_limit;

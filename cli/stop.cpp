@@ -50,13 +50,30 @@ int stop_signal() {
   return stopped() ? SIGINT : 0;
 }
 
+namespace {
+
+// The stop signals and the names reports give them, both ways from one table.
+struct Named {
+  int signal;
+  const char* name;
+};
+constexpr Named stop_signals[] = {{SIGINT, "SIGINT"}, {SIGTERM, "SIGTERM"}, {SIGHUP, "SIGHUP"}};
+
+}  // namespace
+
 const char* stop_signal_name() {
-  switch (stop_signal()) {
-    case SIGINT: return "SIGINT";
-    case SIGTERM: return "SIGTERM";
-    case SIGHUP: return "SIGHUP";
-    default: return "";
+  const int signal = stop_signal();
+  for (const Named& s : stop_signals) {
+    if (s.signal == signal) return s.name;
   }
+  return "";
+}
+
+int stop_signal_named(std::string_view name) {
+  for (const Named& s : stop_signals) {
+    if (s.name == name) return s.signal;
+  }
+  return 0;
 }
 
 }  // namespace cli

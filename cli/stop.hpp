@@ -2,6 +2,8 @@
 // and Kubernetes send) and SIGHUP (a closed terminal or session).
 #pragma once
 
+#include <string_view>
+
 #include "sim/explore/progress.hpp"
 
 namespace cli {
@@ -26,5 +28,7 @@ bool stopped();
 int stop_signal();
 // Its name ("SIGTERM"), or "" when none came.
 const char* stop_signal_name();
+// The stop signal a report names ("SIGTERM", as stop_signal_name spells it), or 0.
+int stop_signal_named(std::string_view name);
 
 }  // namespace cli

@@ -29,13 +29,27 @@ std::string outcome_name(sim::FailureKind kind) {
   return out;
 }
 
-std::optional<sim::FailureKind> failure_kind(std::string_view outcome) {
+namespace {
+
+// The first kind `named` says yes to, walking every kind there is.
+template <typename Named>
+std::optional<sim::FailureKind> find_kind(Named named) {
   for (int i = 0; i < max_kinds; ++i) {
     const auto kind = static_cast<sim::FailureKind>(i);
     if (to_string(kind) == "?") break;
-    if (outcome_name(kind) == outcome) return kind;
+    if (named(kind)) return kind;
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<sim::FailureKind> failure_kind(std::string_view outcome) {
+  return find_kind([&](sim::FailureKind kind) { return outcome_name(kind) == outcome; });
+}
+
+std::optional<sim::FailureKind> kind_named(std::string_view name) {
+  return find_kind([&](sim::FailureKind kind) { return to_string(kind) == name; });
 }
 
 std::vector<std::string> outcome_names() {

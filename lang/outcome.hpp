@@ -14,6 +14,8 @@ namespace lang {
 std::string outcome_name(sim::FailureKind kind);
 // The finding kind an outcome name stands for; nullopt for "ok" and for unknown names.
 std::optional<sim::FailureKind> failure_kind(std::string_view outcome);
+// The finding kind sim::to_string spells `name` ("DataRace", as JSON reports give it), or nullopt.
+std::optional<sim::FailureKind> kind_named(std::string_view name);
 // Every outcome name `expect` accepts, "ok" first.
 std::vector<std::string> outcome_names();
 
