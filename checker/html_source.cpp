@@ -90,7 +90,11 @@ void excerpt(std::string& out, const std::string& file, const std::vector<Place>
     for (std::uint32_t n = from; n <= to; ++n) {
       std::string labels;
       for (const Place& p : places) {
-        if (p.line == n) labels += (labels.empty() ? "" : "; ") + escape(p.label);
+        // Appended in two steps: `const char* + std::string` here gave g++ 12 a false
+        // -Wstringop-overflow at the LTO link, printed in every build of the command.
+        if (p.line != n) continue;
+        if (!labels.empty()) labels += "; ";
+        labels += escape(p.label);
       }
       out += fmt::format("<tr{}><td class=\"ln\">{}</td><td><code>{}</code></td><td class=\"label\">{}</td></tr>", labels.empty() ? "" : " class=\"hit\"",
                          n, escape((*lines)[n - 1]), labels);
