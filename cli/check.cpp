@@ -192,7 +192,7 @@ JunitCase row_case(const Row& row, const CheckArgs& args) {
     c.message = fmt::format("expected {}, got {}", row.expected, row.got);
     if (!unexpected.failures.empty()) c.message += "; unexpected " + finding_line(unexpected.failures.front()) + ": " + unexpected.failures.front().message;
     c.body = row.notes + stories(unexpected, row.file, args.explore.max_steps, false, args.explore.limits);
-  } else if (const std::string why = cut_short(r); !why.empty()) {
+  } else if (const std::string why = cut_short(r, stop_signal_name()); !why.empty()) {
     c.result = JunitCase::Result::Error;
     c.type = r.interrupted ? "interrupted" : "time-limit";
     c.message = why;

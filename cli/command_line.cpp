@@ -177,7 +177,7 @@ Examples:
   interleave run scenarios/lost_update.scn --iterations 100000 --shard 1/2 --json -o shard-1.json
   interleave merge shard-0.json shard-1.json
   parallel interleave run scenarios/*.scn --shard {}/4 --json -o shard-{}.json ::: 0 1 2 3
-  interleave merge shard-*.json --json -o report.json
+  interleave merge shard-*.json --json -o report.json --junit report.xml
 
 The shards of one search (the same files, strategy, seed, budget and flags, each K of 0..N-1
 once) make the report one run of the whole search gives: its executions, findings with their
@@ -193,6 +193,8 @@ CLI::App* add_merge(CLI::App& app, cli::MergeArgs& merge, cli::Style& style) {
   cmd->add_option("REPORT", merge.files, "the shards' reports (run --shard K/N --json), one per shard")->required()->check(CLI::ExistingFile);
   cmd->add_flag("--json", merge.output.json, "print the merged report as JSON (the schema of run --json)");
   cmd->add_option("--output,-o", merge.output.file, "write the merged report to this file instead of standard output");
+  cmd->add_option("--junit", merge.output.junit, "also write a JUnit XML report to this file (one test case per scenario file, as run writes it)")
+      ->check(path_named("a file name", "FILE"));
   cmd->add_option("--color", style.color, "colour the output: auto (only on a terminal), always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();

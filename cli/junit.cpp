@@ -1,4 +1,4 @@
-// JUnit XML for run and check. The shape follows what the readers agree on (Jenkins's junit
+// JUnit XML for run, check and merge. The shape follows what the readers agree on (Jenkins's junit
 // plugin, GitLab's and the GitHub actions that render it): a <testsuites> root with totals, one
 // <testsuite>, <testcase name classname time> holding at most one <failure> or <error>
 // (message and type attributes, details as text), <properties> and <system-out>.
@@ -108,10 +108,10 @@ std::vector<std::pair<std::string, std::string>> search_properties(const sim::Re
           {"time_limit_reached", r.time_limit_reached ? "true" : "false"}};
 }
 
-std::string cut_short(const sim::Report& r) {
+std::string cut_short(const sim::Report& r, std::string_view stopped_by) {
   const std::string after = fmt::format("after {} execution{}: the search did not end, so this is not a pass", r.executions,
                                         r.executions == 1 ? "" : "s");
-  if (r.interrupted) return fmt::format("interrupted by {} {}", stopped() ? stop_signal_name() : "a cancel flag", after);
+  if (r.interrupted) return fmt::format("interrupted by {} {}", stopped_by.empty() ? "a cancel flag" : stopped_by, after);
   if (r.time_limit_reached) return "the time limit ran out " + after;
   return {};
 }
@@ -124,7 +124,7 @@ JunitCase run_case(const std::string& file, const sim::Report& r, const ExploreA
     c.message = finding_line(r.failures.front()) + ": " + r.failures.front().message;
     if (r.failures.size() > 1) c.message += fmt::format(" (and {} more finding{})", r.failures.size() - 1, r.failures.size() == 2 ? "" : "s");
     c.body = stories(r, file, explore.max_steps, false, explore.limits);
-  } else if (const std::string why = cut_short(r); !why.empty()) {
+  } else if (const std::string why = cut_short(r, stop_signal_name()); !why.empty()) {
     c.result = JunitCase::Result::Error;
     c.type = r.interrupted ? "interrupted" : "time-limit";
     c.message = why;

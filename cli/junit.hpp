@@ -1,4 +1,4 @@
-// JUnit XML (--junit FILE of run and check) in the shape GitHub's, GitLab's and Jenkins's test
+// JUnit XML (--junit FILE of run, check and merge) in the shape GitHub's, GitLab's and Jenkins's test
 // reports read: <testsuites><testsuite><testcase>, one test case per scenario file.
 #pragma once
 
@@ -36,7 +36,8 @@ JunitCase error_case(const std::string& file, const std::string& type, const std
 // The properties every explored file's case carries: executions, strategy, and how the search ended.
 std::vector<std::pair<std::string, std::string>> search_properties(const sim::Report& report);
 // Why a search without a finding is not a pass ("interrupted by SIGTERM after 812 executions"), or "".
-std::string cut_short(const sim::Report& report);
+// `stopped_by`: the name of the signal that stopped it ("" when a cancel flag did).
+std::string cut_short(const sim::Report& report, std::string_view stopped_by);
 
 // Text made fit for an XML attribute or element: markup characters as entities, bytes that are not
 // UTF-8 as U+FFFD, and control characters XML 1.0 cannot hold as U+FFFD.

@@ -20,6 +20,7 @@
 
 #include "checker/report_json.hpp"
 #include "cli/cli.hpp"
+#include "cli/junit.hpp"
 #include "cli/results.hpp"
 #include "cli/stop.hpp"
 #include "lang/outcome.hpp"
@@ -299,17 +300,82 @@ int status_of(const std::vector<Merged>& merged, const std::vector<Part>& parts)
   return exit_ok;
 }
 
+// The name of the signal that stopped a shard ("SIGTERM"), or "".
+std::string signal_of(const std::vector<Part>& parts) {
+  for (const Part& p : parts) {
+    if (p.document.contains("signal")) return p.document["signal"].get<std::string>();
+  }
+  return {};
+}
+
+// A finding in a few words, as finding_line gives it for run: "DataRace at scenarios/bank_race.scn:7".
+std::string finding_words(const ordered_json& f) {
+  const std::string where = f["where"].is_object() ? fmt::format("{}:{}", f["where"]["file"].get<std::string>(), f["where"]["line"].dump()) : "?";
+  return f["kind"].get<std::string>() + " at " + where;
+}
+
+std::string replay_of(const ordered_json& f) { return f.value("replay", f["token"].get<std::string>()); }
+
+std::string summary_of(const Merged& m, bool timing, bool color) {
+  return summary_line(m.result["file"], m.result["expected"].get<std::vector<std::string>>(), m.report, timing, color);
+}
+
 std::string text_of(const std::vector<Merged>& merged, const std::vector<std::string>& not_run, const MergeArgs& args, bool color) {
   std::string out;
   for (const Merged& m : merged) {
-    out += summary_line(m.result["file"], m.result["expected"].get<std::vector<std::string>>(), m.report, args.output.timing, color);
-    for (const ordered_json& f : m.result["failures"]) {
-      const std::string where = f["where"].is_object() ? fmt::format("{}:{}", f["where"]["file"].get<std::string>(), f["where"]["line"].dump()) : "?";
-      out += fmt::format("  {} at {} — replay: {}\n", f["kind"].get<std::string>(), where, f.value("replay", f["token"].get<std::string>()));
-    }
+    out += summary_of(m, args.output.timing, color);
+    for (const ordered_json& f : m.result["failures"]) out += fmt::format("  {} — replay: {}\n", finding_words(f), replay_of(f));
   }
   if (!not_run.empty()) out += fmt::format("\nnot merged: {} file{} some shard did not run: {}\n", not_run.size(), not_run.size() == 1 ? "" : "s", lang::join(not_run));
   return out;
+}
+
+// The merged report in run --json's schema.
+std::string json_of(const std::vector<Merged>& merged, const std::vector<std::string>& not_run, const std::vector<Part>& parts) {
+  ordered_json results = ordered_json::array();
+  for (const Merged& m : merged) results.push_back(m.result);
+  const bool interrupted = std::any_of(parts.begin(), parts.end(), [](const Part& p) { return p.document.value("interrupted", false); });
+  ordered_json document{{"version", checker::json_version}, {"results", std::move(results)}, {"interrupted", interrupted}};
+  if (const std::string signal = signal_of(parts); !signal.empty()) document["signal"] = signal;
+  document["not_run"] = not_run;
+  return checker::json_text(document) + "\n";
+}
+
+// A merged file's JUnit case, as run_case gives one for a whole run, but for the body: a shard's
+// JSON holds no story, so each finding is told by its message, token and replay command (replay
+// tells the story).
+JunitCase merged_case(const Merged& m, const std::string& signal, bool timing) {
+  const sim::Report& r = m.report;
+  JunitCase c{.name = m.result["file"], .seconds = r.seconds, .out = summary_of(m, timing, false), .properties = search_properties(r)};
+  const ordered_json& failures = m.result["failures"];
+  if (!failures.empty()) {
+    c.result = JunitCase::Result::Failure;
+    c.type = failures[0]["kind"].get<std::string>();
+    c.message = finding_words(failures[0]) + ": " + failures[0]["message"].get<std::string>();
+    if (failures.size() > 1) c.message += fmt::format(" (and {} more finding{})", failures.size() - 1, failures.size() == 2 ? "" : "s");
+    for (const ordered_json& f : failures) {
+      c.body += fmt::format("{}: {}\n  token:  {}\n  replay: {}\n", finding_words(f), f["message"].get<std::string>(),
+                            f["token"].get<std::string>(), replay_of(f));
+    }
+  } else if (const std::string why = cut_short(r, signal); !why.empty()) {
+    c.result = JunitCase::Result::Error;
+    c.type = r.interrupted ? "interrupted" : "time-limit";
+    c.message = why;
+  }
+  return c;
+}
+
+// --junit: the merged files' cases, then one error case for each file some shard did not run
+// (as run lists the files a stop signal left unrun); "" or what went wrong writing it.
+std::string write_junit(const std::vector<Merged>& merged, const std::vector<std::string>& not_run, const std::vector<Part>& parts,
+                        const MergeArgs& args) {
+  const std::string signal = signal_of(parts);
+  std::vector<JunitCase> cases;
+  for (const Merged& m : merged) cases.push_back(merged_case(m, signal, args.output.timing));
+  for (const std::string& file : not_run) cases.push_back(error_case(file, "not-run", "not merged: some shard did not run it"));
+  // Named as run names its report: a sharded search's cases are the same tests as an unsharded one's.
+  const std::string error = write_file(args.output.junit, junit_xml("interleave run", cases, args.output.timing));
+  return error.empty() ? error : "--junit: " + error;
 }
 
 }  // namespace
@@ -330,23 +396,16 @@ int merge_command(const MergeArgs& args) {
     std::fprintf(stderr, "interleave merge: error: %s\n", e.message.c_str());
     return exit_usage;
   }
-  std::string out;
-  if (args.output.json) {
-    ordered_json results = ordered_json::array();
-    for (Merged& m : merged) results.push_back(std::move(m.result));
-    const bool interrupted = std::any_of(parts.begin(), parts.end(), [](const Part& p) { return p.document.value("interrupted", false); });
-    ordered_json document{{"version", checker::json_version}, {"results", std::move(results)}, {"interrupted", interrupted}};
-    for (const Part& p : parts) {
-      if (p.document.contains("signal") && !document.contains("signal")) document["signal"] = p.document["signal"];
-    }
-    document["not_run"] = not_run;
-    out = checker::json_text(document) + "\n";
-  } else {
-    out = text_of(merged, not_run, args, args.output.file.empty() ? use_color(args.output.color, 1) : args.output.color == Color::Always);
-  }
+  const bool color = args.output.file.empty() ? use_color(args.output.color, 1) : args.output.color == Color::Always;
+  const std::string out = args.output.json ? json_of(merged, not_run, parts) : text_of(merged, not_run, args, color);
+  std::string error;
   if (args.output.file.empty()) {
     std::fputs(out.c_str(), stdout);
-  } else if (const std::string error = write_file(args.output.file, out); !error.empty()) {
+  } else {
+    error = write_file(args.output.file, out);
+  }
+  if (error.empty() && !args.output.junit.empty()) error = write_junit(merged, not_run, parts, args);
+  if (!error.empty()) {
     std::fprintf(stderr, "interleave merge: error: %s\n", error.c_str());
     return exit_usage;
   }

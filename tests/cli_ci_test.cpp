@@ -12,6 +12,7 @@
 #include <string>
 
 #include "cli_process.hpp"
+#include "junit_reader.hpp"
 
 namespace {
 
@@ -24,40 +25,10 @@ using cli_test::slurp;
 using cli_test::contains;
 using cli_test::quoted;
 using cli_test::Result;
+using cli_test::read_junit;
 
 // Runs `interleave ARGS` (shell words) from the source directory.
 Result interleave(const std::string& args) { return cli_test::run_in(INTERLEAVE_SOURCE_DIR, args); }
-
-// A JUnit file as python3's xml.etree reads it, in JSON: {root, attrib, suites: [{attrib, cases:
-// [{name, classname, result, type, message, text, properties, out}]}]}. A file that is not
-// well-formed XML fails the parse, and the test.
-json read_junit(const fs::path& xml) {
-  const fs::path script = scratch("read_junit.py"), out = scratch("junit.json");
-  std::ofstream(script) << R"(import json, sys, xml.etree.ElementTree as ET
-root = ET.parse(sys.argv[1]).getroot()
-suites = []
-for s in root.findall("testsuite"):
-    cases = []
-    for c in s.findall("testcase"):
-        case = {"name": c.get("name"), "classname": c.get("classname"), "result": "pass", "type": "", "message": "", "text": ""}
-        for tag in ("failure", "error"):
-            e = c.find(tag)
-            if e is not None:
-                case.update(result=tag, type=e.get("type"), message=e.get("message"), text=e.text or "")
-        case["properties"] = {p.get("name"): p.get("value") for p in c.iter("property")}
-        o = c.find("system-out")
-        case["out"] = o.text if o is not None else ""
-        cases.append(case)
-    suites.append({"attrib": s.attrib, "cases": cases})
-json.dump({"root": root.tag, "attrib": root.attrib, "suites": suites}, open(sys.argv[2], "w"))
-)";
-  const int raw = std::system(("python3 " + quoted(script) + " " + quoted(xml) + " " + quoted(out) + " 2>&1").c_str());
-  REQUIRE_MESSAGE((WIFEXITED(raw) && WEXITSTATUS(raw) == 0), "python3 could not parse " << xml << ":\n" << slurp(xml));
-  json j = json::parse(slurp(out));
-  fs::remove(script);
-  fs::remove(out);
-  return j;
-}
 
 // A scenario whose name and assertion message hold what XML must escape (and bytes that are not
 // UTF-8, and a control character): its two threads race and lose an update, though it expects ok.

@@ -1,7 +1,7 @@
 // Searches past one machine (issue 20): `run --shard K/N` on every strategy, the shards run side
 // by side with GNU parallel as a CI matrix or a job array would run them, and `interleave merge`
 // giving the report one run of the whole search gives; shard reports that are not one search's
-// are refused with exit status 2.
+// are refused with exit status 2; `merge --junit` writing the JUnit report the whole run writes.
 #include <doctest/doctest.h>
 #include <sys/wait.h>
 
@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cli_process.hpp"
+#include "junit_reader.hpp"
 
 namespace {
 
@@ -169,5 +170,52 @@ TEST_CASE("shard reports that are not one search's: exit status 2 and what is wr
   CHECK(shell("\"$I\" run scenarios/bank_race.scn --shard 1/0").status == 2);
   CHECK(shell("\"$I\" run scenarios/bank_race.scn --shard x").status == 2);
   CHECK(contains(shell("\"$I\" run scenarios/bank_race.scn --shard 0/2 --outputs").err, "excludes"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("merge --junit: valid JUnit XML with run --junit's cases for the whole search; each finding's token and replay command") {
+  const fs::path dir = scratch("junit");
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const fs::path odd = dir / "a<b&\"c'.scn";  // a name XML must escape
+  std::ofstream(odd) << "shared n = 0\nthread w[2]:\n    n = n + 1\nfinally:\n    assert n == 2, \"lost <update> & more\"\n";
+  const std::string d = cli_test::quoted(dir.string());
+  const std::string search = "scenarios/lost_update.scn scenarios/bank_race.scn scenarios/bank_locked.scn " + cli_test::quoted(odd.string()) +
+                             " --iterations 500 --keep-going --json --no-timing";
+  const Result whole = shell("\"$I\" run " + search + " --junit " + d + "/whole.xml");
+  for (const char* k : {"0", "1", "2"}) CHECK(shell("\"$I\" run " + search + " --shard " + k + "/3 -o " + d + "/s" + k + ".json").status == 1);
+  const Result merged = shell("\"$I\" merge " + d + "/s*.json --json --no-timing --junit " + d + "/merged.xml");
+  INFO(merged.err);
+  CHECK(merged.status == whole.status);
+  const json a = cli_test::read_junit(dir / "whole.xml"), b = cli_test::read_junit(dir / "merged.xml");
+  CHECK(b["root"] == "testsuites");
+  CHECK(b["attrib"] == a["attrib"]);
+  CHECK(b["attrib"]["tests"] == "4");
+  CHECK(b["attrib"]["failures"] == "3");
+  REQUIRE(b["suites"].size() == 1);
+  CHECK(b["suites"][0]["attrib"] == a["suites"][0]["attrib"]);
+  const json& cases = b["suites"][0]["cases"];
+  REQUIRE(cases.size() == a["suites"][0]["cases"].size());
+  const json report = json::parse(merged.out);
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const json& mine = cases[i];
+    const json& run = a["suites"][0]["cases"][i];
+    CAPTURE(run["name"]);
+    // All but the text: the run's stories are not in the shards' JSON.
+    for (const char* key : {"name", "classname", "result", "type", "message", "properties", "out"}) CHECK(mine[key] == run[key]);
+    for (const json& f : report["results"][i]["failures"]) {
+      CHECK(contains(mine["text"], "token:  " + f["token"].get<std::string>()));
+      CHECK(contains(mine["text"], "replay: " + f["replay"].get<std::string>()));
+    }
+  }
+  CHECK(cases[0]["result"] == "failure");
+  CHECK(cases[2]["result"] == "pass");
+  CHECK(cases[3]["name"] == odd.string());
+  CHECK(contains(cases[3]["text"], "lost <update> & more"));  // the assertion, after the race that causes it
+
+  const Result nowhere = shell("\"$I\" merge " + d + "/s*.json --junit /no/such/dir/report.xml");
+  CHECK(nowhere.status == 2);
+  CHECK(contains(nowhere.err, "--junit: cannot write /no/such/dir/report.xml"));
+  CHECK(shell("\"$I\" merge " + d + "/s0.json --junit ''").status == 2);
   fs::remove_all(dir);
 }

@@ -1,6 +1,7 @@
 // SIGTERM, SIGHUP and SIGINT during `run` and `check` (what a CI time-out, a closed session and
 // Ctrl-C send): the search ends, not the command; the report so far is complete JSON that says
-// which signal, the --output and --junit files are written, and the exit status is 128 + the signal.
+// which signal, the --output and --junit files are written, and the exit status is 128 + the signal;
+// shards stopped by a signal merge into an interrupted report.
 #include <doctest/doctest.h>
 #include <signal.h>
 
@@ -13,12 +14,14 @@
 #include <vector>
 
 #include "cli_process.hpp"
+#include "junit_reader.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
+using cli_test::contains;
 using cli_test::scratch;
 using cli_test::slurp;
 
@@ -100,4 +103,37 @@ TEST_CASE("a finding before SIGTERM says more than the signal: exit 1, the failu
   REQUIRE(!j["results"][0]["failures"].empty());
   CHECK(j["results"][0]["failures"][0]["token"].get<std::string>().rfind("v2.", 0) == 0);
   fs::remove(file);
+}
+
+TEST_CASE("shards that SIGTERM stopped merge into an interrupted search: exit 143, JUnit errors naming the signal, never a pass") {
+  const fs::path calm = calm_scenario(), other = scratch("calm2.scn");
+  fs::copy_file(calm, other, fs::copy_options::overwrite_existing);
+  std::vector<std::string> reports;
+  for (const char* k : {"0", "1"}) {
+    reports.push_back(scratch(std::string("shard-") + k + ".json").string());
+    const cli_test::Signalled s = stop_with(SIGTERM, {"run", calm.string(), other.string(), "--iterations", "1000000000", "--no-timing", "--json",
+                                                      "--shard", std::string(k) + "/2", "-o", reports.back()});
+    CHECK(s.status == 143);
+  }
+  const fs::path xml = scratch("merged.xml");
+  const cli_test::Result merged = cli_test::run_in(".", "merge " + cli_test::quoted(reports[0]) + " " + cli_test::quoted(reports[1]) +
+                                                            " --json --no-timing --junit " + cli_test::quoted(xml.string()));
+  INFO("stdout: ", merged.out, "\nstderr: ", merged.err);
+  CHECK(merged.status == 143);
+  const json j = json::parse(merged.out);
+  CHECK(j["signal"] == "SIGTERM");
+  CHECK(j["not_run"] == json::array({other.string()}));
+  const json junit = cli_test::read_junit(xml);
+  CHECK(junit["attrib"]["errors"] == "2");
+  CHECK(junit["attrib"]["failures"] == "0");
+  const json& cases = junit["suites"][0]["cases"];
+  REQUIRE(cases.size() == 2);
+  CHECK(cases[0]["name"] == calm.string());
+  CHECK(cases[0]["type"] == "interrupted");
+  CHECK(contains(cases[0]["message"], "interrupted by SIGTERM after " + std::to_string(j["results"][0]["executions"].get<std::uint64_t>()) + " executions"));
+  CHECK(cases[0]["properties"]["interrupted"] == "true");
+  CHECK(cases[1]["name"] == other.string());
+  CHECK(cases[1]["type"] == "not-run");
+  for (const fs::path& f : {calm, other, xml}) fs::remove(f);
+  for (const std::string& f : reports) fs::remove(f);
 }
