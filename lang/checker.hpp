@@ -13,6 +13,9 @@
 
 namespace lang {
 
+// The characters a diagnostic underlines for an expression (at least one, for the caret).
+inline std::uint32_t width(const Expr& e) { return e.end > e.begin ? e.end - e.begin : 1; }
+
 // Checks `module` (parsed from `source`) and returns the runnable Program. Throws lang::Error,
 // also for more than `max_threads` threads (see LoadLimits).
 std::unique_ptr<Program> check(std::unique_ptr<Source> source, Module module, std::uint32_t max_threads = 1000,

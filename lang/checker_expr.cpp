@@ -16,8 +16,6 @@ const char* noun(Type t) {
   }
 }
 
-std::uint32_t width(const Expr& e) { return e.end > e.begin ? e.end - e.begin : 1; }
-
 struct MethodInfo {
   std::string_view name;
   Method method;

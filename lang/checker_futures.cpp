@@ -8,7 +8,6 @@ namespace {
 
 constexpr std::int64_t max_workers = 64;
 
-std::uint32_t width(const Expr& e) { return e.end > e.begin ? e.end - e.begin : 1; }
 std::uint32_t width(std::string_view name) { return static_cast<std::uint32_t>(name.size()); }
 
 }  // namespace

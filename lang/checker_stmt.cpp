@@ -7,7 +7,8 @@ namespace lang {
 
 namespace {
 
-std::string_view kind_name(GlobalKind kind) {
+// Named with its article, for "expected a mutex or an rwlock".
+std::string_view kind_with_article(GlobalKind kind) {
   switch (kind) {
     case GlobalKind::Shared: return "a shared variable";
     case GlobalKind::Atomic: return "an atomic variable";
@@ -244,7 +245,7 @@ void Checker::assignment(Stmt& s) {
 std::uint32_t Checker::object_named(std::string_view name, Pos pos, std::initializer_list<GlobalKind> kinds, std::string_view use) {
   const auto width = static_cast<std::uint32_t>(name.size());
   std::string wanted;
-  for (GlobalKind k : kinds) wanted += (wanted.empty() ? "" : " or ") + std::string(kind_name(k));
+  for (GlobalKind k : kinds) wanted += (wanted.empty() ? "" : " or ") + std::string(kind_with_article(k));
   auto it = globals_.find(name);
   if (it == globals_.end()) {
     std::vector<std::string_view> candidates;

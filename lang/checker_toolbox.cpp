@@ -8,8 +8,6 @@ namespace {
 
 constexpr std::int64_t max_count = 1'000'000;
 
-std::uint32_t width(const Expr& e) { return e.end > e.begin ? e.end - e.begin : 1; }
-
 }  // namespace
 
 // A constant count from `least` up, for capacities and latch and barrier sizes.
