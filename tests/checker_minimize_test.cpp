@@ -46,12 +46,21 @@ void opposite_order() {
   bob.join();
 }
 
+// These bodies yield to make room for preemptions, not to wait: with the spin-loop rule a yield
+// parks its task until another changes something, which would leave the minimizer fewer orders
+// to choose from than the test means to give it.
+const sim::ExecutionLimits yields_as_steps = [] {
+  sim::ExecutionLimits l;
+  l.spin_loops = sim::ExecutionLimits::SpinLoops::Run;
+  return l;
+}();
+
 }  // namespace
 
 TEST_CASE("a two-thread lost update shrinks to exactly one preemption") {
   for (std::uint64_t seed = 1; seed <= 8; ++seed) {
     CAPTURE(seed);
-    sim::Report r = sim::check_random(lost_update, {.iterations = 500, .seed = seed});
+    sim::Report r = sim::check_random(lost_update, {.iterations = 500, .seed = seed, .limits = yields_as_steps});
     const sim::Failure* f = r.find(sim::FailureKind::AssertionFailed);
     REQUIRE(f != nullptr);
     CHECK(f->message == "an increment was lost");
@@ -69,7 +78,7 @@ TEST_CASE("a two-thread lost update shrinks to exactly one preemption") {
     CAPTURE(text);
     CHECK(contains(text, "steps, 1 preemption):\n"));
     // The minimal token replays the same failure.
-    const sim::Report again = sim::replay(lost_update, f->token);
+    const sim::Report again = sim::replay(lost_update, f->token, yields_as_steps);
     const sim::Failure* g = again.find(sim::FailureKind::AssertionFailed);
     REQUIRE(g != nullptr);
     CHECK(g->same_place(*f));
@@ -80,7 +89,7 @@ TEST_CASE("a two-thread lost update shrinks to exactly one preemption") {
 
 TEST_CASE("the story says how much the schedule shrank, and the first token still replays") {
   // Seed 2 finds the lost update with several preemptions (the loop above shows seeds vary).
-  sim::Report r = sim::check_random(lost_update, {.iterations = 500, .seed = 2});
+  sim::Report r = sim::check_random(lost_update, {.iterations = 500, .seed = 2, .limits = yields_as_steps});
   const sim::Failure* f = r.find(sim::FailureKind::AssertionFailed);
   REQUIRE(f != nullptr);
   REQUIRE(f->minimized);
@@ -89,7 +98,7 @@ TEST_CASE("the story says how much the schedule shrank, and the first token stil
   CHECK(contains(text, "  shrunk: " + std::to_string(f->original.steps) + " steps, " + std::to_string(f->original.preemptions) +
                            " preemptions → " + std::to_string(f->minimal.steps) + " steps, 1 preemption (first found as " +
                            f->original_token + ")"));
-  const sim::Report first = sim::replay(lost_update, f->original_token);
+  const sim::Report first = sim::replay(lost_update, f->original_token, yields_as_steps);
   const sim::Failure* g = first.find(sim::FailureKind::AssertionFailed);
   REQUIRE(g != nullptr);
   CHECK(g->same_place(*f));
@@ -97,14 +106,14 @@ TEST_CASE("the story says how much the schedule shrank, and the first token stil
 }
 
 TEST_CASE("the lock-order deadlock shrinks to one preemption") {
-  sim::Failure f = sim::require_failure(opposite_order, sim::FailureKind::Deadlock, {.iterations = 200, .seed = 3});
+  sim::Failure f = sim::require_failure(opposite_order, sim::FailureKind::Deadlock, {.iterations = 200, .seed = 3, .limits = yields_as_steps});
   CHECK(f.minimal.preemptions == 1);
   CHECK(preemptions(f.history) == 1);
   CHECK(contains(f.message, "tasks are blocked"));
 }
 
 TEST_CASE("a race shrinks to no preemption at all") {
-  sim::Failure f = sim::require_failure(lost_update, sim::FailureKind::DataRace, {.iterations = 50, .seed = 4});
+  sim::Failure f = sim::require_failure(lost_update, sim::FailureKind::DataRace, {.iterations = 50, .seed = 4, .limits = yields_as_steps});
   CHECK(f.minimal.preemptions == 0);
   CHECK(preemptions(f.history) == 0);
 }
@@ -131,14 +140,14 @@ TEST_CASE("a failure that needs a spurious wake-up keeps that data choice with i
     waiter.join();
     notifier.join();
   };
-  sim::Failure f = sim::require_failure(body, sim::FailureKind::AssertionFailed, {.iterations = 500, .seed = 1});
+  sim::Failure f = sim::require_failure(body, sim::FailureKind::AssertionFailed, {.iterations = 500, .seed = 1, .limits = yields_as_steps});
   CHECK(f.message == "woke up before the notify");
   CHECK(f.minimal.preemptions <= f.original.preemptions);
   CHECK(contains(checker::story(f, {.timing = false}), "wakes spuriously"));
 }
 
 TEST_CASE("minimisation can be turned off or starved of runs") {
-  sim::Report off = sim::check_random(lost_update, {.iterations = 500, .seed = 2, .minimize = {.enabled = false}});
+  sim::Report off = sim::check_random(lost_update, {.iterations = 500, .seed = 2, .limits = yields_as_steps, .minimize = {.enabled = false}});
   const sim::Failure* f = off.find(sim::FailureKind::AssertionFailed);
   REQUIRE(f != nullptr);
   CHECK_FALSE(f->minimized);
@@ -147,7 +156,7 @@ TEST_CASE("minimisation can be turned off or starved of runs") {
   CHECK_FALSE(contains(checker::story(*f, {.timing = false}), "shrunk"));
 
   // One run is the replay of the schedule found: nothing left to try.
-  sim::Report starved = sim::check_random(lost_update, {.iterations = 500, .seed = 2, .minimize = {.max_runs = 1}});
+  sim::Report starved = sim::check_random(lost_update, {.iterations = 500, .seed = 2, .limits = yields_as_steps, .minimize = {.max_runs = 1}});
   const sim::Failure* g = starved.find(sim::FailureKind::AssertionFailed);
   REQUIRE(g != nullptr);
   CHECK_FALSE(g->minimized);
@@ -155,8 +164,8 @@ TEST_CASE("minimisation can be turned off or starved of runs") {
 }
 
 TEST_CASE("minimisation is deterministic: the same seed gives the same minimal token") {
-  sim::Report a = sim::check_random(lost_update, {.iterations = 500, .seed = 5});
-  sim::Report b = sim::check_random(lost_update, {.iterations = 500, .seed = 5});
+  sim::Report a = sim::check_random(lost_update, {.iterations = 500, .seed = 5, .limits = yields_as_steps});
+  sim::Report b = sim::check_random(lost_update, {.iterations = 500, .seed = 5, .limits = yields_as_steps});
   REQUIRE(a.failures.size() == b.failures.size());
   for (std::size_t i = 0; i < a.failures.size(); ++i) {
     CHECK(a.failures[i].token == b.failures[i].token);

@@ -14,8 +14,12 @@ using namespace std::chrono_literals;
 namespace {
 
 // Every interleaving (depth first, no bound); the report must be complete.
+// Yields here make room for other tasks, not waits: the spin-loop rule is off, so a yield is
+// one more place to switch (ExecutionLimits::spin_loops).
 sim::Report every(const std::function<void()>& body) {
-  sim::Report r = sim::explore(body, {.strategy = sim::Search::Dfs, .progress = sim::Progress::Off});
+  sim::ExecutionLimits limits;
+  limits.spin_loops = sim::ExecutionLimits::SpinLoops::Run;
+  sim::Report r = sim::explore(body, {.strategy = sim::Search::Dfs, .limits = limits, .progress = sim::Progress::Off});
   CHECK(r.complete);
   return r;
 }

@@ -41,7 +41,11 @@ std::int64_t SimCells::load(std::uint32_t cell, sim::Location at, bool step) {
   sim::Execution& e = b_.execution();
   const sim::ObjectId id = object(cell);
   const sim::OpKind kind = kinds_[cell] == sim::ObjectKind::Atomic ? sim::OpKind::AtomicLoad : sim::OpKind::Read;
-  if (step) e.schedule(kind, id, at);
+  if (step) {
+    e.schedule(kind, id, at);
+  } else {
+    e.note_access(kind, id, at);  // inside an `atomic:` block: part of the block's one step
+  }
   const std::int64_t v = b_.state().cells[cell];
   if (e.observed()) e.publish(kind, id, at, value_ref(b_.program(), cell, &v));
   return v;
@@ -51,7 +55,11 @@ void SimCells::store(std::uint32_t cell, std::int64_t value, sim::Location at, b
   sim::Execution& e = b_.execution();
   const sim::ObjectId id = object(cell);
   const sim::OpKind kind = kinds_[cell] == sim::ObjectKind::Atomic ? sim::OpKind::AtomicStore : sim::OpKind::Write;
-  if (step) e.schedule(kind, id, at);
+  if (step) {
+    e.schedule(kind, id, at);
+  } else {
+    e.note_access(kind, id, at);
+  }
   std::int64_t& slot = b_.state().cells[cell];
   slot = value;
   if (e.observed()) e.publish(kind, id, at, value_ref(b_.program(), cell, &slot));
@@ -60,7 +68,11 @@ void SimCells::store(std::uint32_t cell, std::int64_t value, sim::Location at, b
 std::int64_t SimCells::update(std::uint32_t cell, Next next, void* context, sim::Location at, bool step) {
   sim::Execution& e = b_.execution();
   const sim::ObjectId id = object(cell);
-  if (step) e.schedule(sim::OpKind::AtomicRmw, id, at);
+  if (step) {
+    e.schedule(sim::OpKind::AtomicRmw, id, at);
+  } else {
+    e.note_access(sim::OpKind::AtomicRmw, id, at);
+  }
   std::int64_t& value = b_.state().cells[cell];
   const std::int64_t old = value;
   value = next(context, old);

@@ -126,6 +126,9 @@ void Execution::begin() {
   now_ = 0;
   timed_ = 0;
   timing_violated_ = false;
+  parked_ = 0;
+  parked_bits_ = parked_before_ = 0;
+  quiet_rounds_ = 0;
   concluded_ = false;
   failure_.reset();
   for (Observer* o : observers_) o->on_begin(*this);
@@ -160,6 +163,7 @@ bool Execution::start_next(Fiber& mine) {
 void Execution::add_task_slot() {
   tasks_.push_back(std::make_unique<Task>(*this, limits_.stack_size));
   pending_.emplace_back();
+  spins_.emplace_back();
   states_.push_back(TaskState::Finished);
   next_.push_back(no_task);
   prev_.push_back(no_task);
@@ -235,6 +239,8 @@ bool same_text(const std::string& a, std::string_view b) {
   t.woken_by = no_task;
   t.handle_open = false;
   pending_[n] = Op{};
+  spins_[n].clear();
+  spins_[n].parked = false;
   ++task_count_;
   ++unfinished_;
   return TaskId{n};
@@ -266,6 +272,9 @@ void Execution::task_main(Task& t) {
 void Execution::finish_current() {
   Task& t = task(current_task_);
   Fiber& mine = *t.fiber;
+  if (limits_.spin_loops == ExecutionLimits::SpinLoops::Park && !aborting_) {
+    changed_by(index(current_task_), no_object);
+  }
   set_state(current_task_, TaskState::Finished);
   --unfinished_;
   if (aborting_) {
@@ -326,7 +335,7 @@ inline TaskId Execution::choose_among(std::uint32_t n) {
 
 // The general case: nobody runnable (the clock may move), one task, or deadlines to watch.
 TaskId Execution::choose_timed() {
-  if (runnable_count_ == 0 && (timed_ == 0 || !advance_clock())) return no_task;
+  if (runnable_count_ == 0 && (timed_ == 0 || !advance_clock()) && (parked_ == 0 || !resume_parked())) return no_task;
   if (runnable_count_ == 1) {
     const TaskId only = only_runnable();
     if (timed_ > 0) note_timing(only);
@@ -381,8 +390,10 @@ ObjectId Execution::add_object(ObjectKind kind, const std::string& name, Locatio
   if (object_count_ == objects_.size()) {
     objects_.emplace_back();
     holders_.push_back(no_task);
+    versions_.push_back(0);
   }
   holders_[object_count_] = no_task;
+  versions_[object_count_] = 0;
   ObjectSlot& slot = objects_[object_count_];
   slot.kind = kind;
   slot.created = created;
@@ -401,6 +412,7 @@ TaskId Execution::spawn(std::string_view name, Location where) {
     return no_task;
   }
   pending_[index(current_task_)] = Op{no_object, OpKind::Spawn, where};
+  if (limits_.spin_loops == ExecutionLimits::SpinLoops::Park) changed_by(index(current_task_), no_object);
   TaskId child = new_task(name, current_task_, where);
   publish(OpKind::Spawn, no_object, where, {}, child);
   return child;

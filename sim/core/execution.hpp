@@ -34,6 +34,7 @@
 #include "sim/core/fiber.hpp"
 #include "sim/core/op.hpp"
 #include "sim/core/schedule.hpp"
+#include "sim/core/spin_log.hpp"
 #include "sim/core/wait_list.hpp"
 
 namespace sim {
@@ -129,12 +130,32 @@ class Execution {
     pending.object = object;
     pending.kind = kind;
     pending.where = where;
+    const bool parks = limits_.spin_loops == ExecutionLimits::SpinLoops::Park;
+    if (parks && spin_role(kind) != SpinRole::Change && (kind == OpKind::Yield || spins_[me].count >= 2)) {
+      if (spin_waits(me)) [[unlikely]] park(me);
+    }
     if (++steps_ > limits_.max_steps) [[unlikely]] step_limit();
     // Nobody else can run: no choice, no switch (unless a deadline may move the clock).
-    if (runnable_count_ == 1 && states_[me] == TaskState::Runnable && timed_ == 0) return;
-    reschedule();
+    if (runnable_count_ != 1 || states_[me] != TaskState::Runnable || timed_ != 0) reschedule();
+    // The task goes on to do what it announced: that is when its step counts for the rule. Out
+    // of line: inlined, it made schedule() too big for the primitives to inline it, and a frame
+    // more around each fiber switch cost bank_locked_2t a third of its speed.
+    if (parks) step_done(me, kind, object, where);
   }
   void schedule(const Op& op) { schedule(op.kind, op.object, op.where); }
+  // The spin-loop rule (spin_log.hpp). A primitive that gives something up without a scheduling
+  // point (an unlock) says so, for tasks parked by a yield; an access that is no step of its own
+  // (inside a scenario's `atomic:` block) is noted, so the block's loop is seen whole.
+  void released(ObjectId object) {
+    if (parked_ != 0) [[unlikely]] wake_parked(object, false);
+  }
+  // The tasks (by bit, ids below 64; all bits if a higher one) that were parked when the running
+  // task's step was chosen: DPOR need not reverse a race with a step that ran only because its
+  // partner was parked, as running the partner there would only have gone round its loop again.
+  std::uint64_t parked_before_step() const { return parked_before_; }
+  void note_access(OpKind kind, ObjectId object, Location where) {
+    if (limits_.spin_loops == ExecutionLimits::SpinLoops::Park && in_task()) settle_spin(index(current_task_), kind, object, where);
+  }
   std::uint32_t choose_value(std::uint32_t bound);
   bool switch_at_plain_accesses() const { return limits_.plain_accesses == ExecutionLimits::PlainAccesses::Switch; }
   bool explore_spurious_wakeups() const {
@@ -309,6 +330,32 @@ class Execution {
     while (runnable_bits_[w] == 0) ++w;
     return TaskId{static_cast<std::uint32_t>(w * 64 + std::countr_zero(runnable_bits_[w]))};
   }
+  [[gnu::noinline]] void step_done(std::uint32_t me, OpKind kind, ObjectId object, Location where);
+  // What task `me` just did, for the spin-loop rule.
+  [[gnu::always_inline]] void settle_spin(std::uint32_t me, OpKind kind, ObjectId object, Location where) {
+    switch (spin_role(kind)) {
+      case SpinRole::Ignore: return;
+      case SpinRole::Change: changed_by(me, object); return;
+      case SpinRole::Read:
+        spins_[me].add(SpinEntry{where.file, where.line, object, object == no_object ? 0 : versions_[index(object)], kind});
+        return;
+      case SpinRole::Position: spins_[me].add(SpinEntry{where.file, where.line, object, 0, kind}); return;
+    }
+  }
+  void changed_by(std::uint32_t me, ObjectId object) {
+    spins_[me].clear();
+    quiet_rounds_ = 0;
+    if (object != no_object) ++versions_[index(object)];
+    if (parked_ != 0) [[unlikely]] wake_parked(object, true);
+  }
+  // Whether task `me`, about to do its pending operation, is waiting in a loop (or yields).
+  [[gnu::noinline]] bool spin_waits(std::uint32_t me);
+  void park(std::uint32_t me);
+  void unpark(std::uint32_t i);
+  [[gnu::noinline]] void wake_parked(ObjectId object, bool data);
+  // Nobody can run but parked tasks: resume them all (true), or end with a Livelock (false).
+  [[gnu::noinline]] bool resume_parked();
+  void record_livelock();
   TaskId choose_task();
   [[gnu::noinline]] TaskId choose_timed();
   TaskId choose_among(std::uint32_t n);
@@ -418,6 +465,13 @@ class Execution {
   Schedule schedule_;
   std::uint64_t fingerprint_ = fingerprint_basis;
   std::vector<Op> pending_;  // the operation each task announced last
+  // The spin-loop rule: per task, its steps since its last change; per object, its changes.
+  std::vector<SpinLog> spins_;
+  std::vector<std::uint32_t> versions_;
+  std::uint32_t parked_ = 0;        // tasks parked by the rule
+  std::uint32_t quiet_rounds_ = 0;  // times parked tasks were resumed since the last change
+  std::uint64_t parked_bits_ = 0;   // parked tasks by bit (see parked_before_step)
+  std::uint64_t parked_before_ = 0;
   Fiber* return_to_ = nullptr;  // where a task unwound by stop_above() goes when it ends
   std::uint64_t epoch_ = 0;
   std::uint32_t steps_ = 0;

@@ -26,6 +26,12 @@ struct ExecutionLimits {
   // execution's finding (crash_guard.hpp). Die: the signal takes its default course, as it
   // would without interleave (for fuzzing the runtime itself, where a crash is ours to see).
   enum class Crashes : std::uint8_t { Findings, Die } crashes = Crashes::Findings;
+  // Spin loops (spin_log.hpp): Park a task that yields or repeats a loop nobody can end until
+  // something it waits on changes, and report a Livelock when nothing can; Run: schedule such
+  // tasks like any other (a spin loop then ends only by the step limit).
+  enum class SpinLoops : std::uint8_t { Park, Run } spin_loops = SpinLoops::Park;
+  // Rounds of resuming parked tasks, with nobody changing anything, before that is a Livelock.
+  std::uint32_t quiet_limit = 64;
 };
 
 }  // namespace sim

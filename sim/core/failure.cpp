@@ -11,6 +11,7 @@ std::string_view to_string(FailureKind kind) {
     case FailureKind::PotentialDeadlock: return "PotentialDeadlock";
     case FailureKind::UncaughtException: return "UncaughtException";
     case FailureKind::StepLimit: return "StepLimit";
+    case FailureKind::Livelock: return "Livelock";
     case FailureKind::TaskLimit: return "TaskLimit";
     case FailureKind::LockMisuse: return "LockMisuse";
     case FailureKind::ThreadMisuse: return "ThreadMisuse";

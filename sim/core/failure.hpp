@@ -18,6 +18,7 @@ enum class FailureKind : std::uint8_t {
   PotentialDeadlock,  // a lock-order cycle (checker)
   UncaughtException,  // a task's body threw
   StepLimit,          // an execution ran past its step budget: livelock or endless loop
+  Livelock,           // every task that can run spins in a loop nobody can end (spin_log.hpp)
   TaskLimit,          // an execution started more tasks than its limit allows
   LockMisuse,         // unlock by a non-owner, relock, wait without the mutex, destroyed while held
   ThreadMisuse,       // a thread destroyed while joinable, joined twice, or joining itself

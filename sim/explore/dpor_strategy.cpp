@@ -113,6 +113,10 @@ void DporStrategy::settle() {
 
 void DporStrategy::reverse(const Race& race) {
   const TraceStep& e = trace_.step(race.earlier);
+  // The later step's task was parked by the spin-loop rule when the earlier one ran: run there,
+  // it would only have gone round its loop again, reading what it had read (spin_log.hpp).
+  const std::uint32_t partner = index(trace_.step(race.later).task);
+  if ((e.parked >> std::min<std::uint32_t>(partner, 63) & 1) != 0) return;
   // A step no node chose ran because nothing else could: by the model nothing can race with
   // it. Counted, should the model miss an ordering, and the search then not claimed complete.
   if (e.node < 0) {

@@ -154,7 +154,10 @@ void DporTrace::event(const Event& e, const Execution& exec) {
     barrier_ = exec.strict_timing();
   }
   // A new step when another task ran in between, or this one announced an operation since.
-  if (t != last_task_ || stamp != last_stamp_ || count_ == settled_) open_step(t, stamp);
+  if (t != last_task_ || stamp != last_stamp_ || count_ == settled_) {
+    open_step(t, stamp);
+    steps_[count_ - 1].parked = exec.parked_before_step();
+  }
   last_task_ = t;
   last_stamp_ = stamp;
   if (e.op.kind == OpKind::Finish) task(t).finished = true;

@@ -123,6 +123,7 @@ struct TraceStep {
   std::vector<std::pair<ObjectId, Use>> touches;
   std::int32_t prev = -1;             // its task's previous step, or the step that spawned it
   bool probe = false;                 // never ran: see DporTrace::unfinished
+  std::uint64_t parked = 0;           // Execution::parked_before_step when it ran
   std::vector<std::uint32_t> edges;   // join and wake predecessors (step numbers)
   std::vector<std::uint32_t> clock;   // by TaskId: how many of each task's steps happen before (or are) it
 
@@ -140,6 +141,7 @@ struct TraceStep {
     touches.clear();
     prev = -1;
     probe = false;
+    parked = 0;
     edges.clear();
     clock.clear();
   }

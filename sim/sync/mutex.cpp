@@ -105,6 +105,7 @@ void Mutex::unlock(Location where) {
   // Not a scheduling point: while the mutex is held every task waiting for it is blocked, so no
   // runnable task's next operation conflicts with the unlock; the choice comes at the next step.
   release(*e);
+  e->released(binding_.id());
   e->publish(OpKind::Unlock, binding_.id(), where);
 }
 
