@@ -64,7 +64,7 @@ Explored explore_with(const std::function<void()>& body, const ExploreArgs& args
 
 }  // namespace
 
-const char* default_strategy() { return "random"; }
+const char* default_strategy() { return "portfolio"; }
 
 Explored explore(const std::function<void()>& body, const ExploreArgs& args) { return explore_with(body, args); }
 

@@ -46,8 +46,8 @@ StrategyFactory dpor(const ExploreOptions& o, std::uint64_t) {
 }
 
 constexpr StrategyEntry table[] = {
-    {Search::Portfolio, "portfolio", "PCT and random", true, takes_seed | takes_depth,
-     [](const ExploreOptions& o) { return seeded(o, "portfolio (pct depth 1.." + std::to_string(o.depth) + ", random) "); },
+    {Search::Portfolio, "portfolio", "PCT, random and POS", true, takes_seed | takes_depth,
+     [](const ExploreOptions& o) { return seeded(o, "portfolio (pct depth 1.." + std::to_string(o.depth) + ", random, pos) "); },
      [](const ExploreOptions& o, std::uint64_t limit) { return sampled<PortfolioStrategy>(limit, o.seed, o.depth); }},
     {Search::Random, "random", "", true, takes_seed, [](const ExploreOptions& o) { return seeded(o, "random "); },
      [](const ExploreOptions& o, std::uint64_t limit) { return sampled<IndexedRandom>(limit, o.seed); }},

@@ -15,7 +15,7 @@ namespace sim {
 struct ExploreOptions;
 
 enum class Search : std::uint8_t {
-  Portfolio,  // PCT at depths 1..depth interleaved with the random walk (the default)
+  Portfolio,  // PCT at depths 1..depth, the random walk and POS, interleaved (the default)
   Random,     // the seeded random walk of check_random
   Pct,        // probabilistic concurrency testing at `depth`
   Dfs,        // every interleaving, depth first; bounded by preemption_bound or delay_bound

@@ -177,7 +177,7 @@ TEST_CASE("--quiet keeps each finding's replay command, and the token in it repl
   }
   const std::string replay = j["results"][0]["failures"][0]["replay"].get<std::string>();
   CHECK(interleave(replay.substr(std::string("interleave ").size()) + " --quiet").status == 1);
-  CHECK(interleave("run scenarios/bank_locked.scn --quiet --no-timing").out == "scenarios/bank_locked.scn: no failure in 1000 executions [random seed=1] (as expected)\n");
+  CHECK(interleave("run scenarios/bank_locked.scn --quiet --no-timing").out == "scenarios/bank_locked.scn: no failure in 1000 executions [portfolio (pct depth 1..3, random, pos) seed=1] (as expected)\n");
 }
 
 TEST_CASE("a time limit that ends a search with nothing found exits 4, and JUnit calls it an error") {

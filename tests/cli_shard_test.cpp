@@ -117,15 +117,15 @@ TEST_CASE("merged byte for byte: tokens, executions and the cut at the first fai
   CHECK(merged.out == whole.out);
   const json j = json::parse(merged.out);
   CHECK(j["results"][2]["executions"] == 500);  // bank_locked: the whole budget, no finding
-  CHECK(j["results"][2]["strategy"] == "random seed=1");
+  CHECK(j["results"][2]["strategy"] == "portfolio (pct depth 1..3, random, pos) seed=1");
   const json shard = json::parse(slurp(dir / "s1.json"));
-  CHECK(shard["results"][2]["strategy"] == "random seed=1 shard=1/4");
+  CHECK(shard["results"][2]["strategy"] == "portfolio (pct depth 1..3, random, pos) seed=1 shard=1/4");
   CHECK(shard["results"][2]["shard"]["count"] == 4);
 
   const Result text = shell("\"$I\" merge '" + dir.string() + "'/s*.json --no-timing");
   CHECK(text.status == 1);
   CHECK(contains(text.out, "scenarios/lost_update.scn: assertion"));
-  CHECK(contains(text.out, "scenarios/bank_locked.scn: no failure in 500 executions [random seed=1] (as expected)"));
+  CHECK(contains(text.out, "scenarios/bank_locked.scn: no failure in 500 executions [portfolio (pct depth 1..3, random, pos) seed=1] (as expected)"));
   CHECK(contains(text.out, "— replay: interleave replay scenarios/bank_race.scn v2."));
   fs::remove_all(dir);
 }

@@ -317,7 +317,7 @@ TEST_CASE("interleave real: the overdraft counted next to the simulation's; the 
   CHECK(contains(race.out, "scenarios/bank_race.scn: 2,000 runs on real threads, 2 threads each, with noise (seed 3)"));
   CHECK(contains(race.out, "overdraft (at scenarios/bank_race.scn:11, in main; first in run "));
   CHECK(contains(race.out, "real threads: overdraft in "));
-  CHECK(contains(race.out, "; simulation: overdraft found at execution 2\n"));
+  CHECK(contains(race.out, "; simulation: overdraft found at execution 4\n"));
   CHECK_FALSE(contains(race.out, "ms per run"));
 
   const Result locked = interleave("real scenarios/bank_locked.scn --runs 2000 --noise --json");

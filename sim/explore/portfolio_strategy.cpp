@@ -1,6 +1,8 @@
 // PortfolioStrategy: which member runs which execution.
 #include "sim/explore/portfolio_strategy.hpp"
 
+#include "sim/explore/pos_strategy.hpp"
+
 namespace sim {
 
 PortfolioStrategy::PortfolioStrategy(std::uint64_t seed, std::uint32_t max_depth) {
@@ -8,6 +10,7 @@ PortfolioStrategy::PortfolioStrategy(std::uint64_t seed, std::uint32_t max_depth
     members_.push_back(std::make_unique<PctStrategy>(seed, d, &estimate_));
   }
   members_.push_back(std::make_unique<IndexedRandom>(seed));
+  members_.push_back(std::make_unique<PosStrategy>(seed));
   member_ = members_.front().get();
 }
 

@@ -1,14 +1,17 @@
-// PortfolioStrategy: PCT at depths 1..d interleaved with the random walk, the default search.
+// PortfolioStrategy: PCT at depths 1..d, the random walk and POS, interleaved: the default search.
 //
-// No single sampler wins everywhere: PCT finds shallow ordering bugs with a known probability,
-// the random walk finds bugs that need many small interleavings. Execution i runs member
-// i mod (d + 1) with i's own stream, so a failure names the member and index that found it.
+// No single sampler wins everywhere: PCT finds shallow ordering bugs with a known probability
+// (and bugs that need one task to run many steps in a row, which the random walk almost never
+// does), the random walk finds bugs that need many small interleavings, POS samples partial
+// orders evenly where one order has far fewer interleavings than another. Execution i runs
+// member i mod (d + 2) with i's own stream, so a failure names the member and index that found it.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <vector>
 
+#include "sim/core/observer.hpp"
 #include "sim/explore/pct_strategy.hpp"
 #include "sim/explore/random_strategy.hpp"
 
@@ -34,7 +37,9 @@ class IndexedRandom final : public IndexedStrategy {
   RandomStrategy walk_;
 };
 
-class PortfolioStrategy final : public IndexedStrategy {
+// POS watches the steps of the executions it steers: the portfolio passes them on to whichever
+// member runs the execution, if it watches.
+class PortfolioStrategy final : public IndexedStrategy, public Observer {
  public:
   PortfolioStrategy(std::uint64_t seed, std::uint32_t max_depth);
 
@@ -46,8 +51,21 @@ class PortfolioStrategy final : public IndexedStrategy {
   void end_execution() override { member_->end_execution(); }
   std::string describe() const override { return "portfolio: " + member_->describe(); }
   Strategy& chooser() override { return member_->chooser(); }
+  Observer* observer() override { return this; }
+
+  void on_begin(const Execution& exec) override {
+    watching_ = member_->observer();
+    if (watching_ != nullptr) watching_->on_begin(exec);
+  }
+  void on_event(const Execution& exec, const Event& event) override {
+    if (watching_ != nullptr) watching_->on_event(exec, event);
+  }
+  void on_end(const Execution& exec, const Failure* failure) override {
+    if (watching_ != nullptr) watching_->on_end(exec, failure);
+  }
 
  private:
+  Observer* watching_ = nullptr;
   StepEstimate estimate_;  // shared by the PCT members: all learn from every execution
   std::vector<std::unique_ptr<IndexedStrategy>> members_;
   IndexedStrategy* member_ = nullptr;
