@@ -272,7 +272,7 @@ void Execution::task_main(Task& t) {
 void Execution::finish_current() {
   Task& t = task(current_task_);
   Fiber& mine = *t.fiber;
-  if (limits_.spin_loops == ExecutionLimits::SpinLoops::Park && !aborting_) {
+  if (parks() && !aborting_) {
     changed_by(index(current_task_), no_object);
   }
   set_state(current_task_, TaskState::Finished);
@@ -412,7 +412,7 @@ TaskId Execution::spawn(std::string_view name, Location where) {
     return no_task;
   }
   pending_[index(current_task_)] = Op{no_object, OpKind::Spawn, where};
-  if (limits_.spin_loops == ExecutionLimits::SpinLoops::Park) changed_by(index(current_task_), no_object);
+  if (parks()) changed_by(index(current_task_), no_object);
   TaskId child = new_task(name, current_task_, where);
   publish(OpKind::Spawn, no_object, where, {}, child);
   return child;

@@ -130,8 +130,7 @@ class Execution {
     pending.object = object;
     pending.kind = kind;
     pending.where = where;
-    const bool parks = limits_.spin_loops == ExecutionLimits::SpinLoops::Park;
-    if (parks && spin_role(kind) != SpinRole::Change && (kind == OpKind::Yield || spins_[me].count >= 2)) {
+    if (parks() && spin_role(kind) != SpinRole::Change && (kind == OpKind::Yield || spins_[me].count >= 2)) {
       if (spin_waits(me)) [[unlikely]] park(me);
     }
     if (++steps_ > limits_.max_steps) [[unlikely]] step_limit();
@@ -140,7 +139,7 @@ class Execution {
     // The task goes on to do what it announced: that is when its step counts for the rule. Out
     // of line: inlined, it made schedule() too big for the primitives to inline it, and a frame
     // more around each fiber switch cost bank_locked_2t a third of its speed.
-    if (parks) step_done(me, kind, object, where);
+    if (parks()) step_done(me, kind, object, where);
   }
   void schedule(const Op& op) { schedule(op.kind, op.object, op.where); }
   // The spin-loop rule (spin_log.hpp). A primitive that gives something up without a scheduling
@@ -153,9 +152,7 @@ class Execution {
   // task's step was chosen: DPOR need not reverse a race with a step that ran only because its
   // partner was parked, as running the partner there would only have gone round its loop again.
   std::uint64_t parked_before_step() const { return parked_before_; }
-  void note_access(OpKind kind, ObjectId object, Location where) {
-    if (limits_.spin_loops == ExecutionLimits::SpinLoops::Park && in_task()) settle_spin(index(current_task_), kind, object, where);
-  }
+  void note_access(OpKind kind, ObjectId object, Location where);
   std::uint32_t choose_value(std::uint32_t bound);
   bool switch_at_plain_accesses() const { return limits_.plain_accesses == ExecutionLimits::PlainAccesses::Switch; }
   bool explore_spurious_wakeups() const {
@@ -331,23 +328,10 @@ class Execution {
     return TaskId{static_cast<std::uint32_t>(w * 64 + std::countr_zero(runnable_bits_[w]))};
   }
   [[gnu::noinline]] void step_done(std::uint32_t me, OpKind kind, ObjectId object, Location where);
-  // What task `me` just did, for the spin-loop rule.
-  [[gnu::always_inline]] void settle_spin(std::uint32_t me, OpKind kind, ObjectId object, Location where) {
-    switch (spin_role(kind)) {
-      case SpinRole::Ignore: return;
-      case SpinRole::Change: changed_by(me, object); return;
-      case SpinRole::Read:
-        spins_[me].add(SpinEntry{where.file, where.line, object, object == no_object ? 0 : versions_[index(object)], kind});
-        return;
-      case SpinRole::Position: spins_[me].add(SpinEntry{where.file, where.line, object, 0, kind}); return;
-    }
-  }
-  void changed_by(std::uint32_t me, ObjectId object) {
-    spins_[me].clear();
-    quiet_rounds_ = 0;
-    if (object != no_object) ++versions_[index(object)];
-    if (parked_ != 0) [[unlikely]] wake_parked(object, true);
-  }
+  bool parks() const { return limits_.spin_loops == ExecutionLimits::SpinLoops::Park; }
+  // What task `me` just did, for the spin-loop rule; a change by `me` to `object`.
+  void settle_spin(std::uint32_t me, OpKind kind, ObjectId object, Location where);
+  void changed_by(std::uint32_t me, ObjectId object);
   // Whether task `me`, about to do its pending operation, is waiting in a loop (or yields).
   [[gnu::noinline]] bool spin_waits(std::uint32_t me);
   void park(std::uint32_t me);

@@ -14,6 +14,28 @@ void Execution::step_done(std::uint32_t me, OpKind kind, ObjectId object, Locati
   settle_spin(me, kind, object, where);
 }
 
+void Execution::note_access(OpKind kind, ObjectId object, Location where) {
+  if (parks() && in_task()) settle_spin(index(current_task_), kind, object, where);
+}
+
+void Execution::settle_spin(std::uint32_t me, OpKind kind, ObjectId object, Location where) {
+  switch (spin_role(kind)) {
+    case SpinRole::Ignore: return;
+    case SpinRole::Change: changed_by(me, object); return;
+    case SpinRole::Read:
+      spins_[me].add(SpinEntry{where.file, where.line, object, object == no_object ? 0 : versions_[index(object)], kind});
+      return;
+    case SpinRole::Position: spins_[me].add(SpinEntry{where.file, where.line, object, 0, kind}); return;
+  }
+}
+
+void Execution::changed_by(std::uint32_t me, ObjectId object) {
+  spins_[me].clear();
+  quiet_rounds_ = 0;
+  if (object != no_object) ++versions_[index(object)];
+  if (parked_ != 0) [[unlikely]] wake_parked(object, true);
+}
+
 bool Execution::spin_waits(std::uint32_t me) {
   SpinLog& log = spins_[me];
   const Op& op = pending_[me];
