@@ -123,6 +123,14 @@ json report_value(const sim::Report& r, const JsonOptions& options) {
          {"interrupted", r.interrupted},
          {"time_limit_reached", r.time_limit_reached},
          {"strategy", r.strategy}};
+  json gaps = json::array();
+  for (const sim::Gap& g : r.incomplete) {
+    json gap{{"reason", sim::to_string(g.kind)}, {"count", g.count}};
+    if (!g.detail.empty()) gap["detail"] = g.detail;
+    gap["message"] = sim::to_text(g);
+    gaps.push_back(std::move(gap));
+  }
+  j["incomplete"] = std::move(gaps);
   // Six decimals, as nlohmann writes the shortest text for that value (0.5, not float noise).
   if (options.timing) j["seconds"] = std::round(r.seconds * 1e6) / 1e6;
   json failures = json::array();

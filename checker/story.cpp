@@ -206,8 +206,16 @@ std::string summary(const sim::Report& r, const TextOptions& options) {
   return out + "\n";
 }
 
+std::string gap_lines(const sim::Report& r, std::string_view indent) {
+  const auto sampled = [](const sim::Gap& g) { return g.kind == sim::GapKind::Sampled; };
+  if (std::any_of(r.incomplete.begin(), r.incomplete.end(), sampled)) return {};
+  std::string out;
+  for (const sim::Gap& g : r.incomplete) out += fmt::format("{}not complete: {}\n", indent, sim::to_text(g));
+  return out;
+}
+
 std::string render(const sim::Report& r, const TextOptions& options) {
-  std::string out = summary(r, options);
+  std::string out = summary(r, options) + gap_lines(r);
   for (const sim::Failure& f : r.failures) out += "\n" + story(f, options);
   return out;
 }

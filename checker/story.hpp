@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "sim/core/failure.hpp"
 
@@ -27,7 +28,11 @@ std::string action(const sim::History& history, const sim::HistoryStep& step);
 
 // One line for CI logs.
 std::string summary(const sim::Report& report, const TextOptions& options = {});
-// Summary plus the story of every failure.
+// Why an exhaustive search is not complete, a line each ("  not complete: the budget of ...").
+// Empty when it is complete, and for a sampling strategy, which never claims to be (the JSON
+// report's `incomplete` lists its gaps all the same).
+std::string gap_lines(const sim::Report& report, std::string_view indent = "  ");
+// Summary, gap lines, and the story of every failure.
 std::string render(const sim::Report& report, const TextOptions& options = {});
 
 }  // namespace checker

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -228,6 +229,31 @@ std::vector<ordered_json> kept_findings(const Laid& laid, std::uint64_t& limit, 
   return kept;
 }
 
+// The merged search's gaps: those of its end and findings as a single run finds them, and those
+// the shards' strategies reported (sampling, divergences, unordered races), added up.
+std::vector<sim::Gap> merged_gaps(const std::vector<const ordered_json*>& results, const sim::Report& r, bool stopped, bool cut) {
+  std::vector<sim::Gap> strategies;
+  bool budget = cut;
+  for (const ordered_json* p : results) {
+    if (!p->contains("incomplete") || !(*p)["incomplete"].is_array()) continue;  // a report from before gaps
+    for (const ordered_json& g : (*p)["incomplete"]) {
+      if (!g.is_object() || !g.contains("reason") || !g["reason"].is_string()) continue;
+      const std::optional<sim::GapKind> kind = sim::gap_kind(g["reason"].get<std::string>());
+      if (!kind) continue;
+      if (*kind == sim::GapKind::Budget) budget = true;
+      if (*kind < sim::GapKind::Divergence && *kind != sim::GapKind::Sampled) continue;  // the merge's own to find
+      sim::Gap gap{.kind = *kind};
+      if (g.contains("count") && g["count"].is_number_unsigned()) gap.count = g["count"].get<std::uint64_t>();
+      if (g.contains("detail") && g["detail"].is_string()) gap.detail = g["detail"].get<std::string>();
+      sim::add_gap(strategies, std::move(gap));
+    }
+  }
+  std::vector<sim::Gap> gaps = sim::stop_gaps(r, stopped, budget && !stopped);
+  for (sim::Gap& g : strategies) sim::add_gap(gaps, std::move(g));
+  sim::drop_sampled_budget(gaps);
+  return gaps;
+}
+
 // One scenario file's result from its shards' results, in the member order of result_json.
 Merged merge_result(const std::vector<const ordered_json*>& results, const std::string& file, bool timing) {
   Merged m;
@@ -248,7 +274,8 @@ Merged merge_result(const std::vector<const ordered_json*>& results, const std::
     if (p->contains("seconds")) r.seconds = std::max(r.seconds, (*p)["seconds"].get<double>());  // the shards ran side by side
   }
   const bool stopped = stop && std::any_of(r.failures.begin(), r.failures.end(), [](const sim::Failure& f) { return sim::is_fatal(f.kind); });
-  r.complete = complete && limit == laid.total && !stopped && !r.interrupted && !r.time_limit_reached;
+  r.incomplete = merged_gaps(results, r, stopped, limit < laid.total);
+  r.complete = complete && limit == laid.total && !stopped && !r.interrupted && !r.time_limit_reached && r.incomplete.empty();
   const std::vector<std::string> found = lang::outcomes_of(r);
   m.result = ordered_json{{"file", file}, {"expected", first["expected"]}, {"outcomes", found}};
   m.result["as_expected"] = found == lang::normalise(first["expected"].get<std::vector<std::string>>());

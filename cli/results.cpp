@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "checker/report_json.hpp"
+#include "checker/story.hpp"
 #include "cli/stop.hpp"
 #include "lang/outcome.hpp"
 
@@ -65,7 +66,7 @@ std::string summary_line(const std::string& file, const std::vector<std::string>
     const std::vector<std::string> expected = lang::normalise(expects);
     line += expected == found ? " (as expected)" : " (expected " + lang::join(expected) + ")";
   }
-  return line + "\n";
+  return line + "\n" + checker::gap_lines(r);
 }
 
 std::string results_document(ordered_json results, const std::vector<std::string>& not_run) {

@@ -1,4 +1,4 @@
-// The command's time limit: a run it ends says so (text and JSON, "time_limit_reached"), so two
+// The command's time limit and budget: a run they end says so (text and JSON, "time_limit_reached"), so two
 // identical commands differ only where they say so; and it ends inside a long execution.
 // tests/repro/time_limit_nondet.scn is issue 23's: before, two runs printed 18 and 20 executions
 // with "interrupted": false in both, and the limit was overrun by seconds.
@@ -64,4 +64,51 @@ TEST_CASE("identical commands that the time limit does not end print the same by
   const Result b = interleave(run);
   CHECK(a.out == b.out);
   CHECK(nlohmann::json::parse(a.out)["results"][0]["time_limit_reached"] == false);
+}
+
+TEST_CASE("an exhaustive search its budget ends says why it is not complete, under its line and in its JSON") {
+  const std::string run = "run scenarios/peterson.scn --strategy dpor --iterations 10 --no-timing --color never";
+  const Result text = interleave(run);
+  CHECK(text.status == 0);
+  CHECK(contains(text.out, "peterson.scn: no failure in 10 executions [dpor] (as expected)\n"
+                           "  not complete: the budget of 10 executions ran out before the search's end\n"));
+  const nlohmann::json r = nlohmann::json::parse(interleave(run + " --json").out)["results"][0];
+  CHECK(r["complete"] == false);
+  REQUIRE(r["incomplete"].size() == 1);
+  CHECK(r["incomplete"][0]["reason"] == "budget");
+  CHECK(r["incomplete"][0]["count"] == 10);
+}
+
+TEST_CASE("a complete search has no gap; a sampled one names sampling in JSON only") {
+  const nlohmann::json done = nlohmann::json::parse(interleave("run scenarios/message_passing.scn --strategy dpor --no-timing --json").out);
+  CHECK(done["results"][0]["complete"] == true);
+  CHECK(done["results"][0]["incomplete"].empty());
+  const std::string sampled = "run scenarios/peterson.scn --iterations 10 --no-timing --color never";
+  CHECK_FALSE(contains(interleave(sampled).out, "not complete"));
+  const nlohmann::json j = nlohmann::json::parse(interleave(sampled + " --json").out);
+  REQUIRE(j["results"][0]["incomplete"].size() == 1);
+  CHECK(j["results"][0]["incomplete"][0]["reason"] == "sampled");
+}
+
+TEST_CASE("executions cut at the step limit are a gap of an exhaustive search that goes on past them") {
+  const Result text = interleave("run scenarios/peterson.scn --strategy dpor --max-steps 8 --keep-going --no-timing --color never --quiet");
+  CHECK(text.status == 1);
+  CHECK(contains(text.out, "peterson.scn: step-limit in 5 executions [dpor] (expected ok)\n"
+                           "  not complete: executions were cut at the step limit (3 StepLimit findings): "
+                           "what would have followed was not explored\n"));
+}
+
+TEST_CASE("a deterministic scenario is never said to depend on the clock: DPOR's own misses are named as such") {
+  // The philosophers' deadlocks make some reversed races unrunnable as DPOR's model predicted
+  // (a philosopher it meant to run is blocked): the search is not complete, and says so, but the
+  // scenario is deterministic and no replay of it diverges.
+  const nlohmann::json r = nlohmann::json::parse(
+      interleave("run scenarios/dining_philosophers.scn --strategy dpor --keep-going --no-timing --json").out)["results"][0];
+  CHECK(r["complete"] == false);
+  bool mispredicted = false;
+  for (const nlohmann::json& g : r["incomplete"]) {
+    CHECK(g["reason"] != "divergence");
+    mispredicted = mispredicted || g["reason"] == "mispredicted";
+  }
+  CHECK(mispredicted);
 }

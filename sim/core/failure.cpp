@@ -43,4 +43,17 @@ const Failure* Report::find(FailureKind kind) const {
   return nullptr;
 }
 
+std::vector<Gap> stop_gaps(const Report& r, bool stopped, bool budget) {
+  std::vector<Gap> gaps;
+  if (stopped) add_gap(gaps, Gap{.kind = GapKind::Stopped});
+  if (budget) add_gap(gaps, Gap{.kind = GapKind::Budget, .count = r.executions});
+  if (r.time_limit_reached) add_gap(gaps, Gap{.kind = GapKind::TimeLimit, .count = r.executions});
+  if (r.interrupted) add_gap(gaps, Gap{.kind = GapKind::Interrupted, .count = r.executions});
+  for (const Failure& f : r.failures) {
+    if (f.kind == FailureKind::StepLimit) add_gap(gaps, Gap{.kind = GapKind::StepBound, .count = 1});
+    if (f.kind == FailureKind::Unmodelled) add_gap(gaps, Gap{.kind = GapKind::Unmodelled, .count = 1});
+  }
+  return gaps;
+}
+
 }  // namespace sim

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/core/gap.hpp"
 #include "sim/core/history.hpp"
 #include "sim/core/schedule.hpp"
 
@@ -101,9 +102,16 @@ struct Report {
   bool time_limit_reached = false;  // stopped by its time limit: the executions run depend on speed
   std::string strategy;
   std::vector<Failure> failures;
+  // Why the search is not complete: every reason, in GapKind order; empty exactly when complete.
+  std::vector<Gap> incomplete;
 
   bool ok() const { return failures.empty(); }
   const Failure* find(FailureKind kind) const;
 };
+
+// The gaps a search's end and its findings show (the strategies add their own): `stopped` at its
+// first fatal failure, cut by its `budget`, out of time or interrupted (from `r`), executions
+// cut at the step limit and what the model could not see (from r.failures).
+std::vector<Gap> stop_gaps(const Report& r, bool stopped, bool budget);
 
 }  // namespace sim

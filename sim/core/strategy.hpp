@@ -4,7 +4,9 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
+#include "sim/core/gap.hpp"
 #include "sim/core/ids.hpp"
 
 namespace sim {
@@ -23,6 +25,10 @@ class Strategy {
   virtual void end_execution() {}
   // True when the strategy has covered its whole space (a proof within its bounds).
   virtual bool complete() const { return false; }
+  // Why running this strategy to its end would still not cover every schedule, as far as it
+  // knows now (it samples; a replay diverged; DPOR left races unordered). Budgets and stops are
+  // the explorer's to add. A strategy whose gaps are empty once it is done is complete().
+  virtual std::vector<Gap> gaps() const { return {Gap{.kind = GapKind::Sampled}}; }
   // What produced the current execution, e.g. "random seed=1 execution=17".
   virtual std::string describe() const = 0;
   // What the strategy watches of each execution it steers (DPOR learns from the events), or

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "sim/core/execution.hpp"
+#include "sim/explore/divergence.hpp"
 
 namespace sim {
 
@@ -23,7 +24,7 @@ std::uint32_t DfsStrategy::cost(const Node& n, std::uint32_t option) const {
 }
 
 bool DfsStrategy::begin_execution() {
-  if (done_) return false;
+  if (done_ || diverged_.gave_up()) return false;
   units_.begin(branch_);
   at_unit(units_.unit(), units_.owned());
   depth_ = 0;
@@ -70,7 +71,7 @@ TaskId DfsStrategy::next_task(std::span<const TaskId> runnable, TaskId current) 
       return t;
     }
     // The body did not repeat itself: what lies below this node is unknown; start afresh.
-    ++divergences_;
+    diverged_.note(n.value ? changed_kind(d, false) : changed_runnable(d, n.order, runnable));
     stack_.resize(d);
     replay_ = d;
   }
@@ -87,7 +88,7 @@ std::uint32_t DfsStrategy::next_value(std::uint32_t bound) {
       take(d);
       return n.at;
     }
-    ++divergences_;
+    diverged_.note(n.value ? changed_value(d, n.count, bound) : changed_kind(d, true));
     stack_.resize(d);
     replay_ = d;
   }

@@ -46,11 +46,12 @@ class DfsStrategy final : public SlicedStrategy {
   TaskId next_task(std::span<const TaskId> runnable, TaskId current) override;
   std::uint32_t next_value(std::uint32_t bound) override;
   void end_execution() override;
-  bool complete() const override { return done_ && divergences_ == 0; }
+  bool complete() const override { return done_ && diverged_.count == 0; }
+  std::vector<Gap> gaps() const override;
   std::string describe() const override;
 
   double progress() const override;
-  std::uint64_t divergences() const override { return divergences_; }
+  std::uint64_t divergences() const override { return diverged_.count; }
 
  private:
   struct Node {
@@ -77,7 +78,7 @@ class DfsStrategy final : public SlicedStrategy {
   std::size_t depth_ = 0;   // choices made so far in this execution
   std::uint32_t spent_ = 0;
   std::uint32_t spurious_used_ = 0;
-  std::uint64_t divergences_ = 0;
+  DivergenceLog diverged_;
   bool done_ = false;
 };
 

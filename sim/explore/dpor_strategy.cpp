@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "sim/core/execution.hpp"
+#include "sim/explore/divergence.hpp"
 
 namespace sim {
 
@@ -35,7 +36,7 @@ void DporStrategy::Node::reset() {
 // --- execution lifecycle ---
 
 bool DporStrategy::begin_execution() {
-  if (done_) return false;
+  if (done_ || diverged_.gave_up()) return false;
   units_.enter(branch_ < stack_.size() && stack_[branch_].above);
   at_unit(units_.unit(), units_.owned());
   depth_ = 0;
@@ -90,12 +91,12 @@ void DporStrategy::settle() {
       Node& n = stack_[pending_choice_];
       pending_choice_ = -1;
       if (s.node == static_cast<std::int32_t>(&n - stack_.data())) {
-        chosen_ran(n, s.sig);
+        chosen_ran(n, s);
         continue;
       }
       nothing_ran(n);
     }
-    forced_ran(static_cast<std::uint32_t>(i), s.sig);
+    forced_ran(static_cast<std::uint32_t>(i), s);
   }
   // No step yet from the task the last node chose: it did nothing before announcing again -
   // unless it is still in that step, making a data choice before its first event.
@@ -120,7 +121,10 @@ void DporStrategy::reverse(const Race& race) {
   // A step no node chose ran because nothing else could: by the model nothing can race with
   // it. Counted, should the model miss an ordering, and the search then not claimed complete.
   if (e.node < 0) {
-    if (!race.coarse) ++unreversed_;
+    if (!race.coarse && unreversed_++ == 0) {
+      const TraceStep& l = trace_.step(race.later);
+      first_unreversed_ = race_steps(e.task, e.nth, l.task, l.nth);
+    }
     return;
   }
   Node& n = stack_[static_cast<std::size_t>(e.node)];
@@ -135,7 +139,8 @@ void DporStrategy::reverse(const Race& race) {
 }
 
 // The step node `n` chose has run: wake whoever it conflicts with, go down its wake-up branch.
-void DporStrategy::chosen_ran(Node& n, const StepSig& step) {
+void DporStrategy::chosen_ran(Node& n, const TraceStep& ran) {
+  const StepSig& step = ran.sig;
   if (!n.ran) {
     n.chosen_step = step;
     n.ran = true;
@@ -146,7 +151,7 @@ void DporStrategy::chosen_ran(Node& n, const StepSig& step) {
   if (step.same_step(n.edge.step)) {
     cursor_ = n.edge.children;
   } else {
-    ++divergences_;
+    mispredicted_.note(changed_step(ran.task, ran.nth, n.edge.step.kind, step.kind));
   }
 }
 
@@ -167,7 +172,8 @@ void DporStrategy::nothing_ran(Node& n) {
 }
 
 // A step ran because its task was the only one that could.
-void DporStrategy::forced_ran(std::uint32_t at, const StepSig& step) {
+void DporStrategy::forced_ran(std::uint32_t at, const TraceStep& ran) {
+  const StepSig& step = ran.sig;
   // Its task was asleep: every way on from here starts with a step already explored.
   if (std::any_of(sleep_.begin(), sleep_.end(), [&](const StepSig& s) { return s.task == step.task; })) {
     blocked_ = true;
@@ -184,7 +190,7 @@ void DporStrategy::forced_ran(std::uint32_t at, const StepSig& step) {
       return;
     }
   }
-  ++divergences_;
+  mispredicted_.note(unrecorded_step(ran.task, ran.nth, step.kind));
   cursor_.reset();
 }
 
@@ -247,7 +253,8 @@ bool DporStrategy::next_branch(Node& n) {
         return true;
       }
     }
-    ++divergences_;  // its task cannot run here: the body did not repeat itself
+    // Its task cannot run here: the body did not repeat itself.
+    mispredicted_.note(missing_task(static_cast<std::size_t>(&n - stack_.data()), n.runnable));
   }
   if (n.every) {
     // Races on coarse primitives are not reversed: branch on every task that can still go.
@@ -280,7 +287,8 @@ TaskId DporStrategy::next_task(std::span<const TaskId> runnable, TaskId) {
       trace_.chose(static_cast<std::int32_t>(d), n.chosen, exec_->steps());
       return n.chosen;
     }
-    ++divergences_;  // the body did not repeat itself: start afresh below this point
+    // The body did not repeat itself: start afresh below this point.
+    diverged_.note(n.value ? changed_kind(d, false) : changed_runnable(d, n.runnable, runnable));
     stack_.resize(d);
     replay_ = d;
     tracking_ = true;
@@ -356,7 +364,7 @@ std::uint32_t DporStrategy::next_value(std::uint32_t bound) {
     if (stack_[d].spurious && v == 1) ++spurious_used_;
   } else {
     if (d < replay_) {
-      ++divergences_;
+      diverged_.note(stack_[d].value ? changed_value(d, stack_[d].count, bound) : changed_kind(d, true));
       stack_.resize(d);
       replay_ = d;
       tracking_ = true;

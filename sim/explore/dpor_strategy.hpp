@@ -55,12 +55,13 @@ class DporStrategy final : public SlicedStrategy, public Observer {
   TaskId next_task(std::span<const TaskId> runnable, TaskId current) override;
   std::uint32_t next_value(std::uint32_t bound) override;
   void end_execution() override;
-  bool complete() const override { return done_ && divergences_ == 0 && unreversed_ == 0; }
+  bool complete() const override { return done_ && diverged_.count == 0 && mispredicted_.count == 0 && unreversed_ == 0; }
+  std::vector<Gap> gaps() const override;
   std::string describe() const override;
   Observer* observer() override { return this; }
 
   double progress() const override;
-  std::uint64_t divergences() const override { return divergences_; }
+  std::uint64_t divergences() const override { return diverged_.count + mispredicted_.count; }
   std::uint64_t unreversed() const { return unreversed_; }
 
   void on_begin(const Execution& exec) override;
@@ -99,9 +100,9 @@ class DporStrategy final : public SlicedStrategy, public Observer {
 
   void settle();
   void reverse(const Race& race);
-  void chosen_ran(Node& n, const StepSig& step);
+  void chosen_ran(Node& n, const TraceStep& ran);
   void nothing_ran(Node& n);
-  void forced_ran(std::uint32_t at, const StepSig& step);
+  void forced_ran(std::uint32_t at, const TraceStep& ran);
   TaskId choose(Node& n);
   bool next_branch(Node& n);
   bool asleep(const std::vector<StepSig>& sleep, TaskId t) const;
@@ -131,7 +132,9 @@ class DporStrategy final : public SlicedStrategy, public Observer {
   std::uint32_t block_step_ = ~0u;  // the first step of a blocked execution not searched
   std::uint32_t spurious_used_ = 0;
   std::vector<Race> races_;
-  std::uint64_t divergences_ = 0;
+  DivergenceLog diverged_;      // replayed choices that found another state: the body changed
+  DivergenceLog mispredicted_;  // wake-up steps that did not run as the race reversal predicted
+  std::string first_unreversed_;
   std::uint64_t unreversed_ = 0;  // races whose earlier step no node chose (see dpor_strategy.cpp)
   bool done_ = false;
 };

@@ -84,9 +84,12 @@ Report merge(std::vector<JobResult>& results, std::vector<std::unique_ptr<JobWat
   // (A race or a predicted deadlock does not stop a search.)
   const bool stopped = run.on_failure == OnFailure::Stop &&
                        std::any_of(report.failures.begin(), report.failures.end(), [](const Failure& f) { return is_fatal(f.kind); });
+  const bool cut = limit < m.total || (!exhausted && !report.interrupted && !report.time_limit_reached);
+  report.incomplete = stop_gaps(report, stopped, cut && !stopped);
   report.complete = exhausted && complete && !report.interrupted && !report.time_limit_reached && limit == m.total && !stopped;
   return report;
 }
+
 
 // Job 0 runs on this thread and draws the progress line; it keeps drawing until the others end.
 void run_jobs(const std::function<void()>& body, std::vector<std::unique_ptr<SlicedStrategy>>& strategies,
@@ -146,6 +149,11 @@ Report explore_slices(const std::function<void()>& body, const StrategyFactory& 
   ExploreStats figures;
   for (const auto& s : strategies) figures.divergences += s->divergences();
   Report report = merge(results, watches, run, figures);
+  for (const auto& s : strategies) {
+    for (Gap& g : s->gaps()) add_gap(report.incomplete, std::move(g));
+  }
+  drop_sampled_budget(report.incomplete);
+  report.complete = report.complete && report.incomplete.empty();
   report.strategy = run.description.empty() ? strategies[0]->describe() : run.description;
   for (Failure& f : report.failures) tell(exec, body, f);
   if (run.checks != nullptr) run.checks->reconcile(report);

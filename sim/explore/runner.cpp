@@ -16,6 +16,7 @@ class Whole final : public SlicedStrategy {
   std::uint32_t next_value(std::uint32_t bound) override { return s_.next_value(bound); }
   void end_execution() override { s_.end_execution(); }
   bool complete() const override { return s_.complete(); }
+  std::vector<Gap> gaps() const override { return s_.gaps(); }
   std::string describe() const override { return s_.describe(); }
   Observer* observer() override { return s_.observer(); }
   bool names_execution() const override { return true; }  // as the strategy tells it
