@@ -28,7 +28,7 @@ class Strategy {
   // Why running this strategy to its end would still not cover every schedule, as far as it
   // knows now (it samples; a replay diverged; DPOR left races unordered). Budgets and stops are
   // the explorer's to add. A strategy whose gaps are empty once it is done is complete().
-  virtual std::vector<Gap> gaps() const { return {Gap{.kind = GapKind::Sampled}}; }
+  virtual std::vector<Gap> gaps() const { return {Gap{GapKind::Sampled, 0, {}}}; }
   // What produced the current execution, e.g. "random seed=1 execution=17".
   virtual std::string describe() const = 0;
   // What the strategy watches of each execution it steers (DPOR learns from the events), or
