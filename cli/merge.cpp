@@ -241,7 +241,7 @@ std::vector<sim::Gap> merged_gaps(const std::vector<const ordered_json*>& result
       const std::optional<sim::GapKind> kind = sim::gap_kind(g["reason"].get<std::string>());
       if (!kind) continue;
       if (*kind == sim::GapKind::Budget) budget = true;
-      if (*kind < sim::GapKind::Divergence && *kind != sim::GapKind::Sampled) continue;  // the merge's own to find
+      if (!sim::strategy_gap(*kind)) continue;  // the merge's own to find
       sim::Gap gap{.kind = *kind};
       if (g.contains("count") && g["count"].is_number_unsigned()) gap.count = g["count"].get<std::uint64_t>();
       if (g.contains("detail") && g["detail"].is_string()) gap.detail = g["detail"].get<std::string>();

@@ -9,10 +9,9 @@
 #include "interleave/interleave.hpp"
 #include "lang/interpreter.hpp"
 #include "lang_support.hpp"
+#include "text_support.hpp"
 
 namespace {
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // Two threads racing on x forever: no search of it ends by itself.
 void endless() {

@@ -7,12 +7,11 @@
 
 #include "checker/explain.hpp"
 #include "tests/picture_bodies.hpp"
+#include "text_support.hpp"
 
 namespace {
 
 const checker::HtmlOptions with_sources{.source_dirs = {INTERLEAVE_SOURCE_DIR}};
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 std::size_t count(const std::string& text, const std::string& part) {
   std::size_t n = 0;

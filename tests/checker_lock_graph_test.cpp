@@ -8,12 +8,12 @@
 #include "checker/checkers.hpp"
 #include "interleave/doctest.hpp"
 #include "sim/core/strategy.hpp"
+#include "text_support.hpp"
 
 namespace {
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 // "path/of/this/file.cpp:line", spelled as reports spell it (the path depends on the build directory).
-std::string here(int line) {
+std::string at_line(int line) {
   const std::string self = sim::to_string(sim::Location::here());
   return self.substr(0, self.rfind(':') + 1) + std::to_string(line);
 }
@@ -57,7 +57,7 @@ sim::Report run_ordered(const std::function<void()>& body, std::vector<std::vect
 }
 
 constexpr int ab_line = __LINE__ + 4;  // alice: a, then b; bob: b, then a
-void opposite_order() {
+void opposite_locks() {
   sim::Mutex a{"a"}, b{"b"};
   sim::Thread alice([&] {
     sim::LockGuard x(a);
@@ -106,7 +106,7 @@ void one_thread_both_orders() {
 
 TEST_CASE("AB/BA is a PotentialDeadlock from executions that never deadlocked") {
   // alice runs to the end, then bob: no execution deadlocks, but the orders conflict.
-  sim::Report r = run_ordered(opposite_order, {{1, 2}, {2, 1}, {1, 2}});
+  sim::Report r = run_ordered(opposite_locks, {{1, 2}, {2, 1}, {1, 2}});
   CHECK(r.executions == 3);
   CHECK(r.find(sim::FailureKind::Deadlock) == nullptr);
   REQUIRE(r.failures.size() == 1);
@@ -118,12 +118,12 @@ TEST_CASE("AB/BA is a PotentialDeadlock from executions that never deadlocked") 
                      "run at the same time, each can hold one lock and wait for the next");
   // Each edge with both acquisition sites.
   REQUIRE(f.details.size() == 2);
-  CHECK(contains(f.details[0], "alice locks b at " + here(ab_line + 1) + " while holding a (locked at " + here(ab_line) + ")"));
-  CHECK(contains(f.details[1], "bob locks a at " + here(ab_line + 5) + " while holding b (locked at " + here(ab_line + 4) + ")"));
+  CHECK(contains(f.details[0], "alice locks b at " + at_line(ab_line + 1) + " while holding a (locked at " + at_line(ab_line) + ")"));
+  CHECK(contains(f.details[1], "bob locks a at " + at_line(ab_line + 5) + " while holding b (locked at " + at_line(ab_line + 4) + ")"));
   CHECK(f.notes.empty());  // one execution shows the whole cycle
 
   // The token replays it: the cycle is in that one execution.
-  sim::Report again = sim::replay(opposite_order, f.token);
+  sim::Report again = sim::replay(opposite_locks, f.token);
   const sim::Failure* g = again.find(sim::FailureKind::PotentialDeadlock);
   REQUIRE(g != nullptr);
   CHECK(g->same_place(f));
@@ -131,14 +131,14 @@ TEST_CASE("AB/BA is a PotentialDeadlock from executions that never deadlocked") 
 }
 
 TEST_CASE("a deadlock that also happened is reported once, as the Deadlock, noting the prediction") {
-  sim::Report r = sim::check_random(opposite_order, {.iterations = 100, .seed = 1});
+  sim::Report r = sim::check_random(opposite_locks, {.iterations = 100, .seed = 1});
   REQUIRE(r.failures.size() == 1);
   const sim::Failure& f = r.failures.front();
   CHECK(f.kind == sim::FailureKind::Deadlock);
   REQUIRE(f.notes.size() == 1);
   CHECK(f.notes[0] == "the lock order predicted this deadlock too (a → b → a)");
   CHECK(contains(sim::to_text(r, {.timing = false}), "  note:   the lock order predicted this deadlock too"));
-  const sim::Report again = sim::replay(opposite_order, f.token);
+  const sim::Report again = sim::replay(opposite_locks, f.token);
   const sim::Failure* g = again.find(sim::FailureKind::Deadlock);
   REQUIRE(g != nullptr);
   CHECK(g->same_place(f));
@@ -259,6 +259,6 @@ TEST_CASE("with the lock-order checker off, AB/BA run serially reports nothing")
   OrderStrategy strategy({{1, 2}});
   checker::Checkers checkers({.lock_order = false});
   sim::Observer* observers[] = {&checkers};
-  sim::Report r = sim::Runner({.iterations = 1}).run(opposite_order, strategy, observers);
+  sim::Report r = sim::Runner({.iterations = 1}).run(opposite_locks, strategy, observers);
   CHECK(r.ok());
 }

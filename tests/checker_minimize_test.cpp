@@ -5,10 +5,9 @@
 #include <string>
 
 #include "interleave/doctest.hpp"
+#include "text_support.hpp"
 
 namespace {
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 std::size_t preemptions(const sim::History& h) {
   return static_cast<std::size_t>(std::count_if(h.steps.begin(), h.steps.end(), [](const sim::HistoryStep& s) { return s.preempted; }));
@@ -28,7 +27,7 @@ void lost_update() {
   sim::check(counter.load() == 2, "an increment was lost");
 }
 
-void opposite_order() {
+void opposite_order_yielding() {
   sim::Mutex a{"a"}, b{"b"};
   sim::Thread alice([&] {
     sim::yield();
@@ -106,7 +105,7 @@ TEST_CASE("the story says how much the schedule shrank, and the first token stil
 }
 
 TEST_CASE("the lock-order deadlock shrinks to one preemption") {
-  sim::Failure f = sim::require_failure(opposite_order, sim::FailureKind::Deadlock, {.iterations = 200, .seed = 3, .limits = yields_as_steps});
+  sim::Failure f = sim::require_failure(opposite_order_yielding, sim::FailureKind::Deadlock, {.iterations = 200, .seed = 3, .limits = yields_as_steps});
   CHECK(f.minimal.preemptions == 1);
   CHECK(preemptions(f.history) == 1);
   CHECK(contains(f.message, "tasks are blocked"));

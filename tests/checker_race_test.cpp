@@ -9,10 +9,10 @@
 #include "checker/race_detector.hpp"
 #include "checker/vector_clock.hpp"
 #include "interleave/doctest.hpp"
+#include "text_support.hpp"
 
 namespace {
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 // "path/of/this/file.cpp:line", spelled as reports spell it (the path depends on the build directory).
 std::string here(int line) {
   const std::string self = sim::to_string(sim::Location::here());

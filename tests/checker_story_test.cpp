@@ -9,12 +9,11 @@
 #include "tests/bodies.hpp"
 #include "interleave/interleave.hpp"
 #include "sim/explore/random_strategy.hpp"
+#include "text_support.hpp"
 
 namespace {
 
 using bodies::bank_race_2t;
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
@@ -35,7 +34,7 @@ std::vector<std::string> cells(const std::string& row) {
   return out;
 }
 
-void opposite_order() {
+void crossed_locks() {
   sim::Mutex a{"a"}, b{"b"};
   sim::Thread alice(
       [&] {
@@ -144,8 +143,8 @@ TEST_CASE("the per-task columns put each step under its own task") {
 }
 
 TEST_CASE("a deadlock story lists each blocked task and what it waits for") {
-  sim::Report r = sim::check_random(opposite_order, {.iterations = 100, .seed = 1});
-  const sim::Failure& f = first(r, opposite_order);
+  sim::Report r = sim::check_random(crossed_locks, {.iterations = 100, .seed = 1});
+  const sim::Failure& f = first(r, crossed_locks);
   const std::string text = sim::to_text(r, {.timing = false});
   CAPTURE(text);
   CHECK(contains(text, "Deadlock: " + f.message + "\n"));

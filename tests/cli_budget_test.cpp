@@ -13,6 +13,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include "text_support.hpp"
 
 namespace {
 
@@ -32,8 +33,6 @@ Result interleave(const std::string& args) {
   std::filesystem::remove(out);
   return Result{WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, text.str()};
 }
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 const std::string nondet = "run tests/repro/time_limit_nondet.scn --iterations 20 --no-timing --seed 140 --keep-going";
 

@@ -22,7 +22,6 @@ using nlohmann::json;
 using cli_test::scratch;
 using cli_test::slurp;
 
-using cli_test::contains;
 using cli_test::quoted;
 using cli_test::Result;
 using cli_test::read_junit;

@@ -14,7 +14,6 @@
 namespace {
 
 namespace fs = std::filesystem;
-using cli_test::contains;
 using cli_test::quoted;
 using cli_test::Result;
 using cli_test::slurp;

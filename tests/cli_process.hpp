@@ -16,6 +16,7 @@
 #include <string>
 #include <thread>
 #include <vector>
+#include "text_support.hpp"
 
 namespace cli_test {
 
@@ -63,8 +64,6 @@ inline Result run_in(const std::string& dir, const std::string& args) {
   std::filesystem::remove(err);
   return r;
 }
-
-inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 struct Signalled {
   int status = -1;  // the exit status, or 128 + the signal that killed it

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include "text_support.hpp"
 
 namespace {
 
@@ -54,8 +55,6 @@ Result interleave(const std::string& args, const std::string& out_to = "") {
   fs::remove(err);
   return r;
 }
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // The token of the first story in `out`.
 std::string first_token(const std::string& out) {

@@ -15,6 +15,7 @@
 
 #include "cli_process.hpp"
 #include "junit_reader.hpp"
+#include "text_support.hpp"
 
 namespace {
 
@@ -40,8 +41,6 @@ Result shell(const std::string& line) {
   fs::remove(err);
   return r;
 }
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // Scenarios with every kind of ending: races, assertions, deadlocks, misuse, and none.
 const char* const files =

@@ -21,7 +21,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-using cli_test::contains;
 using cli_test::scratch;
 using cli_test::slurp;
 

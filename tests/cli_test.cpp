@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "sim/core/schedule.hpp"
+#include "text_support.hpp"
 
 #ifndef INTERLEAVE_SOURCE_DIR
 #define INTERLEAVE_SOURCE_DIR "."
@@ -54,8 +55,6 @@ Result interleave(const std::string& args) {
   std::filesystem::remove(base + ".err");
   return r;
 }
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // The replay command printed after "replay: " for the first failure whose headline starts with `kind`.
 std::string replay_line(const std::string& out, const std::string& kind) {

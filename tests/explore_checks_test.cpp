@@ -6,12 +6,11 @@
 
 #include "tests/bodies.hpp"  // the locked bank
 #include "explore_support.hpp"
+#include "text_support.hpp"
 
 using namespace explore_test;
 
 namespace {
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 sim::ExploreOptions checked(sim::ExploreOptions o) {
   o.checks = checker::Checks{};

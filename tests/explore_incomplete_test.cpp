@@ -14,12 +14,11 @@
 #include "checker/story.hpp"
 #include "explore_support.hpp"
 #include "sim/explore/random_strategy.hpp"
+#include "text_support.hpp"
 
 using namespace explore_test;
 
 namespace {
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // The gaps' kinds, in order.
 std::vector<sim::GapKind> kinds(const sim::Report& r) {
@@ -178,4 +177,15 @@ TEST_CASE("gaps are kept in kind order, and one kind reported twice adds up and 
     CHECK_FALSE(sim::to_text(sim::Gap{.kind = k, .count = 1}).empty());
   }
   CHECK_FALSE(sim::gap_kind("budgets").has_value());
+}
+
+TEST_CASE("the gaps a strategy reports of itself are told apart from those of the search's end") {
+  std::vector<sim::GapKind> own;
+  for (sim::GapKind k : {sim::GapKind::Sampled, sim::GapKind::Stopped, sim::GapKind::Budget, sim::GapKind::TimeLimit,
+                         sim::GapKind::Interrupted, sim::GapKind::StepBound, sim::GapKind::Unmodelled,
+                         sim::GapKind::Divergence, sim::GapKind::Mispredicted, sim::GapKind::Unordered}) {
+    if (sim::strategy_gap(k)) own.push_back(k);
+  }
+  CHECK(own == std::vector<sim::GapKind>{sim::GapKind::Sampled, sim::GapKind::Divergence, sim::GapKind::Mispredicted,
+                                         sim::GapKind::Unordered});
 }

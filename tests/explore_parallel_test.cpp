@@ -18,7 +18,7 @@ using namespace explore_test;
 namespace {
 
 // Everything in a report that must not depend on how many jobs produced it.
-void same_report(const sim::Report& a, const sim::Report& b) {
+void same_for_any_jobs(const sim::Report& a, const sim::Report& b) {
   CHECK(a.executions == b.executions);
   CHECK(a.complete == b.complete);
   CHECK(a.interrupted == b.interrupted);
@@ -40,7 +40,7 @@ sim::ExploreOptions with_jobs(sim::ExploreOptions o, std::uint32_t jobs) {
   return o;
 }
 
-const std::vector<std::pair<const char*, sim::ExploreOptions>>& searches() {
+const std::vector<std::pair<const char*, sim::ExploreOptions>>& parallel_searches() {
   static const std::vector<std::pair<const char*, sim::ExploreOptions>> all = {
       {"portfolio", {.iterations = 700}},
       {"random", {.strategy = sim::Search::Random, .iterations = 700, .seed = 3}},
@@ -56,19 +56,19 @@ const std::vector<std::pair<const char*, sim::ExploreOptions>>& searches() {
 }  // namespace
 
 TEST_CASE("jobs=1 and jobs=2 give the same report: first failure, its execution and token") {
-  for (const auto& [name, options] : searches()) {
+  for (const auto& [name, options] : parallel_searches()) {
     CAPTURE(std::string(name));
     for (auto body : {&bank_race_2t, &two_locks}) {
       sim::Report one = sim::explore(body, with_jobs(options, 1));
       sim::Report two = sim::explore(body, with_jobs(options, 2));
       REQUIRE_FALSE(one.ok());
-      same_report(one, two);
+      same_for_any_jobs(one, two);
     }
   }
 }
 
 TEST_CASE("jobs=1 and jobs=2 give the same report when every failure is kept") {
-  for (const auto& [name, options] : searches()) {
+  for (const auto& [name, options] : parallel_searches()) {
     CAPTURE(std::string(name));
     sim::ExploreOptions o = options;
     o.on_failure = sim::OnFailure::Continue;
@@ -77,7 +77,7 @@ TEST_CASE("jobs=1 and jobs=2 give the same report when every failure is kept") {
     sim::Report one = sim::explore([] { lost_update(3); }, with_jobs(o, 1));
     o.stats = &s2;
     sim::Report two = sim::explore([] { lost_update(3); }, with_jobs(o, 2));
-    same_report(one, two);
+    same_for_any_jobs(one, two);
     CHECK(s1.digest == s2.digest);  // the very same executions
   }
 }
@@ -88,14 +88,14 @@ TEST_CASE("jobs=1 and jobs=2 agree under an iteration budget that cuts an exhaus
     sim::ExploreOptions o{.strategy = sim::Search::Dfs, .iterations = budget, .on_failure = sim::OnFailure::Continue};
     sim::Report one = sim::explore([] { locked_counter(3); }, with_jobs(o, 1));
     sim::Report two = sim::explore([] { locked_counter(3); }, with_jobs(o, 2));
-    same_report(one, two);
+    same_for_any_jobs(one, two);
     CHECK(one.executions == budget);
     CHECK_FALSE(one.complete);
   }
 }
 
 TEST_CASE("shards 0/2 and 1/2 together cover exactly what one run covers") {
-  for (const auto& [name, options] : searches()) {
+  for (const auto& [name, options] : parallel_searches()) {
     CAPTURE(std::string(name));
     sim::ExploreOptions o = options;
     o.on_failure = sim::OnFailure::Continue;
@@ -170,7 +170,7 @@ TEST_CASE("splitting DPOR below the tasks' starts: several units that together h
       CHECK(a.executions + b.executions == whole.executions);
       o.shard = {};
       o.jobs = 2;
-      same_report(whole, sim::explore(body, o));
+      same_for_any_jobs(whole, sim::explore(body, o));
     }
   }
   CHECK(search_dpor([] { lastzero(5); }).traces.size() == 64);

@@ -6,13 +6,12 @@
 #include "tests/bodies.hpp"
 #include "interleave/interleave.hpp"
 #include "tests/replay_support.hpp"
+#include "text_support.hpp"
 
 namespace {
 
 // The bank race is a bug of depth 2: each withdrawal must read the balance before the other one writes it.
 using bodies::bank_race_2t;
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // A one-preemption bug, precisely: main starts a worker and then sets `ready`; the worker
 // checks `ready`. It fails only if the worker's check runs before main's store - main must be

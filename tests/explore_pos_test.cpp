@@ -6,12 +6,11 @@
 #include "explore_support.hpp"
 #include "interleave/interleave.hpp"
 #include "tests/replay_support.hpp"
+#include "text_support.hpp"
 
 using namespace explore_test;
 
 namespace {
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // Main works alone for a while, then publishes in two steps, and the worker must run between
 // them. At each step a random walk runs the worker with probability 1/2, so it almost never

@@ -9,6 +9,7 @@
 
 #include "explore_support.hpp"
 #include "lang/interpreter.hpp"
+#include "failure_support.hpp"
 #include "lang_support.hpp"
 
 namespace {
@@ -31,14 +32,6 @@ std::string kinds(const sim::Report& r) {
   std::string out;
   for (const sim::Failure& f : r.failures) out += std::string(to_string(f.kind)) + " ";
   return out;
-}
-
-bool mentions(const sim::Failure& f, const std::string& text) {
-  if (f.message.find(text) != std::string::npos) return true;
-  for (const std::string& d : f.details) {
-    if (d.find(text) != std::string::npos) return true;
-  }
-  return false;
 }
 
 // A value handed over through a flag the receiver spins on, without yielding.

@@ -8,12 +8,11 @@
 
 #include "interleave/doctest.hpp"
 #include "lang/scenario.hpp"
+#include "text_support.hpp"
 
 namespace {
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-std::shared_ptr<const lang::Program> program(const std::string& text) {
+std::shared_ptr<const lang::Program> parsed(const std::string& text) {
   const lang::Loaded loaded = lang::load_text("h.scn", text);
   REQUIRE_MESSAGE(loaded.ok(), (loaded.error ? loaded.error->render() : std::string()));
   return loaded.program;
@@ -21,7 +20,7 @@ std::shared_ptr<const lang::Program> program(const std::string& text) {
 
 // The first finding of a short exploration of `text`, checked to replay from its token.
 sim::Failure first_finding(const std::string& text, lang::InterpreterOptions options = {}) {
-  const std::function<void()> body = lang::make_body(program(text), options);
+  const std::function<void()> body = lang::make_body(parsed(text), options);
   const sim::ExecutionLimits limits{.stack_size = options.stack_size};
   const sim::Report r = sim::check_random(body, {.iterations = 5, .seed = 1, .limits = limits});
   REQUIRE(!r.failures.empty());

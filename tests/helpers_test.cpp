@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <string>
 #include <vector>
+#include "text_support.hpp"
 
 namespace {
 
@@ -45,8 +46,6 @@ Run shell(const std::string& command) {
   run.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
   return run;
 }
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // The text after the first "label" on a line, to the end of that line.
 std::string after(const std::string& text, const std::string& label) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "lang/interpreter.hpp"
+#include "failure_support.hpp"
 #include "lang_support.hpp"
 
 namespace lang_test {
@@ -25,12 +26,6 @@ inline std::vector<std::string> outputs(const std::string& text) {
   for (const auto& [text_out, count] : tally.sorted()) out.push_back(text_out);
   std::sort(out.begin(), out.end());
   return out;
-}
-
-// True if the finding's message or one of its details contains `text`.
-inline bool mentions(const sim::Failure& f, const std::string& text) {
-  if (f.message.find(text) != std::string::npos) return true;
-  return std::any_of(f.details.begin(), f.details.end(), [&](const std::string& d) { return d.find(text) != std::string::npos; });
 }
 
 // The failure of `kind` in `r` (a search of `p`): it says `says`, and its token replays it, at

@@ -18,7 +18,7 @@ std::vector<Tok> kinds(const std::string& text) {
 }
 
 // The headline of the error lexing `text` gives, or "" if it lexes.
-std::string error(const std::string& text) {
+std::string lex_error(const std::string& text) {
   lang::Source source("t.scn", text);
   try {
     lang::lex(source);
@@ -84,23 +84,23 @@ TEST_CASE("columns count characters, not bytes") {
 }
 
 TEST_CASE("lexical errors name the place and what is wrong") {
-  CHECK(error("thread a:\n    if x:\n        pass\n  else:\n") == "t.scn:4:3: error: indentation does not match any outer block");
-  CHECK(error("thread a:\n\tpass\n") == "t.scn:2:1: error: a tab in indentation: indent with spaces only");
-  CHECK(error("print \"abc\n") == "t.scn:1:7: error: unterminated string: it needs a closing \" on the same line");
-  CHECK(error("x = 1 @ 2") == "t.scn:1:7: error: unexpected character '@'");
-  CHECK(error("x = 1 ; y") == "t.scn:1:7: error: unexpected ';': put each statement on its own line");
-  CHECK(error("if a && b") == "t.scn:1:6: error: unexpected '&&': write 'and'");
-  CHECK(error("if a || b") == "t.scn:1:6: error: unexpected '||': write 'or'");
-  CHECK(error("if !a") == "t.scn:1:4: error: unexpected '!': write 'not' for negation");
-  CHECK(error("x++") == "t.scn:1:2: error: there is no '++' operator: write 'x = x + 1' or 'x += 1'");
-  CHECK(error("x = 1.5") == "t.scn:1:5: error: '1.5' is not a whole number: scenarios count in integers");
-  CHECK(error("x = 12abc") == "t.scn:1:5: error: invalid number '12abc' (a duration's unit is one of ns, us, ms, s, min, h)");
-  CHECK(error("x = 9223372036854775808") == "t.scn:1:5: error: number too large: '9223372036854775808' (the largest is 9223372036854775807)");
-  CHECK(error("print \"\\q\"") == "t.scn:1:8: error: unknown escape '\\q' in a string (known: \\n \\t \\\\ \\\" \\')");
-  CHECK(error("x = {") == "t.scn:1:5: error: unexpected '{': blocks are made by ':' and indentation, not braces");
-  CHECK(error("x = \xff") == "t.scn:1:5: error: unexpected byte '\\xff' (not a character: is this a text file in UTF-8?)");
-  CHECK(error("x = \x01") == "t.scn:1:5: error: unexpected character '\\x01'");
-  CHECK(error("x = \xe2\x82\xac") == "t.scn:1:5: error: unexpected character '€'");
+  CHECK(lex_error("thread a:\n    if x:\n        pass\n  else:\n") == "t.scn:4:3: error: indentation does not match any outer block");
+  CHECK(lex_error("thread a:\n\tpass\n") == "t.scn:2:1: error: a tab in indentation: indent with spaces only");
+  CHECK(lex_error("print \"abc\n") == "t.scn:1:7: error: unterminated string: it needs a closing \" on the same line");
+  CHECK(lex_error("x = 1 @ 2") == "t.scn:1:7: error: unexpected character '@'");
+  CHECK(lex_error("x = 1 ; y") == "t.scn:1:7: error: unexpected ';': put each statement on its own line");
+  CHECK(lex_error("if a && b") == "t.scn:1:6: error: unexpected '&&': write 'and'");
+  CHECK(lex_error("if a || b") == "t.scn:1:6: error: unexpected '||': write 'or'");
+  CHECK(lex_error("if !a") == "t.scn:1:4: error: unexpected '!': write 'not' for negation");
+  CHECK(lex_error("x++") == "t.scn:1:2: error: there is no '++' operator: write 'x = x + 1' or 'x += 1'");
+  CHECK(lex_error("x = 1.5") == "t.scn:1:5: error: '1.5' is not a whole number: scenarios count in integers");
+  CHECK(lex_error("x = 12abc") == "t.scn:1:5: error: invalid number '12abc' (a duration's unit is one of ns, us, ms, s, min, h)");
+  CHECK(lex_error("x = 9223372036854775808") == "t.scn:1:5: error: number too large: '9223372036854775808' (the largest is 9223372036854775807)");
+  CHECK(lex_error("print \"\\q\"") == "t.scn:1:8: error: unknown escape '\\q' in a string (known: \\n \\t \\\\ \\\" \\')");
+  CHECK(lex_error("x = {") == "t.scn:1:5: error: unexpected '{': blocks are made by ':' and indentation, not braces");
+  CHECK(lex_error("x = \xff") == "t.scn:1:5: error: unexpected byte '\\xff' (not a character: is this a text file in UTF-8?)");
+  CHECK(lex_error("x = \x01") == "t.scn:1:5: error: unexpected character '\\x01'");
+  CHECK(lex_error("x = \xe2\x82\xac") == "t.scn:1:5: error: unexpected character '€'");
 }
 
 TEST_CASE("the lexer ends on every input") {

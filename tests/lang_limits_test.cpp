@@ -11,13 +11,12 @@
 #include "checker/story.hpp"
 #include "interleave/interleave.hpp"
 #include "lang_support.hpp"
+#include "text_support.hpp"
 
 namespace {
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
 // The headline of the diagnostic loading `text` under `limits` gives, or "ok".
-std::string error(const std::string& text, lang::LoadLimits limits = {}) {
+std::string limits_error(const std::string& text, lang::LoadLimits limits = {}) {
   const lang::Loaded loaded = lang::load_text("t.scn", text, limits);
   return loaded.ok() ? "ok" : loaded.error->headline();
 }
@@ -44,7 +43,7 @@ void runs_clean(const std::shared_ptr<const lang::Program>& program) {
   CHECK(r.ok());
 }
 
-std::shared_ptr<const lang::Program> load(const std::string& text, lang::LoadLimits limits) {
+std::shared_ptr<const lang::Program> load_limited(const std::string& text, lang::LoadLimits limits) {
   const lang::Loaded loaded = lang::load_text("t.scn", text, limits);
   REQUIRE_MESSAGE(loaded.ok(), (loaded.error ? loaded.error->render() : std::string()));
   return loaded.program;
@@ -53,30 +52,30 @@ std::shared_ptr<const lang::Program> load(const std::string& text, lang::LoadLim
 }  // namespace
 
 TEST_CASE("nested blocks: 100 levels by default, the error names --max-nesting, and raising it loads and runs the file") {
-  CHECK(error(nested_blocks(100)) == "ok");
-  const std::string deep = error(nested_blocks(101));
+  CHECK(limits_error(nested_blocks(100)) == "ok");
+  const std::string deep = limits_error(nested_blocks(101));
   CHECK(deep.rfind("t.scn:103:", 0) == 0);
   CHECK(contains(deep, "error: blocks nested too deeply (more than 100 levels; the limit is --max-nesting)"));
-  CHECK(contains(error(nested_blocks(30), {.max_nesting = 20}), "more than 20 levels; the limit is --max-nesting"));
-  runs_clean(load(nested_blocks(150), {.max_nesting = 150}));
+  CHECK(contains(limits_error(nested_blocks(30), {.max_nesting = 20}), "more than 20 levels; the limit is --max-nesting"));
+  runs_clean(load_limited(nested_blocks(150), {.max_nesting = 150}));
 }
 
 TEST_CASE("expression depth: 100 operators deep by default, the error names --max-nesting, and raising it evaluates the sum") {
-  CHECK(error(long_sum(100)) == "ok");
-  CHECK(error(long_sum(101)) == "t.scn:3:9: error: expression too deeply nested (more than 100 levels; the limit is --max-nesting); split it with 'let'");
-  runs_clean(load(long_sum(300), {.max_nesting = 300}));
-  CHECK(contains(error(long_sum(300), {.max_nesting = 299}), "more than 299 levels"));
+  CHECK(limits_error(long_sum(100)) == "ok");
+  CHECK(limits_error(long_sum(101)) == "t.scn:3:9: error: expression too deeply nested (more than 100 levels; the limit is --max-nesting); split it with 'let'");
+  runs_clean(load_limited(long_sum(300), {.max_nesting = 300}));
+  CHECK(contains(limits_error(long_sum(300), {.max_nesting = 299}), "more than 299 levels"));
   // Parentheses nest twice as deep as the limit.
   const std::string parens = "shared x = 0\nthread t:\n    x = " + std::string(300, '(') + "1" + std::string(300, ')') + "\n";
-  CHECK(contains(error(parens), "nested too deeply (more than 200 levels of blocks, parentheses and operators; the limit is twice --max-nesting)"));
-  runs_clean(load(parens, {.max_nesting = 200}));
+  CHECK(contains(limits_error(parens), "nested too deeply (more than 200 levels of blocks, parentheses and operators; the limit is twice --max-nesting)"));
+  runs_clean(load_limited(parens, {.max_nesting = 200}));
 }
 
 TEST_CASE("file size: 16 MiB by default; a bigger text or file is refused naming --max-file-size") {
   const std::string text = "shared x = 0\nthread t:\n    x = 1\n";
   CHECK(lang::LoadLimits{}.max_file_size == 16u * 1024 * 1024);
-  CHECK(error(text, {.max_file_size = text.size()}) == "ok");
-  CHECK(error(text, {.max_file_size = 16}) ==
+  CHECK(limits_error(text, {.max_file_size = text.size()}) == "ok");
+  CHECK(limits_error(text, {.max_file_size = 16}) ==
         "t.scn: error: too big for a scenario file (" + std::to_string(text.size()) + " bytes, more than 16 bytes; the limit is --max-file-size)");
   const std::filesystem::path path = std::filesystem::temp_directory_path() / ("interleave_size_" + std::to_string(::getpid()) + ".scn");
   std::ofstream(path) << text << std::string(2048, '#') << "\n";
@@ -88,13 +87,13 @@ TEST_CASE("file size: 16 MiB by default; a bigger text or file is refused naming
 }
 
 TEST_CASE("thread count: 1000 by default; more is an error at the declaration naming --max-tasks") {
-  CHECK(error("thread w[1000]:\n    pass\n") == "ok");
-  CHECK(error("thread w[1001]:\n    pass\n") == "t.scn:1:10: error: a thread array's size must be a number from 1 to 1000 (the limit is --max-tasks)");
-  CHECK(error("thread w[5]:\n    pass\n", {.max_threads = 4}) ==
+  CHECK(limits_error("thread w[1000]:\n    pass\n") == "ok");
+  CHECK(limits_error("thread w[1001]:\n    pass\n") == "t.scn:1:10: error: a thread array's size must be a number from 1 to 1000 (the limit is --max-tasks)");
+  CHECK(limits_error("thread w[5]:\n    pass\n", {.max_threads = 4}) ==
         "t.scn:1:10: error: a thread array's size must be a number from 1 to 4 (the limit is --max-tasks)");
-  CHECK(error("thread a:\n    pass\nthread b:\n    pass\nthread c:\n    pass\n", {.max_threads = 2}) ==
+  CHECK(limits_error("thread a:\n    pass\nthread b:\n    pass\nthread c:\n    pass\n", {.max_threads = 2}) ==
         "t.scn:5:8: error: more than 2 threads (the limit is --max-tasks)");
-  runs_clean(load("shared n = 0\nmutex m\nthread w[1100]:\n    lock m:\n        n = n + 1\nfinally:\n    assert n == 1100, \"all ran\"\n",
+  runs_clean(load_limited("shared n = 0\nmutex m\nthread w[1100]:\n    lock m:\n        n = n + 1\nfinally:\n    assert n == 1100, \"all ran\"\n",
                   {.max_threads = 1100}));
 }
 

@@ -9,15 +9,14 @@
 
 #include "lang/real/real_runner.hpp"
 #include "tests/lang_support.hpp"
+#include "text_support.hpp"
 
 using lang_test::program;
 using lang_test::scenario;
 
 namespace {
 
-constexpr auto noise = lang::RealBackend::Noise::Yields;
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+constexpr auto yields = lang::RealBackend::Noise::Yields;
 
 // Every run ended ok.
 void all_ok(const lang::RealRunReport& r, std::uint64_t runs) {
@@ -46,7 +45,7 @@ TEST_CASE("the library's futures and pools end ok in every run on real threads, 
     const auto p = scenario(file);
     REQUIRE_FALSE(lang::refused_on_real_threads(*p));
     all_ok(lang::run_real_threads(p, {.runs = 300, .stall_seconds = 3600}), 300);
-    all_ok(lang::run_real_threads(p, {.runs = 300, .noise = noise, .seed = 5, .stall_seconds = 3600}), 300);
+    all_ok(lang::run_real_threads(p, {.runs = 300, .noise = yields, .seed = 5, .stall_seconds = 3600}), 300);
   }
 }
 
@@ -64,7 +63,7 @@ TEST_CASE("a second set is future-misuse naming who set first; promise_set_twice
   }
 
   // Whether both racers pass the unguarded check depends on the run; when they do, it is this.
-  const lang::RealRunReport racy = lang::run_real_threads(scenario("promise_set_twice.scn"), {.runs = 500, .noise = noise, .seed = 3, .stall_seconds = 3600});
+  const lang::RealRunReport racy = lang::run_real_threads(scenario("promise_set_twice.scn"), {.runs = 500, .noise = yields, .seed = 3, .stall_seconds = 3600});
   CHECK(racy.totals.runs == 500);
   only(racy, "future-misuse");
   for (const lang::RealOutcome& o : racy.outcomes) {
@@ -85,7 +84,7 @@ TEST_CASE("a job waiting for a job queued behind it in a full pool is a deadlock
 }
 
 TEST_CASE("as_completed_order fails only by its assertion on real threads") {
-  const lang::RealRunReport r = lang::run_real_threads(scenario("as_completed_order.scn"), {.runs = 300, .noise = noise, .stall_seconds = 3600});
+  const lang::RealRunReport r = lang::run_real_threads(scenario("as_completed_order.scn"), {.runs = 300, .noise = yields, .stall_seconds = 3600});
   CHECK(r.totals.runs == 300);
   only(r, "assertion");
   for (const lang::RealOutcome& o : r.outcomes) CHECK(o.message == "results arrive in the order they were submitted");
@@ -126,7 +125,7 @@ TEST_CASE("pools still open drain in the order declared before finally, so a job
       "thread client:\n    submit first, parent()\n    submit first, parent()\n"
       "finally:\n    assert done == 2, \"every job ran before finally\"\n";
   all_ok(lang::run_real_threads(program(text), {.runs = 200, .stall_seconds = 3600}), 200);
-  all_ok(lang::run_real_threads(program(text), {.runs = 200, .noise = noise, .stall_seconds = 3600}), 200);
+  all_ok(lang::run_real_threads(program(text), {.runs = 200, .noise = yields, .stall_seconds = 3600}), 200);
 }
 
 TEST_CASE("a job that spins on a flag nobody sets is a stall the watchdog stops, worker included") {

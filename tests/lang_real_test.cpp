@@ -9,6 +9,8 @@
 
 #include "lang/real/real_runner.hpp"
 #include "lang/scenario.hpp"
+#include "lang_support.hpp"
+#include "text_support.hpp"
 
 #ifndef INTERLEAVE_SOURCE_DIR
 #define INTERLEAVE_SOURCE_DIR "."
@@ -16,16 +18,9 @@
 
 namespace {
 
-const std::string source_dir = INTERLEAVE_SOURCE_DIR;
+using lang_test::load;
+using lang_test::source_dir;
 constexpr auto noise = lang::RealBackend::Noise::Yields;
-
-std::shared_ptr<const lang::Program> load(const std::string& path, const std::string& text = {}) {
-  const lang::Loaded loaded = text.empty() ? lang::load_file(source_dir + "/" + path) : lang::load_text(path, text);
-  REQUIRE_MESSAGE(loaded.ok(), (loaded.error ? loaded.error->render() : std::string()));
-  return loaded.program;
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 }  // namespace
 

@@ -29,4 +29,11 @@ inline std::shared_ptr<const lang::Program> scenario(const std::string& name) {
   return loaded.program;
 }
 
+// The scenario at `path` (from the repository's root), or `text` loaded under that name.
+inline std::shared_ptr<const lang::Program> load(const std::string& path, const std::string& text = {}) {
+  const lang::Loaded loaded = text.empty() ? lang::load_file(source_dir + "/" + path) : lang::load_text(path, text);
+  REQUIRE_MESSAGE(loaded.ok(), (loaded.error ? loaded.error->render() : std::string()));
+  return loaded.program;
+}
+
 }  // namespace lang_test

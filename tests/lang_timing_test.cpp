@@ -6,6 +6,7 @@
 #include <string>
 
 #include "lang/scenario.hpp"
+#include "lang_support.hpp"
 #include "sim/time/timeline.hpp"
 
 #ifndef INTERLEAVE_SOURCE_DIR
@@ -14,14 +15,9 @@
 
 namespace {
 
-const std::string source_dir = INTERLEAVE_SOURCE_DIR;
+using lang_test::load;
+using lang_test::source_dir;
 constexpr sim::Nanos second = 1'000'000'000;
-
-std::shared_ptr<const lang::Program> load(const std::string& path, const std::string& text = {}) {
-  const lang::Loaded loaded = text.empty() ? lang::load_file(source_dir + "/" + path) : lang::load_text(path, text);
-  REQUIRE_MESSAGE(loaded.ok(), (loaded.error ? loaded.error->render() : std::string()));
-  return loaded.program;
-}
 
 std::string error_of(const std::string& text) {
   const lang::Loaded loaded = lang::load_text("t.scn", text);

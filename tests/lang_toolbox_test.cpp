@@ -12,7 +12,6 @@
 
 namespace {
 
-using lang_test::mentions;
 using lang_test::outputs;
 using lang_test::program;
 using lang_test::scenario;

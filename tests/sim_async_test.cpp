@@ -8,12 +8,11 @@
 #include <vector>
 
 #include "interleave/doctest.hpp"
+#include "text_support.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // Two coroutines add to a balance; with a co_await between the read and the write, the
 // other coroutine can run in between (the asyncio lost update). Plain ints: one loop, one task.

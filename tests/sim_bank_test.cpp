@@ -6,13 +6,12 @@
 #include <string>
 
 #include "tests/bodies.hpp"
+#include "text_support.hpp"
 
 namespace {
 
 using bodies::bank_locked_2t;
 using bodies::bank_race_2t;
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 }  // namespace
 

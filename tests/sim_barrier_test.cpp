@@ -5,10 +5,9 @@
 #include <vector>
 
 #include "interleave/doctest.hpp"
+#include "text_support.hpp"
 
 namespace {
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 bool any_detail(const sim::Failure& f, const std::string& part) {
   for (const std::string& d : f.details) {

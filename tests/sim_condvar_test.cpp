@@ -5,10 +5,9 @@
 #include <vector>
 
 #include "interleave/doctest.hpp"
+#include "text_support.hpp"
 
 namespace {
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 enum class Guard { If, While, Predicate };
 

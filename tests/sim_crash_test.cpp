@@ -14,10 +14,9 @@
 
 #include "child_process.hpp"
 #include "interleave/interleave.hpp"
+#include "text_support.hpp"
 
 namespace {
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // Finds `kind` in `body`, checks its story and that its token replays the same finding.
 sim::Failure found_and_replayed(const std::function<void()>& body, sim::FailureKind kind, sim::CheckOptions options = {}) {

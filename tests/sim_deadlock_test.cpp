@@ -5,18 +5,10 @@
 #include <vector>
 
 #include "interleave/doctest.hpp"
+#include "failure_support.hpp"
+#include "text_support.hpp"
 
 namespace {
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-// The detail line for `task`, or "" if there is none.
-std::string detail_of(const sim::Failure& f, const std::string& task) {
-  for (const std::string& d : f.details) {
-    if (d.rfind(task + " ", 0) == 0) return d;
-  }
-  return "";
-}
 
 // alice takes a then b; bob takes b then a.
 void opposite_order() {

@@ -8,10 +8,9 @@
 
 #include "tests/bodies.hpp"
 #include "interleave/doctest.hpp"
+#include "text_support.hpp"
 
 namespace {
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 struct QueueFull : std::logic_error {
   using std::logic_error::logic_error;

@@ -8,17 +8,10 @@
 #include <vector>
 
 #include "interleave/doctest.hpp"
+#include "failure_support.hpp"
+#include "text_support.hpp"
 
 namespace {
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-std::string detail_of(const sim::Failure& f, const std::string& task) {
-  for (const std::string& d : f.details) {
-    if (d.rfind(task + " ", 0) == 0) return d;
-  }
-  return "";
-}
 
 // A pool squares 1..4 (map, in order) and sums them as they complete (as_completed).
 void pool_work() {

@@ -6,12 +6,11 @@
 #include <string>
 
 #include "interleave/doctest.hpp"
+#include "text_support.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // Two threads add to a counter through a function that takes the lock and calls itself.
 void recursive_counter() {

@@ -7,13 +7,12 @@
 
 #include "tests/bodies.hpp"
 #include "interleave/interleave.hpp"
+#include "text_support.hpp"
 
 namespace {
 
 using bodies::bank_locked_2t;
 using bodies::bank_race_2t;
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 }  // namespace
 

@@ -6,17 +6,10 @@
 #include <vector>
 
 #include "interleave/doctest.hpp"
+#include "failure_support.hpp"
+#include "text_support.hpp"
 
 namespace {
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-std::string detail_of(const sim::Failure& f, const std::string& task) {
-  for (const std::string& d : f.details) {
-    if (d.rfind(task + " ", 0) == 0) return d;
-  }
-  return "";
-}
 
 // A writer keeps two values equal; readers check they never see them differ, and count how
 // many readers were inside at once. (Atomics hold the data so the check is about the lock alone.)

@@ -9,12 +9,11 @@
 #include "tests/bodies.hpp"
 #include "interleave/doctest.hpp"
 #include "sim/core/rng.hpp"
+#include "text_support.hpp"
 
 namespace {
 
 using bodies::bank_race_2t;
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 sim::Choice task(std::uint32_t t) { return {sim::Choice::Kind::Task, t}; }
 sim::Choice value(std::uint32_t v) { return {sim::Choice::Kind::Value, v}; }

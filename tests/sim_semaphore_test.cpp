@@ -7,12 +7,11 @@
 #include <vector>
 
 #include "interleave/doctest.hpp"
+#include "text_support.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // Three workers share two slots: never more than two inside at once.
 void two_slots() {

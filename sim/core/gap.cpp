@@ -26,6 +26,24 @@ std::optional<GapKind> gap_kind(std::string_view name) {
   return static_cast<GapKind>(at - std::begin(names));
 }
 
+bool strategy_gap(GapKind kind) {
+  switch (kind) {
+    case GapKind::Sampled:
+    case GapKind::Divergence:
+    case GapKind::Mispredicted:
+    case GapKind::Unordered:
+      return true;
+    case GapKind::Stopped:
+    case GapKind::Budget:
+    case GapKind::TimeLimit:
+    case GapKind::Interrupted:
+    case GapKind::StepBound:
+    case GapKind::Unmodelled:
+      return false;
+  }
+  return false;
+}
+
 std::string to_text(const Gap& gap) {
   switch (gap.kind) {
     case GapKind::Sampled:

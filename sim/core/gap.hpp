@@ -33,6 +33,10 @@ struct Gap {
 };
 
 std::string_view to_string(GapKind kind);  // "budget", "time_limit", ...: the JSON names
+// True for the gaps a strategy reports of itself (Strategy::gaps(): sampling, divergences,
+// mispredicted and unordered races); the others come from how the search ended and what it found
+// (stop_gaps), so a merge of shards finds those again rather than adding them up.
+bool strategy_gap(GapKind kind);
 std::optional<GapKind> gap_kind(std::string_view name);
 // The gap in a sentence, for reports; no C++ or command-line words (both kinds of user read it).
 std::string to_text(const Gap& gap);

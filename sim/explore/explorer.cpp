@@ -90,7 +90,6 @@ Report merge(std::vector<JobResult>& results, std::vector<std::unique_ptr<JobWat
   return report;
 }
 
-
 // Job 0 runs on this thread and draws the progress line; it keeps drawing until the others end.
 void run_jobs(const std::function<void()>& body, std::vector<std::unique_ptr<SlicedStrategy>>& strategies,
               const ExploreRun& run, Board& board, std::vector<std::unique_ptr<JobWatch>>& watches, bool digest,
