@@ -36,11 +36,6 @@ sim::ExecutionLimits small_limits() {
   return limits;
 }
 
-[[noreturn]] void broken(const char* what) {
-  std::fprintf(stderr, "fuzz: internal error: %s\n", what);
-  std::abort();
-}
-
 // Two threads, a lock, a condition and a race: every kind of step a token can choose between.
 constexpr std::string_view replay_scenario = R"(shared balance = 10
 shared ready = false
@@ -104,6 +99,11 @@ const std::vector<Named>& targets() {
       {"futures", futures, {"fuzz/corpus/futures"}},
   };
   return all;
+}
+
+[[noreturn]] void broken(const char* what) {
+  std::fprintf(stderr, "fuzz: internal error: %s\n", what);
+  std::abort();
 }
 
 }  // namespace fuzz

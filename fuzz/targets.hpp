@@ -26,6 +26,9 @@ inline lang::LoadLimits fuzz_load_limits() {
 // internal promise (a token that does not survive its own round trip) aborts.
 using Target = void (*)(const std::uint8_t* data, std::size_t size);
 
+// A broken internal promise: says which, and aborts (the fuzzer keeps the input).
+[[noreturn]] void broken(const char* what);
+
 // The scenario lexer, parser and checker on the bytes as a file's text.
 void scenario(const std::uint8_t* data, std::size_t size);
 // The replay-token decoder; a token that decodes must encode back to the same schedule, and is

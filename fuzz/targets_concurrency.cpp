@@ -17,11 +17,6 @@ namespace fuzz {
 
 namespace {
 
-[[noreturn]] void broken(const char* what) {
-  std::fprintf(stderr, "fuzz: internal error: %s\n", what);
-  std::abort();
-}
-
 // Two clients, each taking every other byte as one operation on a shared pool and promises.
 class FutureProgram {
  public:

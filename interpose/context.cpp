@@ -100,12 +100,12 @@ TaskData& Context::find_running(sim::Execution& e) {
   return d;
 }
 
-void Context::allocated(std::uintptr_t block, std::size_t size, sim::Location site) {
+void Context::allocated(std::uintptr_t block, std::size_t size, sim::Location site, const char* how) {
   auto at = std::lower_bound(blocks_.begin(), blocks_.end(), block, [](const Block& b, std::uintptr_t a) { return b.start < a; });
   if (at != blocks_.end() && at->start == block) {
-    *at = Block{block, size, site};
+    *at = Block{block, size, site, how};
   } else {
-    blocks_.insert(at, Block{block, size, site});
+    blocks_.insert(at, Block{block, size, site, how});
   }
 }
 
@@ -206,9 +206,10 @@ const std::string& Context::name_for(sim::Execution& e, std::uintptr_t address, 
   if (after != blocks_.begin()) {
     const Block& block = *std::prev(after);
     if (address < block.start + block.size) {
-      const std::uint64_t key = (block.start * 31 + reinterpret_cast<std::uintptr_t>(block.site.file)) * 31 + block.site.line;
+      const std::uint64_t key = ((block.start * 31 + reinterpret_cast<std::uintptr_t>(block.site.file)) * 31 + block.site.line) * 31 +
+                                reinterpret_cast<std::uintptr_t>(block.how);
       return cached(key, [&] {
-        std::string made = fmt::format("new@{}", sim::to_string(block.site));
+        std::string made = fmt::format("{}@{}", block.how, sim::to_string(block.site));
         if (address != block.start) made += fmt::format("+{}", address - block.start);
         return made;
       });

@@ -143,10 +143,11 @@ class Context {
   // theirs): the first task to use one in an execution owns it, and a second one using it is a
   // finding, since in the model they share what the program would give each its own copy of.
   void thread_local_access(sim::Execution& e, std::uintptr_t address, std::uintptr_t pc);
-  // Heap blocks the program allocates, for names ("new@file:line+offset"); memory freed is
-  // forgotten, so that a new object at the same place is a new sim object (allocation orders
-  // nothing between threads: without this, reused memory would look like a race).
-  void allocated(std::uintptr_t block, std::size_t size, sim::Location site);
+  // Heap blocks the program allocates, for names ("new@file:line+offset", "malloc@..." for the C
+  // heap, `how`); memory freed is forgotten, so that a new object at the same place is a new sim
+  // object (allocation orders nothing between threads: without this, reused memory would look
+  // like a race).
+  void allocated(std::uintptr_t block, std::size_t size, sim::Location site, const char* how);
   void freed(std::uintptr_t block, std::size_t size);
 
  private:
@@ -190,6 +191,7 @@ class Context {
     std::uintptr_t start = 0;
     std::size_t size = 0;
     sim::Location site;
+    const char* how = "new";  // a string literal: compared by address
   };
   std::vector<Block> blocks_;  // this execution's live blocks, by address (a handful at a time)
   // Names computed in earlier executions, by address, with what they were computed from: the

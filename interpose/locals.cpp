@@ -114,7 +114,7 @@ struct Frames {
   int n = 0;
 };
 
-_Unwind_Reason_Code collect(_Unwind_Context* ctx, void* arg) {
+_Unwind_Reason_Code collect_frames(_Unwind_Context* ctx, void* arg) {
   auto* f = static_cast<Frames*>(arg);
   f->ip[f->n] = _Unwind_GetIP(ctx);
   f->cfa[f->n] = _Unwind_GetCFA(ctx);
@@ -125,7 +125,7 @@ _Unwind_Reason_Code collect(_Unwind_Context* ctx, void* arg) {
 
 std::string local_on_this_stack(std::uintptr_t address) {
   Frames frames;
-  _Unwind_Backtrace(&collect, &frames);
+  _Unwind_Backtrace(&collect_frames, &frames);
   // The CFA libgcc reports with the context of the frame at ip[i] lies just above the return
   // address ip[i]: it is the CFA of the frame below. The frame at ip[i]'s own CFA comes with i+1.
   for (int i = 0; i + 1 < frames.n; ++i) {

@@ -137,7 +137,7 @@ struct Unwound {
   int n = 0;
 };
 
-_Unwind_Reason_Code collect(_Unwind_Context* ctx, void* arg) {
+_Unwind_Reason_Code collect_unwound(_Unwind_Context* ctx, void* arg) {
   auto* u = static_cast<Unwound*>(arg);
   u->ip[u->n] = _Unwind_GetIP(ctx);
   u->cfa[u->n] = _Unwind_GetCFA(ctx);
@@ -192,7 +192,7 @@ bool program_location(sim::Execution& e, std::uintptr_t pc, sim::Location* where
   Unwound u;
   {
     const Busy busy;
-    _Unwind_Backtrace(&collect, &u);
+    _Unwind_Backtrace(&collect_unwound, &u);
   }
   int from = 0;
   while (from < u.n && u.ip[from] != pc) ++from;
