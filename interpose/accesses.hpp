@@ -20,4 +20,9 @@ void publish_access(sim::Execution& e, sim::OpKind kind, sim::ObjectId id, sim::
 // execution is observed, and a scheduling point when plain accesses switch.
 void plain_access(sim::Execution& e, std::uintptr_t address, std::uint32_t size, bool write, std::uintptr_t pc);
 
+// The guard of a function-local static (guard.cpp): a step of `kind` (an atomic load or store) on
+// its first byte, placed at the program's `pc`, that shows `shown` (libstdc++ changes the byte
+// itself, unseen); nothing outside a simulation.
+void guard_step(volatile std::uint8_t* guard, sim::OpKind kind, void* pc, std::int64_t shown);
+
 }  // namespace interpose

@@ -58,6 +58,21 @@ bool cas(volatile T* a, T* expected, T desired, void* pc) {
 
 }  // namespace
 
+void interpose::guard_step(volatile std::uint8_t* guard, sim::OpKind kind, void* pc, std::int64_t shown) {
+  sim::Execution* e = active_call();
+  if (e == nullptr) return;
+  interpose::Context& c = interpose::Context::here();
+  c.sync(*e);
+  const auto address = reinterpret_cast<std::uintptr_t>(guard);
+  const sim::ObjectId id = c.memory(*e, address, sim::ObjectKind::Atomic, reinterpret_cast<std::uintptr_t>(pc));
+  sim::Location where;
+  if (!interpose::access_location(*e, reinterpret_cast<std::uintptr_t>(pc), &where)) {
+    where = interpose::call_location(*e, reinterpret_cast<std::uintptr_t>(pc));
+  }
+  e->schedule(kind, id, where);
+  if (e->observed() && !e->aborting()) interpose::publish_value(*e, kind, id, where, shown);
+}
+
 // The memory-order arguments are ignored: every operation is sequentially consistent.
 #define INTERPOSE_ATOMICS(n, T)                                                                                  \
   extern "C" T __tsan_atomic##n##_load(const volatile T* a, int) {                                               \
