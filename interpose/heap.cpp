@@ -130,6 +130,17 @@ void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcep
 // one where realloc was called.
 #define INTERPOSE_NOTE(p, size) note_allocation(p, size, __builtin_return_address(0), "malloc")
 
+namespace {
+
+void* reallocate(void* block, std::size_t size, void* pc) {
+  note_free(block);
+  void* p = __libc_realloc(block, size);
+  note_allocation(p, size, pc, "malloc");
+  return p;
+}
+
+}  // namespace
+
 extern "C" {
 
 void* malloc(std::size_t size) noexcept {
@@ -149,12 +160,7 @@ void* calloc(std::size_t count, std::size_t size) noexcept {
   return p;
 }
 
-void* realloc(void* block, std::size_t size) noexcept {
-  note_free(block);
-  void* p = __libc_realloc(block, size);
-  INTERPOSE_NOTE(p, size);
-  return p;
-}
+void* realloc(void* block, std::size_t size) noexcept { return reallocate(block, size, __builtin_return_address(0)); }
 
 void* reallocarray(void* block, std::size_t count, std::size_t size) noexcept {
   std::size_t bytes = 0;
@@ -162,10 +168,7 @@ void* reallocarray(void* block, std::size_t count, std::size_t size) noexcept {
     errno = ENOMEM;
     return nullptr;
   }
-  note_free(block);
-  void* p = __libc_realloc(block, bytes);
-  INTERPOSE_NOTE(p, bytes);
-  return p;
+  return reallocate(block, bytes, __builtin_return_address(0));
 }
 
 void* memalign(std::size_t align, std::size_t size) noexcept {

@@ -12,21 +12,31 @@ using interpose::active_call;
 using sim::OpKind;
 constexpr int sc = __ATOMIC_SEQ_CST;
 
+// The atomic at `address` as an object of the execution, and where the program's `pc` places a
+// step on it.
+struct Placed {
+  sim::ObjectId id;
+  sim::Location where;
+};
+Placed place(sim::Execution& e, std::uintptr_t address, void* pc) {
+  interpose::Context& c = interpose::Context::here();
+  c.sync(e);
+  Placed p{c.memory(e, address, sim::ObjectKind::Atomic, reinterpret_cast<std::uintptr_t>(pc)), {}};
+  if (!interpose::access_location(e, reinterpret_cast<std::uintptr_t>(pc), &p.where)) {
+    // Library plumbing (a shared_ptr count in std::thread's state): still a step, placed at the library.
+    p.where = interpose::call_location(e, reinterpret_cast<std::uintptr_t>(pc));
+  }
+  return p;
+}
+
 // Runs `op` (on the real memory: only one task runs at a time) as a step of kind `kind`; the
 // event carries the value the atomic holds afterwards.
 template <class T, class Op>
 T step(volatile T* a, OpKind kind, void* pc, Op op) {
   sim::Execution* e = active_call();
   if (e == nullptr) return op();
-  interpose::Context& c = interpose::Context::here();
-  c.sync(*e);
   const auto address = reinterpret_cast<std::uintptr_t>(a);
-  const sim::ObjectId id = c.memory(*e, address, sim::ObjectKind::Atomic, reinterpret_cast<std::uintptr_t>(pc));
-  sim::Location where;
-  if (!interpose::access_location(*e, reinterpret_cast<std::uintptr_t>(pc), &where)) {
-    // Library plumbing (a shared_ptr count in std::thread's state): still a step, placed at the library.
-    where = interpose::call_location(*e, reinterpret_cast<std::uintptr_t>(pc));
-  }
+  const auto [id, where] = place(*e, address, pc);
   e->schedule(kind, id, where);
   const T result = op();
   if (e->observed() && !e->aborting()) interpose::publish_access(*e, kind, id, where, address, sizeof(T));
@@ -39,15 +49,8 @@ bool cas(volatile T* a, T* expected, T desired, void* pc) {
   sim::Execution* e = active_call();
   auto op = [&] { return __atomic_compare_exchange_n(a, expected, desired, false, sc, sc); };
   if (e == nullptr) return op();
-  interpose::Context& c = interpose::Context::here();
-  c.sync(*e);
   const auto address = reinterpret_cast<std::uintptr_t>(a);
-  const sim::ObjectId id = c.memory(*e, address, sim::ObjectKind::Atomic, reinterpret_cast<std::uintptr_t>(pc));
-  sim::Location where;
-  if (!interpose::access_location(*e, reinterpret_cast<std::uintptr_t>(pc), &where)) {
-    // Library plumbing (a shared_ptr count in std::thread's state): still a step, placed at the library.
-    where = interpose::call_location(*e, reinterpret_cast<std::uintptr_t>(pc));
-  }
+  const auto [id, where] = place(*e, address, pc);
   e->schedule(OpKind::AtomicRmw, id, where);
   const bool ok = op();
   if (e->observed() && !e->aborting()) {
@@ -61,14 +64,7 @@ bool cas(volatile T* a, T* expected, T desired, void* pc) {
 void interpose::guard_step(volatile std::uint8_t* guard, sim::OpKind kind, void* pc, std::int64_t shown) {
   sim::Execution* e = active_call();
   if (e == nullptr) return;
-  interpose::Context& c = interpose::Context::here();
-  c.sync(*e);
-  const auto address = reinterpret_cast<std::uintptr_t>(guard);
-  const sim::ObjectId id = c.memory(*e, address, sim::ObjectKind::Atomic, reinterpret_cast<std::uintptr_t>(pc));
-  sim::Location where;
-  if (!interpose::access_location(*e, reinterpret_cast<std::uintptr_t>(pc), &where)) {
-    where = interpose::call_location(*e, reinterpret_cast<std::uintptr_t>(pc));
-  }
+  const auto [id, where] = place(*e, reinterpret_cast<std::uintptr_t>(guard), pc);
   e->schedule(kind, id, where);
   if (e->observed() && !e->aborting()) interpose::publish_value(*e, kind, id, where, shown);
 }
