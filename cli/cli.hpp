@@ -63,6 +63,7 @@ struct ExploreArgs {
   std::uint64_t seed = 1;
   std::uint32_t depth = 3;                   // pct and portfolio: bug depth
   std::optional<std::uint32_t> preemptions;  // dfs: preemption bound
+  std::string order = "depth-first";         // dpor: depth-first or random
   std::uint32_t jobs = 1;
   std::uint32_t max_steps = 20000;  // per execution
   Limits limits;

@@ -90,6 +90,10 @@ void explore_options(CLI::App& app, cli::ExploreArgs& a, cli::Unset& unset) {
   cli::seed_option(app, "--seed", a.seed, "seed of the random choices (same seed, same output)");
   app.add_option("--depth", a.depth, "pct: the number of ordering constraints a bug needs")->check(CLI::Range(1u, 64u))->capture_default_str();
   app.add_option("--preemptions", unset.preemptions, "dfs: at most this many preemptions per execution (default: no bound)")->check(CLI::Range(0, 64));
+  app.add_option("--order", a.order,
+                 "dpor: the order of its branches: depth-first, or random (seeded by --seed; a search with a budget is not spent in the subtree of its first choices)")
+      ->check(CLI::IsMember({"depth-first", "random"}))
+      ->capture_default_str();
   app.add_option("--jobs,-j", a.jobs, "explore on this many OS threads (results do not depend on it)")->check(CLI::Range(1u, 256u))->capture_default_str();
   app.add_option("--max-steps", a.max_steps, "steps one execution may take before it counts as endless (step-limit)")
       ->check(CLI::Range(1u, 100000000u))

@@ -38,6 +38,12 @@ void check(const ExploreOptions& o) {
   if (o.bounding == Bounding::Iterative && !o.preemption_bound && !o.delay_bound) {
     bad("iterative bounding needs a preemption or delay bound to go up to");
   }
+  if (o.order == SearchOrder::Random && (strategy_entry(o.strategy).takes & takes_order) == 0) {
+    bad("the random order applies to the " + takers(takes_order) + " strategy, not " + std::string(to_string(o.strategy)));
+  }
+  if (o.order == SearchOrder::Random && o.split_depth.value_or(0) > 0) {
+    bad("the random order branches anywhere in one tree: it takes no split depth (split_depth " + std::to_string(*o.split_depth) + ")");
+  }
 }
 
 std::string describe(const ExploreOptions& o) {

@@ -9,6 +9,8 @@
 //                       .bounding = sim::Bounding::Iterative});  // 0, then 1, then 2 preemptions
 //   sim::explore(body, {.strategy = sim::Search::Dfs, .shard = {1, 4}});  // the 2nd quarter
 //   sim::explore(body, {.strategy = sim::Search::Dpor, .checks = {.races = false}});  // lock order only
+//   sim::explore(body, {.strategy = sim::Search::Dpor, .iterations = 10000,
+//                       .order = sim::SearchOrder::Random});  // deep choices not starved
 //
 // The report is the same for any number of jobs: the same executions, the same first failure
 // (the lowest in the order one job would take) with the same token. Shard i of n runs a
@@ -58,6 +60,11 @@ struct ExploreOptions {
   // executions whatever the split; Dpor (default 0: one unit, one job) gives up the reduction
   // at the levels split: a trace reachable from several units is run in each.
   std::optional<std::uint32_t> split_depth;
+  // Dpor: the order of its branches. Random (seeded by `seed`) branches at a choice drawn from
+  // the whole path, not only the deepest, so a budgeted search is not spent in the subtree of its
+  // first choices; the subtrees it leaves unfinished are a gap (GapKind::Skipped). One unit: it
+  // takes no split_depth.
+  SearchOrder order = SearchOrder::DepthFirst;
   OnFailure on_failure = OnFailure::Stop;
   // Checkers watching every counted execution on every job: data races and predicted deadlocks
   // (non-fatal findings, with their story and token). On unless turned off:

@@ -41,8 +41,14 @@ StrategyFactory dfs(const ExploreOptions& o, std::uint64_t) {
 
 StrategyFactory dpor(const ExploreOptions& o, std::uint64_t) {
   return [o](Slice s) {
-    return std::make_unique<DporStrategy>(DporOptions{.spurious = o.spurious_wakeups, .split_depth = o.split_depth.value_or(0), .slice = s});
+    return std::make_unique<DporStrategy>(DporOptions{
+        .spurious = o.spurious_wakeups, .split_depth = o.split_depth.value_or(0), .slice = s, .order = o.order, .seed = o.seed,
+        .passes = o.iterations > 0 || o.time_limit > 0});
   };
+}
+
+std::string dpor_words(const ExploreOptions& o) {
+  return o.order == SearchOrder::Random ? seeded(o, "dpor order=random ") : std::string("dpor");
 }
 
 constexpr StrategyEntry table[] = {
@@ -57,8 +63,8 @@ constexpr StrategyEntry table[] = {
     {Search::Pos, "pos", "partial order sampling", true, takes_seed, [](const ExploreOptions& o) { return seeded(o, "pos "); },
      [](const ExploreOptions& o, std::uint64_t limit) { return sampled<PosStrategy>(limit, o.seed); }},
     {Search::Dfs, "dfs", "every interleaving", false, takes_bounds | takes_spurious | takes_split, dfs_words, dfs},
-    {Search::Dpor, "dpor", "every one up to reordering independent steps", false, takes_spurious | takes_split,
-     [](const ExploreOptions&) { return std::string("dpor"); }, dpor},
+    {Search::Dpor, "dpor", "every one up to reordering independent steps", false, takes_spurious | takes_split | takes_order,
+     dpor_words, dpor},
 };
 
 // A compile error here when a Search value has no row.

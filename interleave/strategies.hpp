@@ -30,6 +30,7 @@ enum Takes : unsigned {
   takes_bounds = 4,      // preemption_bound, delay_bound, bounding
   takes_spurious = 8,    // spurious_wakeups
   takes_split = 16,      // split_depth
+  takes_order = 32,      // order (and seed, when it is Random)
 };
 
 struct StrategyEntry {

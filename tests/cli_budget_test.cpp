@@ -111,3 +111,20 @@ TEST_CASE("a deterministic scenario is never said to depend on the clock: DPOR's
   }
   CHECK(mispredicted);
 }
+
+TEST_CASE("dpor's random order names itself, counts the subtrees it skipped, and prints the same for any --jobs") {
+  const std::string run = "run scenarios/peterson.scn --strategy dpor --order random --seed 1 --no-timing --color never";
+  const Result one = interleave(run);
+  CHECK(one.status == 0);
+  CHECK(contains(one.out, "[dpor order=random seed=1] (as expected)\n  not complete: the random order left "));
+  CHECK(interleave(run + " --jobs 2").out == one.out);
+  const nlohmann::json r = nlohmann::json::parse(interleave(run + " --json").out)["results"][0];
+  CHECK(r["strategy"] == "dpor order=random seed=1");
+  CHECK(r["complete"] == false);
+  REQUIRE_FALSE(r["incomplete"].empty());
+  CHECK(r["incomplete"].back()["reason"] == "skipped");
+  CHECK(r["incomplete"].back()["count"].get<int>() > 0);
+  // The order of a tree search: the sampling strategies have none, and there are two orders.
+  CHECK(interleave("run scenarios/peterson.scn --order random").status == 2);
+  CHECK(interleave("run scenarios/peterson.scn --strategy dpor --order sideways").status == 2);
+}

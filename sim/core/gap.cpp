@@ -10,7 +10,7 @@ namespace sim {
 namespace {
 
 constexpr std::string_view names[] = {"sampled",    "stopped",    "budget",     "time_limit", "interrupted",
-                                      "step_bound", "unmodelled", "divergence", "mispredicted", "unordered"};
+                                      "step_bound", "unmodelled", "divergence", "mispredicted", "unordered", "skipped"};
 
 std::string plural(std::uint64_t n, std::string_view one, std::string_view many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
@@ -32,6 +32,7 @@ bool strategy_gap(GapKind kind) {
     case GapKind::Divergence:
     case GapKind::Mispredicted:
     case GapKind::Unordered:
+    case GapKind::Skipped:
       return true;
     case GapKind::Stopped:
     case GapKind::Budget:
@@ -79,6 +80,10 @@ std::string to_text(const Gap& gap) {
     case GapKind::Unordered:
       return fmt::format("{} the model could not order {} not reversed{}", plural(gap.count, "race", "races"),
                          gap.count == 1 ? "was" : "were", gap.detail.empty() ? "" : " (the first: " + gap.detail + ")");
+    case GapKind::Skipped:
+      return fmt::format("the random order left {} unfinished to branch elsewhere: what {} held was not explored (depth "
+                         "first, the default order, runs every one)",
+                         plural(gap.count, "subtree", "subtrees"), gap.count == 1 ? "it" : "they");
   }
   return std::string(to_string(gap.kind));
 }

@@ -24,6 +24,7 @@ enum class GapKind : std::uint8_t {
   Divergence,   // a replayed prefix of choices did not lead where it had before: the body is nondeterministic
   Mispredicted, // a race DPOR reversed did not run as its model predicted (a task it meant to run was blocked or took another step)
   Unordered,    // DPOR met races its model could not order, and did not reverse them
+  Skipped,      // DPOR's random order left subtrees unfinished to branch elsewhere
 };
 
 struct Gap {

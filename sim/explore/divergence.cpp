@@ -80,6 +80,7 @@ std::vector<Gap> DporStrategy::gaps() const {
     out.push_back(Gap{.kind = GapKind::Mispredicted, .count = mispredicted_.count, .detail = mispredicted_.first});
   }
   if (unreversed_ > 0) out.push_back(Gap{.kind = GapKind::Unordered, .count = unreversed_, .detail = first_unreversed_});
+  if (skipped_in_pass_ > 0 || (!done_ && skipped_ > 0)) out.push_back(Gap{.kind = GapKind::Skipped, .count = skipped_, .detail = {}});
   return out;
 }
 

@@ -26,6 +26,10 @@
 // 19,968 executions for 3,328 traces at split 1). split_depth 0 is the one-unit, optimal
 // search. A node above the split that only starts a task has one branch and does not count
 // toward the depth, so a body that starts many tasks before they interact still splits.
+//
+// The order of the search: depth first, or (SearchOrder::Random, for searches with a budget) a
+// seeded order that branches anywhere on the path, so a bug that needs an early choice
+// reversed is not starved by the subtrees below the first one; see dpor_order.cpp.
 #pragma once
 
 #include <cstdint>
@@ -36,6 +40,7 @@
 #include "sim/explore/dpor_trace.hpp"
 #include "sim/core/observer.hpp"
 #include "sim/core/reuse_stack.hpp"
+#include "sim/core/rng.hpp"
 #include "sim/explore/sliced_strategy.hpp"
 #include "sim/explore/wakeup_tree.hpp"
 
@@ -43,19 +48,27 @@ namespace sim {
 
 struct DporOptions {
   std::uint32_t spurious = 0;     // spurious wake-ups explored per execution
-  std::uint32_t split_depth = 0;  // choice nodes above the units (0: one unit)
+  std::uint32_t split_depth = 0;  // choice nodes above the units (0: one unit; Random needs 0)
   Slice slice{};
+  SearchOrder order = SearchOrder::DepthFirst;
+  std::uint64_t seed = 1;  // of the random order
+  // Random: a pass over the tree that skipped subtrees is followed by another, until one skips
+  // nothing (so a search with a budget spends it); otherwise the search ends after one pass.
+  bool passes = false;
 };
 
 class DporStrategy final : public SlicedStrategy, public Observer {
  public:
-  explicit DporStrategy(DporOptions options = {}) : options_(options), units_(options.split_depth, options.slice) {}
+  explicit DporStrategy(DporOptions options = {})
+      : options_(options), units_(options.split_depth, options.slice), rng_(options.seed) {}
 
   bool begin_execution() override;
   TaskId next_task(std::span<const TaskId> runnable, TaskId current) override;
   std::uint32_t next_value(std::uint32_t bound) override;
   void end_execution() override;
-  bool complete() const override { return done_ && diverged_.count == 0 && mispredicted_.count == 0 && unreversed_ == 0; }
+  bool complete() const override {
+    return done_ && diverged_.count == 0 && mispredicted_.count == 0 && unreversed_ == 0 && skipped_in_pass_ == 0;
+  }
   std::vector<Gap> gaps() const override;
   std::string describe() const override;
   Observer* observer() override { return this; }
@@ -63,6 +76,7 @@ class DporStrategy final : public SlicedStrategy, public Observer {
   double progress() const override;
   std::uint64_t divergences() const override { return diverged_.count + mispredicted_.count; }
   std::uint64_t unreversed() const { return unreversed_; }
+  std::uint64_t skipped() const { return skipped_; }
 
   void on_begin(const Execution& exec) override;
   void on_event(const Execution& exec, const Event& event) override;
@@ -111,9 +125,21 @@ class DporStrategy final : public SlicedStrategy, public Observer {
   std::uint32_t value_of(const Node& n) const;
   void place(std::size_t d);
   std::size_t units_depth() const;
+  // Moving on (end_execution): the branch a node ran is finished; its next one, if any.
+  void close(Node& n);
+  bool take_next(Node& n);
+  bool backtrack();
+  // The random order (dpor_order.cpp).
+  bool has_next(const Node& n) const;
+  void jump();
+  bool next_pass();
 
   DporOptions options_;
   TreeUnits units_;
+  Rng rng_;
+  std::vector<std::size_t> candidates_;  // the random order's nodes to draw from
+  std::uint64_t skipped_ = 0;            // subtrees the random order left unfinished ...
+  std::uint64_t skipped_in_pass_ = 0;    // ... in this pass over the tree
   DporTrace trace_;
   const Execution* exec_ = nullptr;
   ReuseStack<Node> stack_;

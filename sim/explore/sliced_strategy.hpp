@@ -77,6 +77,12 @@ class SlicedStrategy : public Strategy {
   Strategy* chooser_ = this;
 };
 
+// The order in which an exhaustive search (DPOR) takes its branches.
+enum class SearchOrder : std::uint8_t {
+  DepthFirst,  // the deepest choice with a branch left branches next
+  Random,      // seeded: a choice drawn from those on the path with a branch left
+};
+
 // The units of a tree search: the subtrees under the first `depth` choices, numbered in
 // depth-first order. Every slice walks the same tree above that depth, so all agree.
 class TreeUnits {
