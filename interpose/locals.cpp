@@ -72,12 +72,12 @@ std::string member_path(Dwarf_Die type, Dwarf_Word offset) {
 // The variable of `scope` that covers `address`: its own, or (`nested` levels down) those of the
 // lexical blocks in it that do not hold `pc` — a constructor inlined just before its variable's
 // block begins initialises the variable from outside that block.
-std::string in_scope(Dwarf_Die* scope, Dwarf_Addr pc, std::uintptr_t cfa, std::uintptr_t address, int nested) {
+std::string in_scope(Dwarf_Die* scope, Dwarf_Addr pc, std::uintptr_t base, std::uintptr_t address, int nested) {
   Dwarf_Die child;
   for (int more = dwarf_child(scope, &child); more == 0; more = dwarf_siblingof(&child, &child)) {
     const int tag = dwarf_tag(&child);
     if (tag == DW_TAG_lexical_block && nested > 0) {
-      std::string inner = in_scope(&child, pc, cfa, address, nested - 1);
+      std::string inner = in_scope(&child, pc, base, address, nested - 1);
       if (!inner.empty()) return inner;
       continue;
     }
@@ -88,7 +88,7 @@ std::string in_scope(Dwarf_Die* scope, Dwarf_Addr pc, std::uintptr_t cfa, std::u
     std::size_t n = 0;
     // One location at this pc, and of the simple kind: a place relative to the frame base.
     if (dwarf_getlocation_addr(&attr, pc, &ops, &n, 1) != 1 || n != 1 || ops[0].atom != DW_OP_fbreg) continue;
-    const std::uintptr_t start = cfa + static_cast<Dwarf_Sword>(ops[0].number);
+    const std::uintptr_t start = base + static_cast<Dwarf_Sword>(ops[0].number);
     Dwarf_Die type;
     Dwarf_Word size = 0;
     if (!type_of(&child, &type) || dwarf_aggregate_size(&type, &size) != 0) continue;
@@ -98,14 +98,39 @@ std::string in_scope(Dwarf_Die* scope, Dwarf_Addr pc, std::uintptr_t cfa, std::u
   return {};
 }
 
-// The frame base of the function around the scopes is the canonical frame address (what g++ and
-// clang use on x86-64); anything else is not worked out.
-bool frame_base_is_cfa(Dwarf_Die* function) {
+// The value of the function's frame base at `pc` (biased), from the frame's canonical address:
+// g++ makes the frame base the CFA itself; clang a register, the stack pointer (or the frame
+// pointer), whose value the call frame information gives as the CFA less an offset when the CFA
+// is that register plus the offset. Anything else is not worked out.
+bool frame_base(Dwfl_Module* mod, Dwarf_Die* function, Dwarf_Addr pc, std::uintptr_t cfa, std::uintptr_t* base) {
   Dwarf_Attribute attr;
   Dwarf_Op* ops = nullptr;
   std::size_t n = 0;
-  if (dwarf_attr(function, DW_AT_frame_base, &attr) == nullptr || dwarf_getlocation(&attr, &ops, &n) != 0) return false;
-  return n == 1 && ops[0].atom == DW_OP_call_frame_cfa;
+  if (dwarf_attr(function, DW_AT_frame_base, &attr) == nullptr || dwarf_getlocation(&attr, &ops, &n) != 0 || n != 1) return false;
+  if (ops[0].atom == DW_OP_call_frame_cfa) {
+    *base = cfa;
+    return true;
+  }
+  if (ops[0].atom < DW_OP_reg0 || ops[0].atom > DW_OP_reg31) return false;
+  const unsigned reg = ops[0].atom - DW_OP_reg0;
+  Dwarf_Addr cfi_bias = 0;
+  Dwarf_CFI* cfi = dwfl_module_eh_cfi(mod, &cfi_bias);
+  Dwarf_Frame* frame = nullptr;
+  if (cfi == nullptr || dwarf_cfi_addrframe(cfi, pc - cfi_bias, &frame) != 0) return false;
+  Dwarf_Op* rule = nullptr;
+  std::size_t nrule = 0;
+  bool known = false;
+  if (dwarf_frame_cfa(frame, &rule, &nrule) == 0 && nrule == 1) {
+    if (rule[0].atom == DW_OP_bregx && rule[0].number == reg) {
+      *base = cfa - static_cast<Dwarf_Sword>(rule[0].number2);
+      known = true;
+    } else if (rule[0].atom == DW_OP_breg0 + reg) {
+      *base = cfa - static_cast<Dwarf_Sword>(rule[0].number);
+      known = true;
+    }
+  }
+  std::free(frame);
+  return known;
 }
 
 struct Frames {
@@ -145,34 +170,15 @@ std::string local_variable(std::uintptr_t pc, std::uintptr_t cfa, std::uintptr_t
   Dwfl_Module* mod = dwfl_addrmodule(d, pc);
   if (mod == nullptr) return {};
   Dwarf_Addr bias = 0;
-  Dwarf_Die* cu = dwfl_module_addrdie(mod, pc, &bias);
+  Dwarf_Die* cu = unit_of(mod, pc, &bias);
   if (cu == nullptr) return {};
-  // The scopes around pc in the concrete tree, innermost first, up to the function: libdw's
-  // dwarf_getscopes continues past an inlined call into the abstract instance's scopes, so
-  // from the innermost inlined call on, the chain is that call's own concrete parents.
-  Dwarf_Die* scopes = nullptr;
-  const int n = dwarf_getscopes(cu, pc - bias, &scopes);
-  std::vector<Dwarf_Die> chain;
-  for (int i = 0; i < n; ++i) {
-    const int tag = dwarf_tag(&scopes[i]);
-    if (tag == DW_TAG_inlined_subroutine) {
-      Dwarf_Die* parents = nullptr;
-      const int m = dwarf_getscopes_die(&scopes[i], &parents);
-      for (int j = 0; j < m; ++j) chain.push_back(parents[j]);
-      std::free(parents);
-      break;
-    }
-    chain.push_back(scopes[i]);
-    if (tag == DW_TAG_subprogram) break;
-  }
-  std::free(scopes);
-  std::size_t function = 0;
-  while (function < chain.size() && dwarf_tag(&chain[function]) != DW_TAG_subprogram) ++function;
+  std::vector<Dwarf_Die> chain = scopes_at(cu, pc - bias);
+  const std::size_t function = chain.empty() ? 0 : chain.size() - 1;
   std::string name;
-  // The function's frame base must be the CFA for its variables' places to be worked out.
-  if (function < chain.size() && frame_base_is_cfa(&chain[function])) {
-    for (std::size_t i = 0; i <= function && name.empty(); ++i) name = in_scope(&chain[i], pc - bias, cfa, address, 0);
-    for (std::size_t i = 0; i <= function && name.empty(); ++i) name = in_scope(&chain[i], pc - bias, cfa, address, 2);
+  std::uintptr_t base = 0;
+  if (!chain.empty() && frame_base(mod, &chain[function], pc, cfa, &base)) {
+    for (std::size_t i = 0; i <= function && name.empty(); ++i) name = in_scope(&chain[i], pc - bias, base, address, 0);
+    for (std::size_t i = 0; i <= function && name.empty(); ++i) name = in_scope(&chain[i], pc - bias, base, address, 2);
   }
   return name;
 }

@@ -8,6 +8,7 @@
 #include <elfutils/libdwfl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <mutex>
 
@@ -86,17 +87,6 @@ std::string demangle(const char* name) {
   return s;
 }
 
-bool innermost_function(Dwarf_Die* scopes, int n, int from, Dwarf_Die* out) {
-  for (int i = from; i < n; ++i) {
-    const int tag = dwarf_tag(&scopes[i]);
-    if (tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine) {
-      *out = scopes[i];
-      return true;
-    }
-  }
-  return false;
-}
-
 // "push_back" for "push_back<int>": the story names the function, not its instantiation.
 std::string short_name(std::string name) {
   if (const std::size_t open = name.find('<'); open != std::string::npos && open > 0 && !name.starts_with("operator")) {
@@ -120,26 +110,23 @@ std::vector<SourceFrame> frames_at(Dwfl* d, Dwarf_Addr pc) {
   Dwfl_Module* mod = dwfl_addrmodule(d, pc);
   if (mod == nullptr) return out;
   Dwarf_Addr bias = 0;
-  Dwarf_Die* cu = dwfl_module_addrdie(mod, pc, &bias);
-  Dwfl_Line* line = dwfl_module_getsrc(mod, pc);
-  if (cu == nullptr || line == nullptr) return out;
+  Dwarf_Die* cu = unit_of(mod, pc, &bias);
+  if (cu == nullptr) return out;
+  Dwarf_Line* line = dwarf_getsrc_die(cu, pc - bias);
   int lineno = 0;
-  const char* file = dwfl_lineinfo(line, nullptr, &lineno, nullptr, nullptr, nullptr);
-  if (file == nullptr) return out;
+  const char* file = line != nullptr ? dwarf_linesrc(line, nullptr, nullptr) : nullptr;
+  if (file == nullptr || dwarf_lineno(line, &lineno) != 0) return out;
   std::string cur_file = normalise(file);
   std::uint32_t cur_line = static_cast<std::uint32_t>(lineno);
   Dwarf_Files* files = nullptr;
   std::size_t nfiles = 0;
   dwarf_getsrcfiles(cu, &files, &nfiles);
-  Dwarf_Die* scopes = nullptr;
-  const int n = dwarf_getscopes(cu, pc - bias, &scopes);
-  Dwarf_Die function;
-  bool found = innermost_function(scopes, n, 0, &function);
-  std::free(scopes);
   // Up the chain of inlined calls: each level's call site is where the next one out stands.
-  while (found) {
+  for (Dwarf_Die& function : scopes_at(cu, pc - bias)) {
+    const int tag = dwarf_tag(&function);
+    if (tag != DW_TAG_subprogram && tag != DW_TAG_inlined_subroutine) continue;
     out.push_back(SourceFrame{cur_file, cur_line, short_name(die_name(&function))});
-    if (dwarf_tag(&function) != DW_TAG_inlined_subroutine) break;
+    if (tag != DW_TAG_inlined_subroutine) break;
     Dwarf_Attribute attr;
     Dwarf_Word file_index = 0;
     Dwarf_Word call_line = 0;
@@ -149,17 +136,86 @@ std::vector<SourceFrame> frames_at(Dwfl* d, Dwarf_Addr pc) {
     if (name == nullptr) break;
     cur_file = normalise(name);
     cur_line = static_cast<std::uint32_t>(call_line);
-    // The scopes around this inlined instance in the concrete tree ([0] is the instance itself).
-    Dwarf_Die* parents = nullptr;
-    const int m = dwarf_getscopes_die(&function, &parents);
-    found = innermost_function(parents, m, 1, &function);
-    std::free(parents);
   }
   if (out.empty()) out.push_back(SourceFrame{cur_file, cur_line, {}});
   return out;
 }
 
 }  // namespace
+
+namespace {
+
+// Down from `parent` to the scopes that hold pc, outermost first. Functions are looked for inside
+// namespaces and classes too: clang writes a namespace's functions there, where libdw 0.188's
+// dwarf_getscopes does not look.
+bool descend(Dwarf_Die* parent, Dwarf_Addr pc, std::vector<Dwarf_Die>& path) {
+  Dwarf_Die child;
+  if (dwarf_child(parent, &child) != 0) return false;
+  do {
+    switch (dwarf_tag(&child)) {
+      case DW_TAG_subprogram:
+      case DW_TAG_inlined_subroutine:
+      case DW_TAG_lexical_block:
+      case DW_TAG_try_block:
+      case DW_TAG_catch_block:
+        if (dwarf_haspc(&child, pc) > 0) {
+          path.push_back(child);
+          descend(&path.back(), pc, path);
+          return true;
+        }
+        break;
+      case DW_TAG_namespace:
+      case DW_TAG_class_type:
+      case DW_TAG_structure_type:
+      case DW_TAG_union_type:
+        if (descend(&child, pc, path)) return true;
+        break;
+      default:
+        break;
+    }
+  } while (dwarf_siblingof(&child, &child) == 0);
+  return false;
+}
+
+}  // namespace
+
+std::vector<Dwarf_Die> scopes_at(Dwarf_Die* cu, Dwarf_Addr pc) {
+  std::vector<Dwarf_Die> chain;
+  // libdw's dwarf_getscopes continues past an inlined call into the abstract instance's scopes,
+  // so from the innermost inlined call on, the chain is that call's own concrete parents.
+  Dwarf_Die* scopes = nullptr;
+  const int n = dwarf_getscopes(cu, pc, &scopes);
+  for (int i = 0; i < n; ++i) {
+    const int tag = dwarf_tag(&scopes[i]);
+    if (tag == DW_TAG_inlined_subroutine) {
+      Dwarf_Die* parents = nullptr;
+      const int m = dwarf_getscopes_die(&scopes[i], &parents);
+      for (int j = 0; j < m; ++j) chain.push_back(parents[j]);
+      std::free(parents);
+      break;
+    }
+    chain.push_back(scopes[i]);
+    if (tag == DW_TAG_subprogram) break;
+  }
+  std::free(scopes);
+  if (chain.empty()) {
+    descend(cu, pc, chain);
+    std::reverse(chain.begin(), chain.end());
+  }
+  // Up to the function: what lies above it (a namespace, the unit) is no scope of its code.
+  std::size_t function = 0;
+  while (function < chain.size() && dwarf_tag(&chain[function]) != DW_TAG_subprogram) ++function;
+  chain.resize(function < chain.size() ? function + 1 : 0);
+  return chain;
+}
+
+Dwarf_Die* unit_of(Dwfl_Module* mod, Dwarf_Addr pc, Dwarf_Addr* bias) {
+  if (Dwarf_Die* cu = dwfl_module_addrdie(mod, pc, bias)) return cu;
+  for (Dwarf_Die* cu = dwfl_module_nextcu(mod, nullptr, bias); cu != nullptr; cu = dwfl_module_nextcu(mod, cu, bias)) {
+    if (dwarf_haspc(cu, pc - *bias) > 0) return cu;
+  }
+  return nullptr;
+}
 
 std::vector<SourceFrame> source_frames(std::uintptr_t pc) {
   const std::lock_guard<std::mutex> lock(g_lock);

@@ -47,7 +47,12 @@ TEST_CASE("the seeded bug is a data race on the element, found and replayed") {
   // The element's construction (placement new in the enqueue) and the dequeue's read of it.
   INFO(f.message);
   CHECK(f.message.find("(in Item)") != std::string::npos);
+#if !defined(__clang__)
   CHECK(f.message.find("(in operator=)") != std::string::npos);
+#else
+  // clang's code meets the element's destructor first: the slot freed while being written.
+  CHECK(f.message.find("(in ~Item)") != std::string::npos);
+#endif
   CHECK(f.execution <= 5);
 }
 

@@ -35,8 +35,14 @@ TEST_CASE("the racy withdrawals are a data race in the first execution, both pla
   CHECK(f->message.find("std/bank.hpp:") != std::string::npos);
   CHECK(f->message.find("(in withdraw)") != std::string::npos);
   // The local `Account account` of two_withdrawals, by the debug information, member and all.
+  // (clang leaves the constructor's stores uninstrumented: the first access is then the thread's,
+  // from whose frames another task's local cannot be named, and it is told by its stack offset.)
   INFO(f->message);
+#if !defined(__clang__)
   CHECK(f->message.find("account.balance") != std::string::npos);
+#else
+  CHECK(f->message.find("main's stack") != std::string::npos);
+#endif
   CHECK(f->task_name.starts_with("thread"));
   // Replayed from its token, the same race.
   sim::Report again = sim::replay(racy_body, f->token);
