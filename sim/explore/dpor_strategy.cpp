@@ -387,62 +387,6 @@ std::uint32_t DporStrategy::next_value(std::uint32_t bound) {
   return v;
 }
 
-// --- moving on ---
-
-void DporStrategy::end_execution() {
-  // A unit of another slice was entered only to find the units after it: skip the rest of it.
-  if (!units_.owned()) stack_.resize(units_depth());
-  if (!backtrack()) {
-    (void)next_pass();
-    return;
-  }
-  if (options_.order == SearchOrder::Random) jump();
-}
-
-// Move to the deepest node with a branch left and take it; false when none is left (the end).
-bool DporStrategy::backtrack() {
-  while (!stack_.empty()) {
-    Node& n = stack_.back();
-    close(n);
-    if (take_next(n)) {
-      replay_ = stack_.size();
-      branch_ = replay_ - 1;
-      return true;
-    }
-    stack_.pop_back();
-  }
-  done_ = true;
-  return false;
-}
-
-// The branch taken at a task node is finished: its task sleeps there from now on.
-// Not above the split: a branch there is a unit of its own, explored as if its siblings did
-// not exist (a sibling's step asleep in it would stand in for wake-up sequences that only
-// the sibling's unit learns, and traces would be lost).
-void DporStrategy::close(Node& n) {
-  if (n.value) return;
-  if (n.ran && !n.full) n.sleep.push_back(n.chosen_step);
-  ++n.explored;
-  n.ran = n.has_edge = n.empty = false;
-  n.passed.reset();
-}
-
-// The node's next branch, if it has one left.
-bool DporStrategy::take_next(Node& n) {
-  if (n.value) {
-    if (n.tried >= n.count) return false;
-    ++n.tried;
-    return true;
-  }
-  if (!n.full) return next_branch(n);
-  while (!n.todo.empty()) {
-    n.chosen = n.todo.front();
-    n.todo.erase(n.todo.begin());
-    if (!asleep(n.sleep, n.chosen)) return true;
-  }
-  return false;
-}
-
 double DporStrategy::progress() const {
   double done = 0, weight = 1;
   for (const Node& n : stack_) {
