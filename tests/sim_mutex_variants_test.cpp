@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "interleave/doctest.hpp"
@@ -31,6 +32,44 @@ void recursive_counter() {
 
 TEST_CASE("a recursive mutex taken three deep by two threads loses nothing and races nothing") {
   sim::require_no_failure(recursive_counter, {.iterations = 2000, .seed = 1});
+}
+
+TEST_CASE("sim::LockGuard holds a recursive or a timed mutex for a scope, both steps at the guard") {
+  const auto body = [] {
+    sim::RecursiveMutex r{"r"};
+    sim::TimedMutex t{"t"};
+    sim::Shared<int> x{0, "x"};
+    sim::Thread a([&] {
+      sim::LockGuard outer(r);
+      sim::LockGuard inner(r);  // again, by its holder
+      sim::LockGuard timed(t);
+      x.store(x.load() + 1);
+    }, "a");
+    sim::Thread b([&] {
+      sim::LockGuard g(r);
+      sim::LockGuard timed(t);
+      x.store(x.load() + 1);
+    }, "b");
+    a.join();
+    b.join();
+    sim::check(x.load() == 2, "an update was lost");
+    sim::check(false, "show the story");
+  };
+  const sim::Failure f = sim::require_failure(body, sim::FailureKind::AssertionFailed, {.iterations = 1});
+  CHECK(f.message == "show the story");
+  const std::string story = sim::to_text(sim::Report{.failures = {f}}, {.timing = false});
+  INFO(story);
+  // Each lock and unlock of the history (before the per-task table) is told at the guard's line.
+  std::istringstream lines(story.substr(0, story.find("By task:")));
+  int locks = 0, unlocks = 0;
+  for (std::string line; std::getline(lines, line);) {
+    const bool unlock = contains(line, " unlock ");
+    if (!unlock && !contains(line, " lock ")) continue;
+    (unlock ? unlocks : locks)++;
+    CHECK_MESSAGE(contains(line, "tests/sim_mutex_variants_test.cpp:"), line);
+  }
+  CHECK(locks == 5);
+  CHECK(unlocks == 5);
 }
 
 TEST_CASE("a recursive mutex unlocked by a thread that does not hold it is LockMisuse") {

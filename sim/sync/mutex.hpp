@@ -41,17 +41,19 @@ class Mutex {
   WaitList waiters_;  // tasks whose next operation is to take this mutex
 };
 
-// Holds a mutex for a scope. Records where it was taken, so the unlock in the history points
-// at the guard (std::lock_guard<sim::Mutex> works too, but its steps point into <mutex>).
+// Holds a mutex for a scope: a Mutex, RecursiveMutex or TimedMutex (`sim::LockGuard g(m);`
+// deduces which). Records where it was taken, so the unlock in the history points at the guard
+// (std::lock_guard<sim::Mutex> works too, but its steps point into <mutex>).
+template <class M>
 class LockGuard {
  public:
-  explicit LockGuard(Mutex& m, Location where = Location::here()) : m_(m), where_(where) { m_.lock(where_); }
+  explicit LockGuard(M& m, Location where = Location::here()) : m_(m), where_(where) { m_.lock(where_); }
   ~LockGuard() { m_.unlock(where_); }
   LockGuard(const LockGuard&) = delete;
   LockGuard& operator=(const LockGuard&) = delete;
 
  private:
-  Mutex& m_;
+  M& m_;
   Location where_;
 };
 
