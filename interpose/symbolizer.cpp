@@ -141,10 +141,6 @@ std::vector<SourceFrame> frames_at(Dwfl* d, Dwarf_Addr pc) {
   return out;
 }
 
-}  // namespace
-
-namespace {
-
 // Down from `parent` to the scopes that hold pc, outermost first. Functions are looked for inside
 // namespaces and classes too: clang writes a namespace's functions there, where libdw 0.188's
 // dwarf_getscopes does not look.
@@ -160,7 +156,7 @@ bool descend(Dwarf_Die* parent, Dwarf_Addr pc, std::vector<Dwarf_Die>& path) {
       case DW_TAG_catch_block:
         if (dwarf_haspc(&child, pc) > 0) {
           path.push_back(child);
-          descend(&path.back(), pc, path);
+          descend(&child, pc, path);  // (not &path.back(): the path grows below it)
           return true;
         }
         break;

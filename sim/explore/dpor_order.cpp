@@ -27,11 +27,8 @@ namespace sim {
 void DporStrategy::end_execution() {
   // A unit of another slice was entered only to find the units after it: skip the rest of it.
   if (!units_.owned()) stack_.resize(units_depth());
-  if (!backtrack()) {
-    (void)next_pass();
-    return;
-  }
-  if (options_.order == SearchOrder::Random) jump();
+  if (backtrack() && options_.order == SearchOrder::Random) jump();
+  if (done_) next_pass();
 }
 
 // Move to the deepest node with a branch left and take it; false when none is left (the end).
@@ -83,12 +80,7 @@ bool DporStrategy::take_next(Node& n) {
 bool DporStrategy::has_next(const Node& n) const {
   if (n.value) return n.tried < n.count;
   if (n.full) return !n.todo.empty();
-  if (!n.pending.empty()) return true;
-  if (!n.every) return false;
-  for (TaskId t : n.runnable) {
-    if (!asleep(n.sleep, t)) return true;
-  }
-  return false;
+  return !n.pending.empty() || (n.every && first_awake(n) != no_task);
 }
 
 // After backtrack() has taken a branch at the deepest node that had one, draw the node the
@@ -105,25 +97,17 @@ void DporStrategy::jump() {
   ++skipped_;
   ++skipped_in_pass_;
   stack_.resize(d + 1);
-  close(stack_[d]);
-  if (take_next(stack_[d])) {
-    replay_ = d + 1;
-    branch_ = d;
-    return;
-  }
-  stack_.pop_back();  // (its wake-up branches could not run here after all)
-  backtrack();
+  backtrack();  // (its branch, from node d on, as if everything below it had been run)
 }
 
 // The tree is done but the pass skipped some of it: start another from the root, which draws
 // other nodes and so runs other subtrees (and again some it ran before).
-bool DporStrategy::next_pass() {
-  if (!options_.passes || skipped_in_pass_ == 0) return false;
+void DporStrategy::next_pass() {
+  if (!options_.passes || skipped_in_pass_ == 0) return;
   skipped_in_pass_ = 0;
   done_ = false;
   stack_.resize(0);
   replay_ = branch_ = 0;
-  return true;
 }
 
 }  // namespace sim

@@ -201,6 +201,13 @@ bool DporStrategy::asleep(const std::vector<StepSig>& sleep, TaskId t) const {
   return std::any_of(sleep.begin(), sleep.end(), [&](const StepSig& s) { return s.task == name; });
 }
 
+TaskId DporStrategy::first_awake(const Node& n) const {
+  for (TaskId t : n.runnable) {
+    if (!asleep(n.sleep, t)) return t;
+  }
+  return no_task;
+}
+
 bool DporStrategy::unstarted(TaskId t) const {
   return sim::unstarted(exec_->pending(t));
 }
@@ -229,9 +236,7 @@ TaskId DporStrategy::choose(Node& n) {
     for (TaskId t : n.runnable) {
       if (unstarted(t) && !asleep(n.sleep, t)) return n.chosen = t;
     }
-    for (TaskId t : n.runnable) {
-      if (!asleep(n.sleep, t)) return n.chosen = t;
-    }
+    if (const TaskId t = first_awake(n); t != no_task) return n.chosen = t;
   }
   // Every task that can go on is asleep: whatever follows was explored from an equivalent state.
   blocked_ = true;
@@ -256,16 +261,12 @@ bool DporStrategy::next_branch(Node& n) {
     // Its task cannot run here: the body did not repeat itself.
     mispredicted_.note(missing_task(static_cast<std::size_t>(&n - stack_.data()), n.runnable));
   }
-  if (n.every) {
-    // Races on coarse primitives are not reversed: branch on every task that can still go.
-    for (TaskId t : n.runnable) {
-      if (!asleep(n.sleep, t)) {
-        n.chosen = t;
-        return true;
-      }
-    }
-  }
-  return false;
+  // Races on coarse primitives are not reversed: branch on every task that can still go.
+  if (!n.every) return false;
+  const TaskId t = first_awake(n);
+  if (t == no_task) return false;
+  n.chosen = t;
+  return true;
 }
 
 TaskId DporStrategy::next_task(std::span<const TaskId> runnable, TaskId) {

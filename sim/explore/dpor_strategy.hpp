@@ -120,6 +120,7 @@ class DporStrategy final : public SlicedStrategy, public Observer {
   TaskId choose(Node& n);
   bool next_branch(Node& n);
   bool asleep(const std::vector<StepSig>& sleep, TaskId t) const;
+  TaskId first_awake(const Node& n) const;  // the first task of the node not asleep there, or no_task
   bool unstarted(TaskId t) const;
   const StepSig* expected(TaskId t) const;
   std::uint32_t value_of(const Node& n) const;
@@ -132,7 +133,7 @@ class DporStrategy final : public SlicedStrategy, public Observer {
   // The random order (dpor_order.cpp).
   bool has_next(const Node& n) const;
   void jump();
-  bool next_pass();
+  void next_pass();
 
   DporOptions options_;
   TreeUnits units_;
