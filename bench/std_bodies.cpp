@@ -39,4 +39,13 @@ void std_plain_accesses(int n) {
   }
 }
 
+long std_plain_array[1024] = {};
+
+void std_array_sweep(int n) {
+  for (int i = 0; i < n; ++i) {
+    std_plain_array[i & 1023] = std_plain_array[i & 1023] + i;
+    asm volatile("" ::: "memory");
+  }
+}
+
 }  // namespace bench

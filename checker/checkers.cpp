@@ -33,6 +33,13 @@ void Checkers::on_event(const sim::Execution& exec, const sim::Event& e) {
   for (Checker* c : by_kind_[static_cast<unsigned>(e.op.kind) & 63]) c->on_event(exec, e);
 }
 
+bool Checkers::unchanged_by(const sim::Execution& exec, sim::TaskId task, sim::ObjectId object, sim::OpKind kind) const {
+  for (const Checker* c : by_kind_[static_cast<unsigned>(kind) & 63]) {
+    if (!c->unchanged_by(exec, task, object, kind)) return false;
+  }
+  return true;
+}
+
 void Checkers::on_end(const sim::Execution& exec, const sim::Failure* failure) {
   for (const auto& c : list_) c->on_end(exec, failure);
 }

@@ -25,6 +25,7 @@ class Checkers final : public sim::Observer {
   // The kinds no checker uses: an observed run then skips building those events (a task's
   // finish, say) when no other observer wants them.
   std::uint64_t ignored_kinds() const override { return ignored_all_; }
+  bool unchanged_by(const sim::Execution& exec, sim::TaskId task, sim::ObjectId object, sim::OpKind kind) const override;
   void on_end(const sim::Execution& exec, const sim::Failure* failure) override;
   void take_findings(std::vector<sim::Failure>& out) override;
   // After the run (see Checker::reconcile).

@@ -257,6 +257,20 @@ void RaceDetector::read(const sim::Event& e) {
   read_slow(v, e, t);
 }
 
+bool RaceDetector::unchanged_by(const sim::Execution& exec, sim::TaskId task, sim::ObjectId object, sim::OpKind kind) const {
+  const sim::OpRole role = sim::traits(kind).role;
+  if (role != sim::OpRole::Read && role != sim::OpRole::Write) return Checker::unchanged_by(exec, task, object, kind);
+  const std::uint32_t ti = sim::index(task);
+  const std::uint32_t oi = sim::index(object);
+  if (oi >= objects_used_ || ti >= tasks_.size()) return false;
+  const Epoch now = tasks_[ti].clock.epoch(ti);
+  const Variable& v = objects_[oi].var;
+  if (role == sim::OpRole::Write) return v.write.at == now;
+  if (v.readers == none) return v.read.at == now;
+  const std::vector<Access>& set = read_sets_[v.readers];
+  return ti < set.size() && set[ti].at == now;
+}
+
 void RaceDetector::read_slow(Variable& v, const sim::Event& e, const Task& t) {
   const std::uint32_t ti = sim::index(e.task);
   if (unordered(v.write, ti, t)) race(v.write, e, t);

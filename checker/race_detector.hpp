@@ -36,6 +36,9 @@ class RaceDetector final : public Checker {
   void on_begin(const sim::Execution& exec) override;
   void on_event(const sim::Execution& exec, const sim::Event& event) override;
   std::uint64_t ignored_kinds() const override { return sim::kinds_where(sim::orders_nothing); }
+  // A read or write in the same epoch as the task's last one of its kind on that variable:
+  // read() and write() return at once for it.
+  bool unchanged_by(const sim::Execution& exec, sim::TaskId task, sim::ObjectId object, sim::OpKind kind) const override;
   void on_end(const sim::Execution& exec, const sim::Failure* failure) override;
   void take_findings(std::vector<sim::Failure>& out) override {
     if (!findings_.empty()) hand_over(out);  // called after every execution: keep it cheap

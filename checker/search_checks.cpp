@@ -17,6 +17,9 @@ class JobCheckers final : public sim::JobWatch {
   void on_begin(const sim::Execution& exec) override { checkers_.on_begin(exec); }
   void on_event(const sim::Execution& exec, const sim::Event& e) override { checkers_.on_event(exec, e); }
   std::uint64_t ignored_kinds() const override { return checkers_.ignored_kinds(); }
+  bool unchanged_by(const sim::Execution& exec, sim::TaskId task, sim::ObjectId object, sim::OpKind kind) const override {
+    return checkers_.unchanged_by(exec, task, object, kind);
+  }
   void on_end(const sim::Execution& exec, const sim::Failure* failure) override { checkers_.on_end(exec, failure); }
   void take_findings(std::vector<sim::Failure>& out) override { checkers_.take_findings(out); }
   void enter(std::uint64_t unit, std::uint64_t rank) override {

@@ -49,6 +49,40 @@ void publish_access(sim::Execution& e, sim::OpKind kind, sim::ObjectId id, sim::
   publish_value(e, kind, id, where, read_int(address, size));
 }
 
+namespace {
+
+// A needless access is numbered as if its event were built: a write when it would be published.
+void skip(sim::Execution& e, Context& c, bool write) {
+  if (!write) return e.skip_event();
+  PendingWrite w;
+  w.task = e.current_task();
+  w.needless = true;
+  c.defer_write(w);
+}
+
+// The access when it is not known needless: found, named, scheduled if accesses switch, published.
+[[gnu::always_inline]] inline void watched_access(sim::Execution& e, Context& c, std::uintptr_t address, std::uint32_t size, bool write,
+                                      std::uintptr_t pc, bool switching, bool again) {
+  sim::Location where;
+  bool fixed = false;
+  if (!access_location(e, pc, &where, &fixed)) return;
+  const sim::ObjectId id = c.memory(e, address, sim::ObjectKind::Shared, pc);
+  const sim::OpKind kind = write ? sim::OpKind::Write : sim::OpKind::Read;
+  if (switching) e.schedule(kind, id, where);
+  if (!e.observed() || e.aborting()) return;
+  // Only an access made before can be needless: the observers are asked about those alone.
+  const bool needless = again && e.needless(kind, id);
+  if (fixed && !switching) c.note_access(e, address, size, write, pc, needless);
+  if (write) {
+    c.defer_write(PendingWrite{address, size, id, where, e.current_task(), false, 0, needless});
+    return;
+  }
+  if (needless) return e.skip_event();
+  publish_access(e, kind, id, where, address, size);
+}
+
+}  // namespace
+
 void plain_access(sim::Execution& e, std::uintptr_t address, std::uint32_t size, bool write, std::uintptr_t pc) {
   Context& c = Context::here();
   // A thread_local is one copy for all tasks in the model: not a variable to check for races,
@@ -58,17 +92,11 @@ void plain_access(sim::Execution& e, std::uintptr_t address, std::uint32_t size,
   if (!switching && !e.observed()) return;
   if (e.aborting() || !e.in_task()) return;
   c.sync(e);
-  sim::Location where;
-  if (!access_location(e, pc, &where)) return;
-  const sim::ObjectId id = c.memory(e, address, sim::ObjectKind::Shared, pc);
-  const sim::OpKind kind = write ? sim::OpKind::Write : sim::OpKind::Read;
-  if (switching) e.schedule(kind, id, where);
-  if (!e.observed() || e.aborting()) return;
-  if (write) {
-    c.defer_write(PendingWrite{address, size, id, where, e.current_task()});
-    return;
-  }
-  publish_access(e, kind, id, where, address, size);
+  // A loop's accesses mostly repeat one its task made since its last synchronisation: the race
+  // detector and DPOR keep nothing new from them, so they are numbered and not built.
+  const Context::Known known = switching ? Context::Known::New : c.known(e, address, size, write, pc);
+  if (known == Context::Known::Needless) [[likely]] return skip(e, c, write);
+  watched_access(e, c, address, size, write, pc, switching, known == Context::Known::Again);
 }
 
 }  // namespace interpose

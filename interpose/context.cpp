@@ -117,6 +117,7 @@ void Context::freed(std::uintptr_t block, std::size_t size) {
     pending_.captured = true;
   }
   memory_.erase_range(block, block + size);
+  forget_repeats();  // (a new object may come to the same address)
   auto at = std::lower_bound(blocks_.begin(), blocks_.end(), block, [](const Block& b, std::uintptr_t a) { return b.start < a; });
   if (at != blocks_.end() && at->start == block) blocks_.erase(at);
 }
@@ -130,6 +131,7 @@ void Context::begin(sim::Execution& e) {
   memory_.clear();
   names_used_ = 0;
   pending_ = PendingWrite{};
+  forget_repeats();
   blocks_.clear();
   running_epoch_ = 0;
   tls_users_.clear();
@@ -141,6 +143,7 @@ void Context::flush(sim::Execution& e, std::uintptr_t live_floor) {
   // A write left pending by a task that has since ended (no hook ran after it) is dropped, and
   // so is one met by the simulator's own work outside any task's step.
   if (w.task != e.current_task() || e.aborting() || !e.in_task()) return;
+  if (w.needless) return e.skip_event();
   if (w.captured) return publish_value(e, sim::OpKind::Write, w.object, w.where, w.value);
   // g++ tail-calls __tsan_func_exit after popping the frame: a local of the returning function
   // lies below the hook's frame by then, dead and perhaps reused. It was written; its value is
@@ -186,8 +189,23 @@ const std::string& Context::cached_name(std::uintptr_t address, std::uint64_t ke
   return c.name;
 }
 
+// The name of a heap block's byte: "new@file:line", "+offset" past its start.
+const std::string* Context::heap_name(std::uintptr_t address) {
+  auto after = std::upper_bound(blocks_.begin(), blocks_.end(), address, [](std::uintptr_t a, const Block& b) { return a < b.start; });
+  if (after == blocks_.begin()) return nullptr;
+  const Block& block = *std::prev(after);
+  if (address >= block.start + block.size) return nullptr;
+  auto [at, fresh] = heap_names_.try_emplace(HeapPlace{block.how, block.site.file, block.site.line, address - block.start});
+  if (fresh) {
+    at->second = fmt::format("{}@{}", block.how, sim::to_string(block.site));
+    if (address != block.start) at->second += fmt::format("+{}", address - block.start);
+  }
+  return &at->second;
+}
+
 const std::string& Context::name_for(sim::Execution& e, std::uintptr_t address, std::uintptr_t pc) {
   const Busy busy;
+  if (const std::string* heap = heap_name(address)) return *heap;
   if (names_used_ == names_.size()) names_.emplace_back();
   std::string& name = names_[names_used_++];
   name.clear();
@@ -202,19 +220,6 @@ const std::string& Context::name_for(sim::Execution& e, std::uintptr_t address, 
     return name;
   }
   auto cached = [&](std::uint64_t key, auto make) -> const std::string& { return name = cached_name(address, key, make); };
-  auto after = std::upper_bound(blocks_.begin(), blocks_.end(), address, [](std::uintptr_t a, const Block& b) { return a < b.start; });
-  if (after != blocks_.begin()) {
-    const Block& block = *std::prev(after);
-    if (address < block.start + block.size) {
-      const std::uint64_t key = ((block.start * 31 + reinterpret_cast<std::uintptr_t>(block.site.file)) * 31 + block.site.line) * 31 +
-                                reinterpret_cast<std::uintptr_t>(block.how);
-      return cached(key, [&] {
-        std::string made = fmt::format("{}@{}", block.how, sim::to_string(block.site));
-        if (address != block.start) made += fmt::format("+{}", address - block.start);
-        return made;
-      });
-    }
-  }
   std::size_t depth = 0;
   const sim::TaskId owner = e.stack_owner(reinterpret_cast<const void*>(address), &depth);
   if (owner != sim::no_task) {

@@ -14,10 +14,12 @@
 
 #include <cerrno>
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "interpose/address_map.hpp"
@@ -84,6 +86,7 @@ struct PendingWrite {
   sim::TaskId task = sim::no_task;  // no_task: nothing pending
   bool captured = false;            // `value` holds what was written (the block is gone)
   std::int64_t value = 0;
+  bool needless = false;            // no observer needs it built (Execution::needless): only numbered
 };
 
 class Context {
@@ -110,7 +113,20 @@ class Context {
     if (pending_.task != sim::no_task && epoch_ == e.epoch()) [[unlikely]] flush(e, live_floor);
   }
   void defer_write(const PendingWrite& w) { pending_ = w; }
-
+  // What is known of a plain access from the last identical one (same task, address, size, kind
+  // and code) in this execution: nothing (New); that it happened (Again: it may be needless,
+  // worth asking Execution::needless); or that it was needless and nothing an observer keeps
+  // has moved since (the execution's watch stamp stays and no memory was freed).
+  enum class Known : std::uint8_t { New, Again, Needless };
+  Known known(const sim::Execution& e, std::uintptr_t address, std::uint32_t size, bool write, std::uintptr_t pc) const {
+    const Repeat& r = repeats_[slot(pc)];
+    if (r.pc != pc || r.address != address || r.shape != shape(size, write) || r.task != e.current_task()) return Known::New;
+    return r.needless && r.stamp == e.watch_stamp() ? Known::Needless : Known::Again;
+  }
+  void note_access(const sim::Execution& e, std::uintptr_t address, std::uint32_t size, bool write, std::uintptr_t pc,
+                   bool needless) {
+    repeats_[slot(pc)] = Repeat{address, pc, e.watch_stamp(), e.current_task(), shape(size, write), needless};
+  }
   // The running task's data, for the hooks called most (function entry and exit).
   [[gnu::always_inline]] TaskData& running(sim::Execution& e) {
     if (running_epoch_ == e.epoch() && running_task_ == e.current_task()) [[likely]] return *running_;
@@ -169,11 +185,25 @@ class Context {
   [[gnu::noinline]] sim::ObjectId new_memory(sim::Execution& e, std::uintptr_t address, sim::ObjectKind kind,
                                              std::uintptr_t pc);
   const std::string& local_name(std::uintptr_t pc, std::size_t depth, std::uintptr_t address);
+  const std::string* heap_name(std::uintptr_t address);
   // The cached name of `address` if it was made from the same `key`, else `make()` cached.
   template <class Make>
   const std::string& cached_name(std::uintptr_t address, std::uint64_t key, Make make);
 
+  struct Repeat {
+    std::uintptr_t address = 0;
+    std::uintptr_t pc = 0;
+    std::uint64_t stamp = ~std::uint64_t{0};
+    sim::TaskId task = sim::no_task;
+    std::uint32_t shape = 0;
+    bool needless = false;
+  };
+  static std::size_t slot(std::uintptr_t pc) { return (pc ^ (pc >> 5)) & 7; }
+  static std::uint32_t shape(std::uint32_t size, bool write) { return size << 1 | (write ? 1 : 0); }
+  void forget_repeats() { repeats_.fill(Repeat{}); }
+
   std::uint64_t epoch_ = 0;
+  std::array<Repeat, 8> repeats_{};
   std::uint64_t running_epoch_ = 0;  // running_ is task running_task_'s data in that execution
   sim::TaskId running_task_ = sim::no_task;
   TaskData* running_ = nullptr;
@@ -202,6 +232,23 @@ class Context {
   };
   AddressMap name_index_;
   std::vector<CachedName> name_cache_;
+  // Heap names by what they are made of, not by address: two blocks that swap places from one
+  // execution to the next (std::thread's state, freed and allocated again) keep their names
+  // without formatting them again. Nodes stay put, so objects refer to these strings directly.
+  struct HeapPlace {
+    const char* how = nullptr;
+    const char* file = nullptr;
+    std::uint32_t line = 0;
+    std::uintptr_t offset = 0;
+    bool operator==(const HeapPlace&) const = default;
+  };
+  struct HeapPlaceHash {
+    std::size_t operator()(const HeapPlace& p) const {
+      return ((reinterpret_cast<std::uintptr_t>(p.how) * 31 + reinterpret_cast<std::uintptr_t>(p.file)) * 31 + p.line) * 31 +
+             p.offset;
+    }
+  };
+  std::unordered_map<HeapPlace, std::string, HeapPlaceHash> heap_names_;
   std::deque<std::string> names_;
   std::size_t names_used_ = 0;
   // Global and static variables' names by address, for the process's life ("" when none).

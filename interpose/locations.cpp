@@ -155,8 +155,9 @@ bool place_of(sim::Execution& e, std::uintptr_t ret, sim::Location* where) {
 
 }  // namespace
 
-bool access_location(sim::Execution& e, std::uintptr_t pc, sim::Location* where) {
+bool access_location(sim::Execution& e, std::uintptr_t pc, sim::Location* where, bool* fixed) {
   const PcInfo info = info_of_return(pc);
+  if (fixed != nullptr) *fixed = info.kind == Kind::User;
   if (info.kind == Kind::User) [[likely]] {
     *where = info.where;
     return true;

@@ -17,7 +17,9 @@ namespace interpose {
 // For a memory access hook: `pc` is its return address, in instrumented code. False when no
 // frame of the program's own code is found: the access belongs to the plumbing of a library
 // function called from uninstrumented code (std::thread's invoker reading its arguments).
-bool access_location(sim::Execution& e, std::uintptr_t pc, sim::Location* where);
+// `fixed`, if given, tells whether the answer is the pc's alone (the program's own code), not
+// found from the task's frames.
+bool access_location(sim::Execution& e, std::uintptr_t pc, sim::Location* where, bool* fixed = nullptr);
 // For a libc function the program called: `pc` is the interposed function's return address.
 sim::Location call_location(sim::Execution& e, std::uintptr_t pc);
 

@@ -116,6 +116,7 @@ void Execution::begin() {
   open_handles_ = 0;
   steps_ = 0;
   events_ = 0;
+  delivered_ = 0;
   schedule_.choices.clear();
   schedule_.fingerprint = 0;
   fingerprint_ = fingerprint_basis;
@@ -348,6 +349,7 @@ TaskId Execution::choose_timed() {
 
 std::uint32_t Execution::choose_value(std::uint32_t bound) {
   if (bound <= 1 || aborting_) return 0;
+  ++delivered_;
   std::uint32_t v;
   {
     const detail::Unwatched unwatched;
@@ -368,8 +370,15 @@ void Execution::publish_step(OpKind kind, ObjectId object, Location where, Value
 // An event no observer uses keeps its number (steps are numbered alike either way) and goes no further.
 bool Execution::drop_ignored(OpKind kind) {
   if (((ignored_ >> static_cast<unsigned>(kind)) & 1) == 0) return false;
-  ++events_;
-  preempting_ = false;
+  skip_event();
+  return true;
+}
+
+bool Execution::needless(OpKind kind, ObjectId object) const {
+  const detail::Unwatched unwatched;  // (an observer compiled with the program's hooks)
+  for (Observer* o : observers_) {
+    if (!o->unchanged_by(*this, current_task_, object, kind)) return false;
+  }
   return true;
 }
 
@@ -379,6 +388,7 @@ void Execution::publish(Event event) {
 
 void Execution::deliver(Event& event) {
   event.step = StepIndex{++events_};
+  ++delivered_;
   event.preempted = preempting_;
   preempting_ = false;
   const detail::Unwatched unwatched;

@@ -162,6 +162,17 @@ class Execution {
   bool observed() const { return !observers_.empty(); }
   // Observers see events numbered 1, 2, ... in the order they happened.
   void publish(Event event);
+  // Whether an event of `kind` on `object` by the running task would change no observer
+  // (Observer::unchanged_by): the caller may then skip building it, and numbers it with
+  // skip_event(), so that the events after it keep the numbers they have when it is published.
+  bool needless(OpKind kind, ObjectId object) const;
+  void skip_event() {
+    ++events_;
+    preempting_ = false;
+  }
+  // Moves whenever an observer may have changed (an event delivered, a scheduling point, a data
+  // choice): while it stays, needless() gives the same answer for the same access.
+  std::uint64_t watch_stamp() const { return std::uint64_t{delivered_} << 32 | steps_; }
   // Inline so that an unobserved step costs one test in the primitive; the event is built out of line.
   [[gnu::always_inline]] void publish(OpKind kind, ObjectId object, Location where, ValueRef value = {},
                                       TaskId peer = no_task, bool flag = false) {
@@ -460,6 +471,7 @@ class Execution {
   std::uint64_t epoch_ = 0;
   std::uint32_t steps_ = 0;
   std::uint32_t events_ = 0;
+  std::uint32_t delivered_ = 0;  // events delivered and data choices made (watch_stamp)
   TaskId current_task_ = no_task;
   bool aborting_ = false;
   StopBy stop_by_ = StopBy::Unwind;

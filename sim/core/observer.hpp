@@ -19,6 +19,14 @@ class Observer {
   // The kinds of event this observer does nothing with, as bits (1 << kind). An event that every
   // observer of a run ignores is numbered but neither built nor delivered.
   virtual std::uint64_t ignored_kinds() const { return 0; }
+  // Whether an event of `kind` on `object` by `task`, were it published now, would leave this
+  // observer exactly as it is: nothing kept, nothing reported (a race detector's access in the
+  // same epoch as the task's last one of that kind). A front end may skip building an event
+  // every observer says this of (Execution::needless): a program's plain accesses repeat in
+  // every loop. By default only for the kinds the observer ignores.
+  virtual bool unchanged_by(const Execution&, TaskId, ObjectId, OpKind kind) const {
+    return ((ignored_kinds() >> static_cast<unsigned>(kind)) & 1) != 0;
+  }
   // `failure` is null when the execution ended cleanly.
   virtual void on_end(const Execution&, const Failure*) {}
   // Findings that do not stop an execution (races, predicted deadlocks), handed to the Runner

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "sim/core/execution.hpp"
+#include "sim/core/op_traits.hpp"
 #include "sim/explore/divergence.hpp"
 
 namespace sim {
@@ -76,6 +77,16 @@ void DporStrategy::on_end(const Execution& exec, const Failure*) {
   trace_.unfinished(exec, races_);
   for (const Race& race : races_) reverse(race);
   races_.clear();
+}
+
+// A plain access its step has made already adds nothing to the trace; nor does anything once
+// the execution is blocked.
+bool DporStrategy::unchanged_by(const Execution& exec, TaskId task, ObjectId object, OpKind kind) const {
+  if (blocked_) return true;
+  const std::optional<Use> use = own_use(kind, false);
+  const OpRole role = traits(kind).role;
+  if (!use || (role != OpRole::Read && role != OpRole::Write)) return false;
+  return trace_.repeats(task, exec.steps(), object, *use);
 }
 
 // --- the steps run since the last choice ---

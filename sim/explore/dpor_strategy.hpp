@@ -81,6 +81,7 @@ class DporStrategy final : public SlicedStrategy, public Observer {
   void on_begin(const Execution& exec) override;
   void on_event(const Execution& exec, const Event& event) override;
   void on_end(const Execution& exec, const Failure* failure) override;
+  bool unchanged_by(const Execution& exec, TaskId task, ObjectId object, OpKind kind) const override;
 
  private:
   struct Node {

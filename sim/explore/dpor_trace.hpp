@@ -27,6 +27,7 @@
 // taken to conflict, which costs reduction, never soundness.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -163,6 +164,13 @@ class DporTrace {
   void timed_wait(TaskId task) {
     TaskState& ts = this->task(task);
     ts.timed = ts.timed || ts.waiting;
+  }
+  // Whether an access `use` of `o` by `task`, at the Execution's announce count `stamp`, would
+  // only repeat one the step being recorded has made already (event() would add nothing new).
+  bool repeats(TaskId task, std::uint32_t stamp, ObjectId o, Use use) const {
+    if (task != last_task_ || stamp != last_stamp_ || count_ == settled_) return false;
+    const auto& touches = steps_[count_ - 1].touches;
+    return std::find(touches.begin(), touches.end(), std::pair{o, use}) != touches.end();
   }
   // A data choice made by `task` before its next step's first event belongs to that step.
   void value_chosen(TaskId task, std::uint32_t value);

@@ -63,6 +63,9 @@ class PortfolioStrategy final : public IndexedStrategy, public Observer {
   void on_end(const Execution& exec, const Failure* failure) override {
     if (watching_ != nullptr) watching_->on_end(exec, failure);
   }
+  bool unchanged_by(const Execution& exec, TaskId task, ObjectId object, OpKind kind) const override {
+    return watching_ == nullptr || watching_->unchanged_by(exec, task, object, kind);
+  }
 
  private:
   Observer* watching_ = nullptr;

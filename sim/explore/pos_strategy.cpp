@@ -10,8 +10,8 @@ namespace {
 
 // Whether `pending`, an operation a task is about to do, races with `done`, an event that
 // just ran: both use one object and one of them changes it.
-bool races(const Op& pending, const Event& done, Use done_use) {
-  if (pending.object != done.op.object) return false;
+bool races(const Op& pending, ObjectId done_object, Use done_use) {
+  if (pending.object != done_object) return false;
   // A pending try_lock counts as one that succeeds, as DPOR probes it (dpor_trace.cpp).
   const std::optional<Use> use = own_use(pending.kind, true);
   return use && (changes(*use) || changes(done_use));
@@ -59,8 +59,21 @@ void PosStrategy::on_event(const Execution& exec, const Event& event) {
   const std::optional<Use> use = own_use(event.op.kind, event.flag);
   if (!use || event.op.object == no_object) return;
   for (std::uint32_t i = 0; i < priorities_.size(); ++i) {
-    if (i != me && priorities_[i] != 0 && races(exec.pending(TaskId{i}), event, *use)) priorities_[i] = 0;
+    if (i != me && priorities_[i] != 0 && races(exec.pending(TaskId{i}), event.op.object, *use)) priorities_[i] = 0;
   }
+}
+
+// What on_event would do: nothing when the task's own priority is re-drawn already and no
+// other task's pending operation races with this one.
+bool PosStrategy::unchanged_by(const Execution& exec, TaskId task, ObjectId object, OpKind kind) const {
+  const std::uint32_t me = index(task);
+  if (me < priorities_.size() && priorities_[me] != 0) return false;
+  const std::optional<Use> use = own_use(kind, false);
+  if (!use || object == no_object) return true;
+  for (std::uint32_t i = 0; i < priorities_.size(); ++i) {
+    if (i != me && priorities_[i] != 0 && races(exec.pending(TaskId{i}), object, *use)) return false;
+  }
+  return true;
 }
 
 std::string PosStrategy::describe() const {

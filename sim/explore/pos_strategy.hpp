@@ -36,6 +36,7 @@ class PosStrategy final : public IndexedStrategy, public Observer {
 
   void on_begin(const Execution& exec) override;
   void on_event(const Execution& exec, const Event& event) override;
+  bool unchanged_by(const Execution& exec, TaskId task, ObjectId object, OpKind kind) const override;
 
  private:
   std::uint64_t priority(TaskId t);
