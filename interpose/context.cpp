@@ -117,7 +117,7 @@ void Context::freed(std::uintptr_t block, std::size_t size) {
     pending_.captured = true;
   }
   memory_.erase_range(block, block + size);
-  forget_repeats();  // (a new object may come to the same address)
+  ++generation_;
   auto at = std::lower_bound(blocks_.begin(), blocks_.end(), block, [](const Block& b, std::uintptr_t a) { return b.start < a; });
   if (at != blocks_.end() && at->start == block) blocks_.erase(at);
 }
@@ -131,7 +131,7 @@ void Context::begin(sim::Execution& e) {
   memory_.clear();
   names_used_ = 0;
   pending_ = PendingWrite{};
-  forget_repeats();
+  ++generation_;
   blocks_.clear();
   running_epoch_ = 0;
   tls_users_.clear();

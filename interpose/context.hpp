@@ -14,7 +14,6 @@
 
 #include <cerrno>
 
-#include <array>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -119,13 +118,16 @@ class Context {
   // has moved since (the execution's watch stamp stays and no memory was freed).
   enum class Known : std::uint8_t { New, Again, Needless };
   Known known(const sim::Execution& e, std::uintptr_t address, std::uint32_t size, bool write, std::uintptr_t pc) const {
-    const Repeat& r = repeats_[slot(pc)];
-    if (r.pc != pc || r.address != address || r.shape != shape(size, write) || r.task != e.current_task()) return Known::New;
+    const Repeat& r = repeats_[slot(address, pc)];
+    if (r.pc != pc || r.address != address || r.shape != shape(size, write) || r.task != e.current_task() ||
+        r.generation != generation_) {
+      return Known::New;
+    }
     return r.needless && r.stamp == e.watch_stamp() ? Known::Needless : Known::Again;
   }
   void note_access(const sim::Execution& e, std::uintptr_t address, std::uint32_t size, bool write, std::uintptr_t pc,
                    bool needless) {
-    repeats_[slot(pc)] = Repeat{address, pc, e.watch_stamp(), e.current_task(), shape(size, write), needless};
+    repeats_[slot(address, pc)] = Repeat{address, pc, e.watch_stamp(), e.current_task(), shape(size, write), generation_, needless};
   }
   // The running task's data, for the hooks called most (function entry and exit).
   [[gnu::always_inline]] TaskData& running(sim::Execution& e) {
@@ -196,14 +198,20 @@ class Context {
     std::uint64_t stamp = ~std::uint64_t{0};
     sim::TaskId task = sim::no_task;
     std::uint32_t shape = 0;
+    std::uint64_t generation = 0;  // Context::generation_ then
     bool needless = false;
   };
-  static std::size_t slot(std::uintptr_t pc) { return (pc ^ (pc >> 5)) & 7; }
+  // Room for the accesses of a loop over a few thousand elements.
+  static constexpr std::size_t repeat_slots = 4096;
+  static std::size_t slot(std::uintptr_t address, std::uintptr_t pc) {
+    return ((address >> 3) ^ (pc * 0x9E3779B97F4A7C15ull >> 40)) & (repeat_slots - 1);
+  }
   static std::uint32_t shape(std::uint32_t size, bool write) { return size << 1 | (write ? 1 : 0); }
-  void forget_repeats() { repeats_.fill(Repeat{}); }
+  // Moves when an execution begins and when memory is freed (a new object may then come to a
+  // known address): what repeats_ holds from before is unknown.
+  std::uint64_t generation_ = 0;
 
   std::uint64_t epoch_ = 0;
-  std::array<Repeat, 8> repeats_{};
   std::uint64_t running_epoch_ = 0;  // running_ is task running_task_'s data in that execution
   sim::TaskId running_task_ = sim::no_task;
   TaskData* running_ = nullptr;
@@ -257,6 +265,8 @@ class Context {
   // Locals' names found by unwinding and the debug information, by (hook return address, depth
   // on the task's stack): the same code reaches the same variable ("" when none is named).
   std::map<std::pair<std::uintptr_t, std::size_t>, std::string> locals_;
+  // On its own, so that the Context every hook reads stays small and dense.
+  std::vector<Repeat> repeats_ = std::vector<Repeat>(repeat_slots);
 };
 
 }  // namespace interpose

@@ -374,14 +374,6 @@ bool Execution::drop_ignored(OpKind kind) {
   return true;
 }
 
-bool Execution::needless(OpKind kind, ObjectId object) const {
-  const detail::Unwatched unwatched;  // (an observer compiled with the program's hooks)
-  for (Observer* o : observers_) {
-    if (!o->unchanged_by(*this, current_task_, object, kind)) return false;
-  }
-  return true;
-}
-
 void Execution::publish(Event event) {
   if (!drop_ignored(event.op.kind)) deliver(event);
 }
@@ -454,6 +446,14 @@ void Execution::join(TaskId t, Location where) {
 
 void Execution::joins_itself(Location where) {
   fail(FailureKind::ThreadMisuse, task_name(current_task_) + " joins itself, which would wait forever", where);
+}
+
+bool Execution::needless(OpKind kind, ObjectId object) const {
+  const detail::Unwatched unwatched;  // (an observer compiled with the program's hooks)
+  for (Observer* o : observers_) {
+    if (!o->unchanged_by(*this, current_task_, object, kind)) return false;
+  }
+  return true;
 }
 
 }  // namespace sim
