@@ -53,6 +53,7 @@ class AddressMap {
   unsigned shift_ = 0;
   std::size_t size_ = 0;
   std::uint32_t gen_ = 1;
+  std::vector<std::uintptr_t> doomed_;  // erase_range's scratch (a hook must not allocate each time)
 };
 
 }  // namespace interpose

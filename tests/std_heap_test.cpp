@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "interleave/doctest.hpp"
+#include "interpose/address_map.hpp"
 
 namespace {
 
@@ -104,4 +105,22 @@ TEST_CASE("a race inside a block from malloc is found, the block named where mal
   const std::string place = "std_heap_test.cpp:" + std::to_string(line) + "+4";
   CHECK_MESSAGE(f.message.find("malloc@") != std::string::npos, f.message);
   CHECK_MESSAGE(f.message.find(place) != std::string::npos, f.message);
+}
+
+TEST_CASE("the runtime's address table forgets a freed range, by probing each address or by scanning the table") {
+  using interpose::AddressMap;
+  for (const std::uintptr_t others : {0u, 600u}) {  // a small table is scanned, a large one probed
+    INFO("other keys: " << others);
+    AddressMap m;
+    for (std::uintptr_t i = 0; i < others; ++i) m.insert(0x100000 + i * 64, 7);
+    for (std::uintptr_t a = 0x1000; a < 0x1040; ++a) m.insert(a, static_cast<std::uint32_t>(a & 0xff));
+    m.insert(0x0fff, 1);  // just outside the range, on either side
+    m.insert(0x1040, 2);
+    m.erase_range(0x1000, 0x1040);
+    for (std::uintptr_t a = 0x1000; a < 0x1040; ++a) CHECK(m.find(a) == AddressMap::missing);
+    CHECK(m.find(0x0fff) == 1);
+    CHECK(m.find(0x1040) == 2);
+    CHECK(m.size() == others + 2);
+    for (std::uintptr_t i = 0; i < others; ++i) CHECK(m.find(0x100000 + i * 64) == 7);
+  }
 }
