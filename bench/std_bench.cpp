@@ -116,14 +116,14 @@ void access_cost(const char* where, bool simulated, bool checked, int repeats, b
 
 int main(int argc, char** argv) {
   // std_bench [SCALE [CASE]]: a scale below 1 makes a quick run (figures are meant to be read at
-  // 1); CASE (std_bank, std_bank_checked, bank, access, access_outside, access_in, access_checked, access_sweep) runs one part only, once (for profiling).
+  // 1); CASE (std_bank, std_bank_checked, sim_bank, sim_bank_checked, bank, access, access_outside, access_in, access_checked, access_sweep) runs one part only, once (for profiling).
   const double scale = argc > 1 ? std::atof(argv[1]) : 1.0;
   const std::string only = argc > 2 ? argv[2] : "";
   const auto n = static_cast<std::uint64_t>(std::max(1.0, 200000 * scale));
   const int repeats = only.empty() ? 7 : 1;
-  if (only == "std_bank" || only == "std_bank_checked") {
-    const bool checked = only == "std_bank_checked";
-    fmt::print("{} exec_per_s={:.0f}\n", only, exec_per_s(&std_locked, n, checked));
+  if (only == "std_bank" || only == "std_bank_checked" || only == "sim_bank" || only == "sim_bank_checked") {
+    const bool checked = only.ends_with("_checked");
+    fmt::print("{} exec_per_s={:.0f}\n", only, exec_per_s(only.starts_with("std") ? &std_locked : &bodies::bank_locked_2t, n, checked));
     return 0;
   }
   if (only.empty() || only == "bank") {

@@ -1,11 +1,16 @@
 // Accesses: plain and atomic memory operations of the program as steps of the running task.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 
 #include "sim/core/execution.hpp"
 
 namespace interpose {
+
+// Whether any code of the program was compiled with -fsanitize=thread: without it (the flag
+// forgotten, or lost to link-time optimisation) the threads' memory accesses are not seen.
+inline constinit std::atomic<bool> instrumented_code{false};
 
 // The integer of `size` bytes (1 to 8) at `address`, sign-extended (a story reads -1, not 4294967295).
 std::int64_t read_int(std::uintptr_t address, std::uint32_t size);

@@ -2,6 +2,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "interpose/accesses.hpp"
 #include "interpose/context.hpp"
 #include "interpose/locations.hpp"
 #include "interpose/real.hpp"
@@ -20,6 +21,15 @@ int create(sim::Execution& e, pthread_t* thread, const pthread_attr_t* attr, voi
   Context& c = Context::here();
   c.sync(e);
   const sim::Location where = call_location(e, pc);
+  if (!instrumented_code.load(std::memory_order_relaxed)) [[unlikely]] {
+    e.fail(sim::FailureKind::Unmodelled,
+           e.task_name(e.current_task()) +
+               " starts a thread, but no code of this program was compiled with -fsanitize=thread: the threads' "
+               "memory accesses are not seen, so their races could not be found (with link-time optimisation, "
+               "compile the code under test with -fno-lto too, as the interleave_std dependency does)",
+           where);
+    return EAGAIN;
+  }
   const sim::TaskId t = e.spawn({}, where);
   if (t == sim::no_task) return EAGAIN;  // the execution is stopping, or the task limit was reached
   int detach_state = PTHREAD_CREATE_JOINABLE;

@@ -51,7 +51,8 @@ extern "C" void __tsan_write_range(void* a, unsigned long size) {
 extern "C" void __tsan_vptr_update(void**, void*) {}
 extern "C" void __tsan_vptr_read(void**) {}
 
-extern "C" void __tsan_init() {}
+// Called by the module constructor of every file compiled with -fsanitize=thread.
+extern "C" void __tsan_init() { interpose::instrumented_code.store(true, std::memory_order_relaxed); }
 
 extern "C" void __tsan_func_entry(void* call_site) {
   if (sim::Execution* e = active()) [[unlikely]] {
