@@ -195,12 +195,16 @@ const std::string* Context::heap_name(std::uintptr_t address) {
   if (after == blocks_.begin()) return nullptr;
   const Block& block = *std::prev(after);
   if (address >= block.start + block.size) return nullptr;
-  auto [at, fresh] = heap_names_.try_emplace(HeapPlace{block.how, block.site.file, block.site.line, address - block.start});
-  if (fresh) {
-    at->second = fmt::format("{}@{}", block.how, sim::to_string(block.site));
-    if (address != block.start) at->second += fmt::format("+{}", address - block.start);
-  }
-  return &at->second;
+  const HeapPlace place{block.how, block.site.file, block.site.line, address - block.start};
+  const auto at = heap_names_.find(place);
+  return at != heap_names_.end() ? &at->second : &new_heap_name(place, block.site);
+}
+
+// Out of line: once per allocation site and offset, for the life of the thread.
+const std::string& Context::new_heap_name(const HeapPlace& place, sim::Location site) {
+  std::string name = fmt::format("{}@{}", place.how, sim::to_string(site));
+  if (place.offset != 0) name += fmt::format("+{}", place.offset);
+  return heap_names_.emplace(place, std::move(name)).first->second;
 }
 
 const std::string& Context::name_for(sim::Execution& e, std::uintptr_t address, std::uintptr_t pc) {

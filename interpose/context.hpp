@@ -188,6 +188,8 @@ class Context {
                                              std::uintptr_t pc);
   const std::string& local_name(std::uintptr_t pc, std::size_t depth, std::uintptr_t address);
   const std::string* heap_name(std::uintptr_t address);
+  struct HeapPlace;
+  [[gnu::noinline, gnu::cold]] const std::string& new_heap_name(const HeapPlace& place, sim::Location site);
   // The cached name of `address` if it was made from the same `key`, else `make()` cached.
   template <class Make>
   const std::string& cached_name(std::uintptr_t address, std::uint64_t key, Make make);
