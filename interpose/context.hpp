@@ -118,7 +118,7 @@ class Context {
   // has moved since (the execution's watch stamp stays and no memory was freed).
   enum class Known : std::uint8_t { New, Again, Needless };
   Known known(const sim::Execution& e, std::uintptr_t address, std::uint32_t size, bool write, std::uintptr_t pc) const {
-    const Repeat& r = repeats_[slot(address, pc)];
+    const Repeat& r = repeats_[slot(address, pc, write)];
     if (r.pc != pc || r.address != address || r.shape != shape(size, write) || r.task != e.current_task() ||
         r.generation != generation_) {
       return Known::New;
@@ -127,7 +127,7 @@ class Context {
   }
   void note_access(const sim::Execution& e, std::uintptr_t address, std::uint32_t size, bool write, std::uintptr_t pc,
                    bool needless) {
-    repeats_[slot(address, pc)] = Repeat{address, pc, e.watch_stamp(), e.current_task(), shape(size, write), generation_, needless};
+    repeats_[slot(address, pc, write)] = Repeat{address, pc, e.watch_stamp(), e.current_task(), shape(size, write), generation_, needless};
   }
   // The running task's data, for the hooks called most (function entry and exit).
   [[gnu::always_inline]] TaskData& running(sim::Execution& e) {
@@ -205,8 +205,10 @@ class Context {
   };
   // Room for the accesses of a loop over a few thousand elements.
   static constexpr std::size_t repeat_slots = 4096;
-  static std::size_t slot(std::uintptr_t address, std::uintptr_t pc) {
-    return ((address >> 3) ^ (pc * 0x9E3779B97F4A7C15ull >> 40)) & (repeat_slots - 1);
+  // Reads and writes in halves of their own: the reads and the writes of one loop over an array
+  // cannot then take each other's slots.
+  static std::size_t slot(std::uintptr_t address, std::uintptr_t pc, bool write) {
+    return (((address >> 3) ^ (pc * 0x9E3779B97F4A7C15ull >> 40)) & (repeat_slots / 2 - 1)) | (write ? repeat_slots / 2 : 0);
   }
   static std::uint32_t shape(std::uint32_t size, bool write) { return size << 1 | (write ? 1 : 0); }
   // Moves when an execution begins and when memory is freed (a new object may then come to a
