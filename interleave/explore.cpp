@@ -75,7 +75,7 @@ Report explore(const std::function<void()>& body, const ExploreOptions& options)
   std::optional<SigintStop> sigint;
   if (options.on_interrupt == OnInterrupt::Stop) sigint.emplace();
   std::unique_ptr<SearchChecks> checks;
-  if (options.checks.races || options.checks.lock_order) {
+  if (options.checks.any()) {
     checks = checker::search_checks(options.checks);
     run.checks = checks.get();
   }

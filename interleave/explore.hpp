@@ -49,8 +49,8 @@ struct ExploreOptions {
   std::uint32_t depth = 3;       // PCT's depth; the portfolio runs depths 1..depth
   std::uint32_t jobs = 1;        // OS threads
   Shard shard{};
-  std::optional<std::uint32_t> preemption_bound;  // Dfs: at most this many preemptions
-  std::optional<std::uint32_t> delay_bound;       // Dfs: at most this many delays
+  std::optional<std::uint32_t> preemption_bound{};  // Dfs: at most this many preemptions
+  std::optional<std::uint32_t> delay_bound{};       // Dfs: at most this many delays
   Bounding bounding = Bounding::Fixed;            // Iterative: bound 0, then 1, ... up to the bound
   // Dfs and Dpor: spurious wake-ups explored per execution (beyond that, waits end only by a
   // notify). Sampling strategies explore them at random, as ExecutionLimits says.
@@ -59,7 +59,7 @@ struct ExploreOptions {
   // branching choices; starting a task does not count). Dfs (default 5) explores the same
   // executions whatever the split; Dpor (default 0: one unit, one job) gives up the reduction
   // at the levels split: a trace reachable from several units is run in each.
-  std::optional<std::uint32_t> split_depth;
+  std::optional<std::uint32_t> split_depth{};
   // Dpor: the order of its branches. Random (seeded by `seed`) branches at a choice drawn from
   // the whole path, not only the deepest, so a budgeted search is not spent in the subtree of its
   // first choices; the subtrees it leaves unfinished are a gap (GapKind::Skipped). One unit: it

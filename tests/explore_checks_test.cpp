@@ -2,7 +2,11 @@
 // sim::explore, replayed from their tokens, the same for any number of jobs, adding up over shards.
 #include <doctest/doctest.h>
 
+#include <memory>
 #include <string>
+#include <vector>
+
+#include "checker/checker.hpp"
 
 #include "tests/bodies.hpp"  // the locked bank
 #include "explore_support.hpp"
@@ -269,4 +273,48 @@ TEST_CASE("an assertion that ends an execution does not hide the race in it: eac
     replays(racy_and_wrong, *assertion);
     replays(racy_and_wrong, *race);
   }
+}
+
+namespace {
+
+// A checker of a user's own: a write that leaves the balance negative.
+class NegativeBalance final : public checker::Checker {
+ public:
+  void on_event(const sim::Execution& exec, const sim::Event& e) override {
+    if (e.op.kind == sim::OpKind::Write && exec.object_name(e.op.object) == "balance" && e.value.present() &&
+        e.value.text().starts_with('-')) {
+      found_.push_back(sim::Failure{
+          .kind = sim::FailureKind::CheckerFinding, .message = "balance written negative: " + e.value.text(), .where = e.op.where});
+    }
+  }
+  void on_end(const sim::Execution& exec, const sim::Failure*) override {
+    for (sim::Failure& f : found_) f.schedule = exec.schedule_so_far();
+  }
+  void take_findings(std::vector<sim::Failure>& out) override {
+    for (sim::Failure& f : found_) out.push_back(std::move(f));
+    found_.clear();
+  }
+
+ private:
+  std::vector<sim::Failure> found_;
+};
+
+}  // namespace
+
+TEST_CASE("a checker of the user's own: its CheckerFinding is told and replayed, the same on two jobs, and does not stop the search") {
+  sim::ExploreOptions o{.strategy = sim::Search::Dpor, .split_depth = 1, .checks = checker::Checks::none()};
+  o.checks.more.emplace_back([] { return std::make_unique<NegativeBalance>(); });
+  o.on_failure = sim::OnFailure::Continue;
+  const sim::Report one = sim::explore(bank_race_2t, o);
+  INFO(sim::to_text(one, {.timing = false}));
+  const sim::Failure* f = one.find(sim::FailureKind::CheckerFinding);
+  REQUIRE(f != nullptr);
+  CHECK(f->message == "balance written negative: -60");
+  CHECK_FALSE(f->nondeterministic);
+  CHECK_FALSE(f->history.steps.empty());  // its story
+  CHECK(one.complete);  // not fatal: the search went on to its end
+  const sim::Report again = sim::replay(bank_race_2t, f->token);
+  CHECK(again.find(sim::FailureKind::AssertionFailed) != nullptr);  // the same execution overdraws
+  o.jobs = 2;
+  same_report(one, sim::explore(bank_race_2t, o));
 }

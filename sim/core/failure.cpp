@@ -23,12 +23,13 @@ std::string_view to_string(FailureKind kind) {
     case FailureKind::Crash: return "Crash";
     case FailureKind::StackOverflow: return "StackOverflow";
     case FailureKind::ApiMisuse: return "ApiMisuse";
+    case FailureKind::CheckerFinding: return "CheckerFinding";
   }
   return "?";
 }
 
 bool is_fatal(FailureKind kind) {
-  return kind != FailureKind::DataRace && kind != FailureKind::PotentialDeadlock;
+  return kind != FailureKind::DataRace && kind != FailureKind::PotentialDeadlock && kind != FailureKind::CheckerFinding;
 }
 
 bool Failure::same_place(const Failure& o) const {

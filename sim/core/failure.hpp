@@ -31,6 +31,7 @@ enum class FailureKind : std::uint8_t {
   Crash,              // a task died of a signal: SIGSEGV, SIGBUS, SIGFPE, SIGILL or SIGABRT (assert, terminate)
   StackOverflow,      // a task ran past the end of its stack
   ApiMisuse,          // the simulation used where it cannot work, e.g. started inside another one
+  CheckerFinding,     // a checker of the user's own reported it (checks.more, interleave/checker.hpp)
 };
 std::string_view to_string(FailureKind kind);
 // Fatal findings end their execution; the others are recorded and exploration goes on.
