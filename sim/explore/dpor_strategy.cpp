@@ -32,6 +32,7 @@ void DporStrategy::Node::reset() {
   level = 0;
   full = start = every = false;
   todo.clear();
+  serial = 0;
 }
 
 // --- execution lifecycle ---
@@ -136,6 +137,11 @@ void DporStrategy::reverse(const Race& race) {
       const TraceStep& l = trace_.step(race.later);
       first_unreversed_ = race_steps(e.task, e.nth, l.task, l.nth);
     }
+    return;
+  }
+  // Run ahead: the nodes at and above the ticket's are the adopting search's to change.
+  if (e.node <= ahead_depth_) {
+    kept_races_.push_back(race);
     return;
   }
   Node& n = stack_[static_cast<std::size_t>(e.node)];
@@ -306,6 +312,7 @@ TaskId DporStrategy::next_task(std::span<const TaskId> runnable, TaskId) {
     tracking_ = true;
   }
   Node& n = stack_.emplace_back();
+  n.serial = ++serials_;
   n.runnable.assign(runnable.begin(), runnable.end());
   n.sleep = sleep_;
   if (cursor_) n.pending = cursor_.use_count() == 1 ? std::move(*cursor_) : *cursor_;  // (one level: below is shared)
@@ -382,6 +389,7 @@ std::uint32_t DporStrategy::next_value(std::uint32_t bound) {
       tracking_ = true;
     }
     Node& n = stack_.emplace_back();
+    n.serial = ++serials_;
     n.value = true;
     place(d);
     n.count = bound;

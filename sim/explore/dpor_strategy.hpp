@@ -27,12 +27,18 @@
 // search. A node above the split that only starts a task has one branch and does not count
 // toward the depth, so a body that starts many tasks before they interact still splits.
 //
+// Speculation (dpor_speculation.cpp): the first execution of a branch the search will take
+// later can be run ahead, by another DporStrategy on another Execution, and adopted when the
+// search gets there - if what it ran from is still what the search would run from.
+//
 // The order of the search: depth first, or (SearchOrder::Random, for searches with a budget) a
 // seeded order that branches anywhere on the path, so a bug that needs an early choice
 // reversed is not starved by the subtrees below the first one; see dpor_order.cpp.
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <span>
 #include <utility>
 #include <vector>
@@ -84,6 +90,55 @@ class DporStrategy final : public SlicedStrategy, public Observer {
   bool unchanged_by(const Execution& exec, TaskId task, ObjectId object, OpKind kind) const override;
 
  private:
+  struct Node;
+
+ public:
+  // A branch to run ahead: the choices down to the node it leaves, and what that node will hold
+  // when the search takes it (the sleep set its earlier siblings leave, the branch's wake-up steps).
+  struct Ticket {
+    std::uint64_t serial = 0;     // of the node the branch leaves ...
+    std::size_t depth = 0;        // ... its depth ...
+    std::uint32_t explored = 0;   // ... and its count of finished branches when the search takes this one
+    std::vector<Node> path;       // nodes 0..depth, as the run ahead replays them
+  };
+  // What running a ticket ahead left: the nodes below its branch, and the races found above it
+  // or at it, to be reversed by the search that adopts it (their nodes have moved on since).
+  struct Speculated {
+    std::uint64_t serial = 0;  // the ticket's node and branch
+    std::size_t depth = 0;
+    std::uint32_t explored = 0;
+    std::vector<StepSig> sleep;  // what the ticket predicted for that node
+    WakeupNode edge;
+    bool usable = false;  // not blocked, no divergence or misprediction, the branch's step did something
+    StepSig chosen_step;  // the branch's first step as it ran
+    std::vector<Node> below;
+    DporTrace trace;
+    std::vector<Race> races;
+    std::uint64_t unreversed = 0;
+    std::string first_unreversed;
+  };
+  // The search: make every later run ahead name steps as this one does (before any runs).
+  void share_names(DporStrategy& ahead) { ahead.trace_.names().share(trace_.names()); }
+  // A branch by its node and place there, as tickets and runs ahead name it.
+  struct BranchKey {
+    std::uint64_t serial = 0;
+    std::uint32_t explored = 0;
+    bool operator==(const BranchKey&) const = default;
+  };
+  // The search, after begin_execution: the next branch worth running ahead (the first one left at
+  // the deepest node that has one), other than those `out` (tickets already given).
+  std::optional<Ticket> plan(std::span<const BranchKey> out = {}) const;
+  // The one running ahead: the next execution is the ticket's; after it, what it left.
+  // `out` may be one adopted before: its trace's storage is reused.
+  void load(Ticket ticket);
+  void take(Speculated& out);
+  // The search, after begin_execution: take `s` as the execution it was about to run (true), or
+  // not (false: it no longer is that execution; run it). After true, end_execution as usual.
+  bool adopt(Speculated& s);
+  // Whether the search has gone past `s`'s branch without adopting it.
+  bool passed(const Speculated& s) const;
+
+ private:
   struct Node {
     bool value = false;
     // A value node: values are tried `first` first, then the others in order.
@@ -109,6 +164,7 @@ class DporStrategy final : public SlicedStrategy, public Observer {
     bool start = false;            // ... or only the start of a task (it commutes with everything)
     bool every = false;            // a step here raced on a coarse object: after the wake-up tree, every task not asleep
     std::vector<TaskId> todo;      // ... those still to run
+    std::uint64_t serial = 0;      // this node's number among the nodes this search made (speculation)
 
     void reset();  // a fresh node that keeps its vectors' storage (see reuse_stack.hpp)
   };
@@ -165,6 +221,14 @@ class DporStrategy final : public SlicedStrategy, public Observer {
   std::string first_unreversed_;
   std::uint64_t unreversed_ = 0;  // races whose earlier step no node chose (see dpor_strategy.cpp)
   bool done_ = false;
+  // Speculation: nodes made so far; when running a ticket ahead, its depth (races with steps
+  // chosen there or above are kept for the adopting search) and the counts before it.
+  std::uint64_t serials_ = 0;
+  std::int64_t ahead_depth_ = -1;
+  std::vector<Race> kept_races_;
+  Speculated ahead_;  // the ticket being run ahead, without its nodes
+  std::uint64_t ahead_unreversed_ = 0, ahead_divergences_ = 0, ahead_redundant_ = 0;
+  Node copy_for_replay(const Node& n) const;
 };
 
 }  // namespace sim

@@ -59,7 +59,9 @@ void Identities::spawned(TaskId parent, TaskId child) {
     children_.resize(c + 1, 0);
   }
   const auto key = std::make_pair(tasks_[p], children_[p]++);
-  auto [it, fresh] = paths_.try_emplace(key, static_cast<std::uint32_t>(paths_.size() + 1));
+  const auto held = lock();
+  auto& paths = table_->paths;
+  auto [it, fresh] = paths.try_emplace(key, static_cast<std::uint32_t>(paths.size() + 1));
   tasks_[c] = it->second;
   children_[c] = 0;
 }
@@ -71,7 +73,9 @@ std::uint32_t Identities::object(ObjectId o) {
   if (objects_[i] == no_key) {
     ObjectInfo info = exec_->object_info(o);
     auto key = std::make_tuple(static_cast<int>(info.kind), info.created.file, info.created.line, std::move(info.name));
-    objects_[i] = keys_.try_emplace(std::move(key), static_cast<std::uint32_t>(keys_.size())).first->second;
+    const auto held = lock();
+    auto& keys = table_->keys;
+    objects_[i] = keys.try_emplace(std::move(key), static_cast<std::uint32_t>(keys.size())).first->second;
   }
   return objects_[i];
 }

@@ -30,6 +30,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -53,6 +55,7 @@ inline constexpr std::uint32_t clock_key = ~0u - 1;
 struct KeyUse {
   std::uint32_t key = no_key;
   bool write = false;
+  bool operator==(const KeyUse&) const = default;
 };
 
 // A step in stable names: enough to recognise it in another execution and to test it for
@@ -67,6 +70,7 @@ struct StepSig {
   boost::container::small_vector<std::uint32_t, 2> values;  // data choices made within it (a notify's pick, a spurious wake-up)
 
   bool same_step(const StepSig& o) const { return task == o.task && kind == o.kind && key == o.key; }
+  bool operator==(const StepSig&) const = default;
 };
 bool dependent(const StepSig& a, const StepSig& b);
 
@@ -77,11 +81,26 @@ class Identities {
   std::uint32_t task(TaskId t) const { return tasks_[index(t)]; }
   std::uint32_t object(ObjectId o);
   void spawned(TaskId parent, TaskId child);
+  // From now on, name as `other` does (the one table, locked): steps of executions run on other
+  // threads are compared with this one's (see DporStrategy's speculation).
+  void share(Identities& other) {
+    other.table_->locked = true;
+    table_ = other.table_;
+  }
 
  private:
+  struct Table {
+    std::mutex mutex;
+    bool locked = false;  // shared between threads
+    std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> paths;  // (parent, ordinal) -> task
+    std::map<std::tuple<int, const char*, std::uint32_t, std::string>, std::uint32_t> keys;
+  };
+  std::unique_lock<std::mutex> lock() const {
+    return table_->locked ? std::unique_lock(table_->mutex) : std::unique_lock<std::mutex>();
+  }
+
   const Execution* exec_ = nullptr;
-  std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> paths_;  // (parent, ordinal) -> task
-  std::map<std::tuple<int, const char*, std::uint32_t, std::string>, std::uint32_t> keys_;
+  std::shared_ptr<Table> table_ = std::make_shared<Table>();
   std::vector<std::uint32_t> tasks_;     // this execution: TaskId -> stable task
   std::vector<std::uint32_t> children_;  // this execution: children spawned so far, by TaskId
   std::vector<std::uint32_t> objects_;   // this execution: ObjectId -> stable key

@@ -58,4 +58,24 @@ bool insert(WakeupForest& forest, WakeupSequence w) {
   return true;
 }
 
+WakeupNode deep_copy(const WakeupNode& node) {
+  WakeupNode copy{node.step, nullptr};
+  if (node.leaf()) return copy;
+  copy.children = std::make_shared<WakeupForest>();
+  copy.children->reserve(node.children->size());
+  for (const WakeupNode& child : *node.children) copy.children->push_back(deep_copy(child));
+  return copy;
+}
+
+bool same_branch(const WakeupNode& a, const WakeupNode& b) {
+  if (!(a.step == b.step) || a.leaf() != b.leaf()) return false;
+  if (a.leaf()) return true;
+  const WakeupForest &x = *a.children, &y = *b.children;
+  if (x.size() != y.size()) return false;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    if (!same_branch(x[i], y[i])) return false;
+  }
+  return true;
+}
+
 }  // namespace sim
