@@ -53,14 +53,15 @@ Walked speculation_walk(const std::function<void()>& body, bool ahead, sim::Dpor
   sim::Observer* theirs[] = {&runner};
   std::vector<Ahead> waiting;
   std::vector<sim::DporStrategy::BranchKey> out;
+  sim::DporStrategy::Ticket ticket;
   Walked w;
   while (search.begin_execution()) {
     out.clear();
-    for (const Ahead& a : waiting) out.push_back({a.run.serial, a.run.explored});
+    for (const Ahead& a : waiting) out.push_back(a.run.key);
     if (ahead) {
-      if (std::optional<sim::DporStrategy::Ticket> ticket = search.plan(out)) {
+      if (search.plan(ticket, out)) {
         ++w.planned;
-        runner.load(std::move(*ticket));
+        runner.load(ticket);
         REQUIRE(runner.begin_execution());
         Ahead& a = waiting.emplace_back();
         a.failed = side.run(body, runner, theirs).has_value();

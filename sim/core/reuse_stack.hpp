@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <utility>
 #include <vector>
 
 namespace sim {
@@ -18,6 +19,13 @@ class ReuseStack {
     T& t = items_[size_++];
     t.reset();
     return t;
+  }
+  // Pushes `t`'s content, leaving `t` with the storage of the element it takes the place of.
+  T& push_swap(T& t) {
+    if (size_ == items_.size()) items_.emplace_back();
+    T& slot = items_[size_++];
+    std::swap(slot, t);
+    return slot;
   }
   void pop_back() { --size_; }
   // Shrinking keeps the elements past `n` for reuse; growing pushes fresh ones.

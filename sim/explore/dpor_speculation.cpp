@@ -8,9 +8,11 @@
 // holds now plus the steps of the branches d takes before b (the one it runs now, then its
 // pending siblings ahead of b - new branches are only ever appended after those), and b may have
 // grown (a later race can add to it; the first child at each level stays). So a run of b from
-// the same path, that predicted sleep set and a copy of b is exactly that execution, provided
-// that when the search gets to b the sleep set is the predicted one and b is unchanged; adopt()
-// checks both. The run ahead reverses into its own new nodes the races whose earlier step was
+// the same path, that predicted sleep set and b is exactly that execution, provided that when the
+// search gets to b the sleep set is the predicted one and b is unchanged; adopt() checks both.
+// The ticket shares b's subtrees instead of copying them: the search copies a level of a wake-up
+// tree that is shared before it changes it (wakeup_tree.cpp), so b is unchanged when its subtree
+// is the very one the ticket holds (or, after a copy that changed nothing, equal to it). The run ahead reverses into its own new nodes the races whose earlier step was
 // chosen below d; those chosen at d or above go back with it and are reversed by the search as
 // it adopts the run, against those nodes as they are then (a race only ever adds to a node
 // above the step that closes it, so doing them at the end instead of on the way changes nothing).
@@ -20,21 +22,8 @@
 
 namespace sim {
 
-// What replaying a node needs; the rest (sleep sets, wake-up trees) stays with the search.
-DporStrategy::Node DporStrategy::copy_for_replay(const Node& n) const {
-  Node c;
-  c.value = n.value;
-  c.count = n.count;
-  c.tried = n.tried;
-  c.first = n.first;
-  c.spurious = n.spurious;
-  c.runnable = n.runnable;
-  c.chosen = n.chosen;
-  return c;
-}
-
-std::optional<DporStrategy::Ticket> DporStrategy::plan(std::span<const BranchKey> out) const {
-  if (options_.order != SearchOrder::DepthFirst || options_.split_depth != 0 || done_) return std::nullopt;
+bool DporStrategy::plan(Ticket& t, std::span<const BranchKey> out) const {
+  if (options_.order != SearchOrder::DepthFirst || options_.split_depth != 0 || done_) return false;
   for (std::size_t d = std::min(stack_.size(), branch_ + 1); d-- > 0;) {
     const Node& n = stack_[d];
     if (n.value || n.full || n.every || n.empty || n.pending.empty()) continue;
@@ -42,69 +31,85 @@ std::optional<DporStrategy::Ticket> DporStrategy::plan(std::span<const BranchKey
     // wake-up steps have it before it runs.
     const StepSig* now = n.ran ? &n.chosen_step : n.has_edge ? &n.edge.step : nullptr;
     if (now == nullptr) continue;
-    std::vector<StepSig> sleep = n.sleep;
-    sleep.push_back(*now);
+    t.sleep = n.sleep;
+    t.sleep.push_back(*now);
     for (std::size_t j = 0; j < n.pending.size(); ++j) {
       const WakeupNode& b = n.pending[j];
-      const std::uint32_t explored = n.explored + 1 + static_cast<std::uint32_t>(j);
+      const BranchKey key{n.serial, n.explored + 1 + static_cast<std::uint32_t>(j)};
       TaskId chosen = no_task;
-      for (TaskId t : n.runnable) {
-        if (trace_.names().task(t) == b.step.task && !asleep(sleep, t)) {
-          chosen = t;
+      for (TaskId task : n.runnable) {
+        if (trace_.names().task(task) == b.step.task && !asleep(t.sleep, task)) {
+          chosen = task;
           break;
         }
       }
-      const bool given = std::find(out.begin(), out.end(), BranchKey{n.serial, explored}) != out.end();
-      if (chosen != no_task && !given) {
-        Ticket t{.serial = n.serial, .depth = d, .explored = explored, .path = {}};
-        t.path.reserve(d + 1);
-        for (std::size_t i = 0; i < d; ++i) t.path.push_back(copy_for_replay(stack_[i]));
-        Node& at = t.path.emplace_back(copy_for_replay(n));
-        at.chosen = chosen;
-        at.sleep = std::move(sleep);
-        at.edge = deep_copy(b);
-        at.has_edge = true;
-        return t;
+      if (chosen != no_task && std::find(out.begin(), out.end(), key) == out.end()) {
+        t.key = key;
+        t.edge = b;
+        t.path.resize(d + 1);
+        t.runnable.clear();
+        for (std::size_t i = 0; i <= d; ++i) {
+          const Node& m = stack_[i];
+          t.runnable.insert(t.runnable.end(), m.runnable.begin(), m.runnable.end());
+          t.path[i] = Ticket::Choice{.value = m.value, .count = m.count, .tried = m.tried, .first = m.first,
+                                     .spurious = m.spurious, .chosen = i == d ? chosen : m.chosen,
+                                     .runnable = static_cast<std::uint32_t>(t.runnable.size())};
+        }
+        return true;
       }
-      sleep.push_back(b.step);
+      t.sleep.push_back(b.step);
     }
   }
-  return std::nullopt;
+  return false;
 }
 
-void DporStrategy::load(Ticket ticket) {
-  const Node& at = ticket.path.back();
-  ahead_.serial = ticket.serial;
-  ahead_.depth = ticket.depth;
-  ahead_.explored = ticket.explored;
-  ahead_.sleep = at.sleep;
-  ahead_.edge = deep_copy(at.edge);
+void DporStrategy::load(const Ticket& t) {
   stack_.resize(0);
-  for (Node& n : ticket.path) stack_.emplace_back() = std::move(n);
+  std::uint32_t from = 0;
+  for (const Ticket::Choice& c : t.path) {
+    Node& n = stack_.emplace_back();
+    n.value = c.value;
+    n.count = c.count;
+    n.tried = c.tried;
+    n.first = c.first;
+    n.spurious = c.spurious;
+    n.chosen = c.chosen;
+    n.runnable.assign(t.runnable.begin() + from, t.runnable.begin() + c.runnable);
+    from = c.runnable;
+  }
+  Node& at = stack_.back();
+  at.sleep = t.sleep;
+  at.edge = t.edge;
+  at.has_edge = true;
+  ahead_.key = t.key;
+  ahead_.depth = t.path.size() - 1;
+  ahead_.sleep = t.sleep;
+  ahead_.edge = t.edge;
   replay_ = stack_.size();
   branch_ = replay_ - 1;
   done_ = false;
   ahead_depth_ = static_cast<std::int64_t>(branch_);
   kept_races_.clear();
   ahead_unreversed_ = unreversed_;
-  ahead_divergences_ = divergences();
+  ahead_divergences_ = diverged_.count + mispredicted_.count;
   ahead_redundant_ = redundant_;
 }
 
+// The nodes change hands by swapping, so each side's storage comes back to be reused.
 void DporStrategy::take(Speculated& out) {
   Node& n = stack_[ahead_.depth];
-  out.serial = ahead_.serial;
+  out.key = ahead_.key;
   out.depth = ahead_.depth;
-  out.explored = ahead_.explored;
-  out.sleep = std::move(ahead_.sleep);
+  std::swap(out.sleep, ahead_.sleep);
   out.edge = std::move(ahead_.edge);
-  out.usable = !blocked_ && n.ran && !n.empty && divergences() == ahead_divergences_ && redundant_ == ahead_redundant_;
+  out.usable = !blocked_ && n.ran && !n.empty && diverged_.count + mispredicted_.count == ahead_divergences_ && redundant_ == ahead_redundant_;
   out.chosen_step = n.chosen_step;
-  out.below.clear();
-  for (std::size_t i = ahead_.depth + 1; i < stack_.size(); ++i) out.below.push_back(std::move(stack_[i]));
+  out.count = stack_.size() - ahead_.depth - 1;
+  if (out.below.size() < out.count) out.below.resize(out.count);
+  for (std::size_t i = 0; i < out.count; ++i) std::swap(out.below[i], stack_[ahead_.depth + 1 + i]);
   std::swap(out.trace, trace_);
   trace_.names().share(out.trace.names());
-  out.races = std::move(kept_races_);
+  std::swap(out.races, kept_races_);
   kept_races_.clear();
   out.unreversed = unreversed_ - ahead_unreversed_;
   out.first_unreversed = ahead_unreversed_ == 0 ? first_unreversed_ : std::string();
@@ -115,17 +120,15 @@ void DporStrategy::take(Speculated& out) {
 bool DporStrategy::adopt(Speculated& s) {
   if (!s.usable || depth_ != 0 || branch_ != s.depth || stack_.size() != s.depth + 1) return false;
   Node& n = stack_[s.depth];
-  if (n.serial != s.serial || n.explored != s.explored || !n.has_edge || n.sleep != s.sleep || !same_branch(n.edge, s.edge)) {
-    return false;
-  }
+  // The branch is unchanged when its shared subtree still is (an insertion copies it first).
+  const bool same = n.has_edge && n.edge.step == s.edge.step &&
+                    (n.edge.children == s.edge.children || same_branch(n.edge, s.edge));
+  if (n.serial != s.key.serial || n.explored != s.key.explored || !same || n.sleep != s.sleep) return false;
   n.ran = true;
   n.chosen_step = s.chosen_step;
-  for (Node& below : s.below) {
-    Node& m = stack_.emplace_back();
-    m = std::move(below);
-    m.serial = ++serials_;
+  for (std::size_t i = 0; i < s.count; ++i) {
+    stack_.push_swap(s.below[i]).serial = ++serials_;
   }
-  s.below.clear();
   std::swap(trace_, s.trace);
   for (const Race& race : s.races) reverse(race);
   if (s.unreversed > 0 && unreversed_ == 0) first_unreversed_ = s.first_unreversed;
@@ -133,8 +136,8 @@ bool DporStrategy::adopt(Speculated& s) {
   return true;
 }
 
-bool DporStrategy::passed(const Speculated& s) const {
-  return s.depth >= stack_.size() || stack_[s.depth].serial != s.serial || stack_[s.depth].explored > s.explored;
+bool DporStrategy::passed(BranchKey key, std::size_t depth) const {
+  return depth >= stack_.size() || stack_[depth].serial != key.serial || stack_[depth].explored > key.explored;
 }
 
 }  // namespace sim

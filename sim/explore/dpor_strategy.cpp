@@ -2,6 +2,7 @@
 #include "sim/explore/dpor_strategy.hpp"
 
 #include <algorithm>
+#include <atomic>
 
 #include "sim/core/execution.hpp"
 #include "sim/core/op_traits.hpp"
@@ -315,7 +316,14 @@ TaskId DporStrategy::next_task(std::span<const TaskId> runnable, TaskId) {
   n.serial = ++serials_;
   n.runnable.assign(runnable.begin(), runnable.end());
   n.sleep = sleep_;
-  if (cursor_) n.pending = cursor_.use_count() == 1 ? std::move(*cursor_) : *cursor_;  // (one level: below is shared)
+  if (cursor_) {
+    if (cursor_.use_count() == 1) {
+      std::atomic_thread_fence(std::memory_order_acquire);  // (see insert in wakeup_tree.cpp)
+      n.pending = std::move(*cursor_);
+    } else {
+      n.pending = *cursor_;  // (one level: below is shared)
+    }
+  }
   cursor_.reset();
   place(d);
   n.full = n.above;

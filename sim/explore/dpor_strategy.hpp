@@ -93,25 +93,41 @@ class DporStrategy final : public SlicedStrategy, public Observer {
   struct Node;
 
  public:
-  // A branch to run ahead: the choices down to the node it leaves, and what that node will hold
-  // when the search takes it (the sleep set its earlier siblings leave, the branch's wake-up steps).
-  struct Ticket {
-    std::uint64_t serial = 0;     // of the node the branch leaves ...
-    std::size_t depth = 0;        // ... its depth ...
-    std::uint32_t explored = 0;   // ... and its count of finished branches when the search takes this one
-    std::vector<Node> path;       // nodes 0..depth, as the run ahead replays them
+  // A branch by its node and place there, as tickets and runs ahead name it.
+  struct BranchKey {
+    std::uint64_t serial = 0;     // the node's (every node the search makes is numbered)
+    std::uint32_t explored = 0;   // the node's count of finished branches when the search takes it
+    bool operator==(const BranchKey&) const = default;
   };
-  // What running a ticket ahead left: the nodes below its branch, and the races found above it
-  // or at it, to be reversed by the search that adopts it (their nodes have moved on since).
+  // A branch to run ahead: the choices down to the node it leaves, and what that node will hold
+  // when the search takes it (the sleep set its earlier siblings leave, the branch's wake-up
+  // steps: shared, not copied - the search copies a shared level before it changes it).
+  struct Ticket {
+    BranchKey key;
+    struct Choice {
+      bool value = false;
+      std::uint32_t count = 1, tried = 1, first = 0;  // a value node's (see Node)
+      bool spurious = false;
+      TaskId chosen = no_task;     // a task node's
+      std::uint32_t runnable = 0;  // its runnable tasks end here in `runnable`
+    };
+    std::vector<Choice> path;  // nodes 0..depth, as the run ahead replays them
+    std::vector<TaskId> runnable;
+    std::vector<StepSig> sleep;
+    WakeupNode edge;
+  };
+  // What running a ticket ahead left: the nodes below its branch, and the races found with steps
+  // chosen at or above its node, to be reversed by the search that adopts it (those nodes have
+  // moved on since). Recycled: a Speculated adopted before lends its storage to the next.
   struct Speculated {
-    std::uint64_t serial = 0;  // the ticket's node and branch
+    BranchKey key;
     std::size_t depth = 0;
-    std::uint32_t explored = 0;
     std::vector<StepSig> sleep;  // what the ticket predicted for that node
     WakeupNode edge;
     bool usable = false;  // not blocked, no divergence or misprediction, the branch's step did something
     StepSig chosen_step;  // the branch's first step as it ran
     std::vector<Node> below;
+    std::size_t count = 0;  // of below
     DporTrace trace;
     std::vector<Race> races;
     std::uint64_t unreversed = 0;
@@ -119,24 +135,18 @@ class DporStrategy final : public SlicedStrategy, public Observer {
   };
   // The search: make every later run ahead name steps as this one does (before any runs).
   void share_names(DporStrategy& ahead) { ahead.trace_.names().share(trace_.names()); }
-  // A branch by its node and place there, as tickets and runs ahead name it.
-  struct BranchKey {
-    std::uint64_t serial = 0;
-    std::uint32_t explored = 0;
-    bool operator==(const BranchKey&) const = default;
-  };
   // The search, after begin_execution: the next branch worth running ahead (the first one left at
-  // the deepest node that has one), other than those `out` (tickets already given).
-  std::optional<Ticket> plan(std::span<const BranchKey> out = {}) const;
+  // the deepest node that has one) other than those `out` (given already), into `t`; or false.
+  bool plan(Ticket& t, std::span<const BranchKey> out = {}) const;
   // The one running ahead: the next execution is the ticket's; after it, what it left.
-  // `out` may be one adopted before: its trace's storage is reused.
-  void load(Ticket ticket);
+  void load(const Ticket& t);
   void take(Speculated& out);
   // The search, after begin_execution: take `s` as the execution it was about to run (true), or
   // not (false: it no longer is that execution; run it). After true, end_execution as usual.
   bool adopt(Speculated& s);
   // Whether the search has gone past `s`'s branch without adopting it.
-  bool passed(const Speculated& s) const;
+  bool passed(const Speculated& s) const { return passed(s.key, s.depth); }
+  bool passed(BranchKey key, std::size_t depth) const;
 
  private:
   struct Node {
@@ -228,7 +238,6 @@ class DporStrategy final : public SlicedStrategy, public Observer {
   std::vector<Race> kept_races_;
   Speculated ahead_;  // the ticket being run ahead, without its nodes
   std::uint64_t ahead_unreversed_ = 0, ahead_divergences_ = 0, ahead_redundant_ = 0;
-  Node copy_for_replay(const Node& n) const;
 };
 
 }  // namespace sim

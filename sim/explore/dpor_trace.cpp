@@ -59,11 +59,20 @@ void Identities::spawned(TaskId parent, TaskId child) {
     children_.resize(c + 1, 0);
   }
   const auto key = std::make_pair(tasks_[p], children_[p]++);
-  const auto held = lock();
-  auto& paths = table_->paths;
-  auto [it, fresh] = paths.try_emplace(key, static_cast<std::uint32_t>(paths.size() + 1));
-  tasks_[c] = it->second;
   children_[c] = 0;
+  if (!table_->locked) {
+    auto& paths = table_->paths;
+    tasks_[c] = paths.try_emplace(key, static_cast<std::uint32_t>(paths.size() + 1)).first->second;
+    return;
+  }
+  // Shared: a name once given never changes, so a copy read without the lock serves until it misses.
+  if (auto mine = my_paths_.find(key); mine != my_paths_.end()) {
+    tasks_[c] = mine->second;
+    return;
+  }
+  std::lock_guard held(table_->mutex);
+  auto& paths = table_->paths;
+  tasks_[c] = my_paths_[key] = paths.try_emplace(key, static_cast<std::uint32_t>(paths.size() + 1)).first->second;
 }
 
 std::uint32_t Identities::object(ObjectId o) {
@@ -73,9 +82,16 @@ std::uint32_t Identities::object(ObjectId o) {
   if (objects_[i] == no_key) {
     ObjectInfo info = exec_->object_info(o);
     auto key = std::make_tuple(static_cast<int>(info.kind), info.created.file, info.created.line, std::move(info.name));
-    const auto held = lock();
-    auto& keys = table_->keys;
-    objects_[i] = keys.try_emplace(std::move(key), static_cast<std::uint32_t>(keys.size())).first->second;
+    if (!table_->locked) {
+      auto& keys = table_->keys;
+      objects_[i] = keys.try_emplace(std::move(key), static_cast<std::uint32_t>(keys.size())).first->second;
+    } else if (auto mine = my_keys_.find(key); mine != my_keys_.end()) {
+      objects_[i] = mine->second;
+    } else {
+      std::lock_guard held(table_->mutex);
+      auto& keys = table_->keys;
+      objects_[i] = my_keys_[key] = keys.try_emplace(key, static_cast<std::uint32_t>(keys.size())).first->second;
+    }
   }
   return objects_[i];
 }

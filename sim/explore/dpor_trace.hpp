@@ -95,12 +95,12 @@ class Identities {
     std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> paths;  // (parent, ordinal) -> task
     std::map<std::tuple<int, const char*, std::uint32_t, std::string>, std::uint32_t> keys;
   };
-  std::unique_lock<std::mutex> lock() const {
-    return table_->locked ? std::unique_lock(table_->mutex) : std::unique_lock<std::mutex>();
-  }
 
   const Execution* exec_ = nullptr;
   std::shared_ptr<Table> table_ = std::make_shared<Table>();
+  // Shared: the entries this object has used, read without the lock.
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> my_paths_;
+  std::map<std::tuple<int, const char*, std::uint32_t, std::string>, std::uint32_t> my_keys_;
   std::vector<std::uint32_t> tasks_;     // this execution: TaskId -> stable task
   std::vector<std::uint32_t> children_;  // this execution: children spawned so far, by TaskId
   std::vector<std::uint32_t> objects_;   // this execution: ObjectId -> stable key

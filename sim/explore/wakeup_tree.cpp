@@ -1,6 +1,8 @@
 // WakeupTree: weak initials and insertion.
 #include "sim/explore/wakeup_tree.hpp"
 
+#include <atomic>
+
 namespace sim {
 
 WakeupSequence::Weak WakeupSequence::weak_initial(const StepSig& step, std::size_t& at) const {
@@ -45,7 +47,13 @@ bool insert(WakeupForest& forest, WakeupSequence w) {
       break;
     }
     if (next == nullptr) break;
-    if (next->children.use_count() > 1) next->children = std::make_shared<WakeupForest>(*next->children);
+    // Shared (with a ticket run ahead on another thread, or a cursor): copied before it changes.
+    // Not shared: the acquire pairs with the release of the last other owner letting go.
+    if (next->children.use_count() > 1) {
+      next->children = std::make_shared<WakeupForest>(*next->children);
+    } else {
+      std::atomic_thread_fence(std::memory_order_acquire);
+    }
     level = next->children.get();
   }
   // A new branch: the rest of w as a chain.
@@ -56,15 +64,6 @@ bool insert(WakeupForest& forest, WakeupSequence w) {
     level = level->back().children.get();
   }
   return true;
-}
-
-WakeupNode deep_copy(const WakeupNode& node) {
-  WakeupNode copy{node.step, nullptr};
-  if (node.leaf()) return copy;
-  copy.children = std::make_shared<WakeupForest>();
-  copy.children->reserve(node.children->size());
-  for (const WakeupNode& child : *node.children) copy.children->push_back(deep_copy(child));
-  return copy;
 }
 
 bool same_branch(const WakeupNode& a, const WakeupNode& b) {

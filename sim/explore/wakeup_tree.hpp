@@ -59,9 +59,7 @@ bool covered_by_sleep(const WakeupSequence& w, const std::vector<StepSig>& sleep
 // Insert `w` into the tree at a node; false when it was already covered.
 bool insert(WakeupForest& forest, WakeupSequence w);
 
-// A copy that shares nothing with `node` (for another thread to read), and whether two
-// branches hold the same steps in the same shape.
-WakeupNode deep_copy(const WakeupNode& node);
+// Whether two branches hold the same steps in the same shape.
 bool same_branch(const WakeupNode& a, const WakeupNode& b);
 
 }  // namespace sim
