@@ -33,6 +33,7 @@ struct Walked {
   std::vector<bool> failed;
   std::uint64_t planned = 0, adopted = 0;
   bool complete = false;
+  std::vector<std::string> gaps;  // what the search says it could not cover, and why
 };
 
 // A run ahead, and what its execution did.
@@ -82,6 +83,7 @@ Walked speculation_walk(const std::function<void()>& body, bool ahead, sim::Dpor
     std::erase_if(waiting, [&](const Ahead& a) { return search.passed(a.run); });
   }
   w.complete = search.complete();
+  for (const sim::Gap& g : search.gaps()) w.gaps.push_back(std::to_string(static_cast<int>(g.kind)) + " " + std::to_string(g.count) + " " + g.detail);
   return w;
 }
 
@@ -107,6 +109,7 @@ TEST_CASE("branches run ahead and adopted: the same executions in the same order
     CHECK(ahead.complete);
     CHECK(ahead.schedules == alone.schedules);
     CHECK(ahead.failed == alone.failed);
+    CHECK(ahead.gaps == alone.gaps);
     MESSAGE(std::string(name), ": ", alone.schedules.size(), " executions, ", ahead.planned, " run ahead, ", ahead.adopted, " adopted");
   }
 }

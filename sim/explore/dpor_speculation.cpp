@@ -90,7 +90,9 @@ void DporStrategy::load(const Ticket& t) {
   done_ = false;
   ahead_depth_ = static_cast<std::int64_t>(branch_);
   kept_races_.clear();
-  ahead_unreversed_ = unreversed_;
+  // Counted per run: the one that adopts it adds them up (with the first one's detail).
+  unreversed_ = 0;
+  first_unreversed_.clear();
   ahead_divergences_ = diverged_.count + mispredicted_.count;
   ahead_redundant_ = redundant_;
 }
@@ -111,8 +113,8 @@ void DporStrategy::take(Speculated& out) {
   trace_.names().share(out.trace.names());
   std::swap(out.races, kept_races_);
   kept_races_.clear();
-  out.unreversed = unreversed_ - ahead_unreversed_;
-  out.first_unreversed = ahead_unreversed_ == 0 ? first_unreversed_ : std::string();
+  out.unreversed = unreversed_;
+  std::swap(out.first_unreversed, first_unreversed_);
   stack_.resize(0);
   ahead_depth_ = -1;
 }

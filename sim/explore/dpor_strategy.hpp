@@ -237,7 +237,7 @@ class DporStrategy final : public SlicedStrategy, public Observer {
   std::int64_t ahead_depth_ = -1;
   std::vector<Race> kept_races_;
   Speculated ahead_;  // the ticket being run ahead, without its nodes
-  std::uint64_t ahead_unreversed_ = 0, ahead_divergences_ = 0, ahead_redundant_ = 0;
+  std::uint64_t ahead_divergences_ = 0, ahead_redundant_ = 0;
 };
 
 }  // namespace sim
