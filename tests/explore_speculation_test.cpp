@@ -1,9 +1,9 @@
 // Tests DPOR's speculation: branches run ahead on another Execution and adopted by the search
 // are the executions the search would have run itself, in the same order, and nothing else.
 //
-// The search and the one running ahead take turns on this thread here (one ticket out at a
-// time, run before the search's own execution), so every step is deterministic; running ahead
-// on other threads changes when a run is ready, never what it holds.
+// The search and the one running ahead take turns on this thread here (one more ticket run
+// before each of the search's executions), so every step is deterministic; running ahead on
+// other threads changes when a run is ready, never what it holds.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -20,16 +20,8 @@ using namespace explore_test;
 
 namespace {
 
-std::uint64_t speculation_hash(const sim::Schedule& s) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (const sim::Choice& c : s.choices) {
-    h = (h ^ (static_cast<std::uint64_t>(c.value) * 2 + (c.kind == sim::Choice::Kind::Value))) * 1099511628211ull;
-  }
-  return h;
-}
-
 struct Walked {
-  std::vector<std::uint64_t> schedules;  // every execution counted, in order
+  std::vector<std::vector<sim::Choice>> schedules;  // every execution counted, in order
   std::vector<bool> failed;
   std::uint64_t planned = 0, adopted = 0;
   bool complete = false;
@@ -39,7 +31,7 @@ struct Walked {
 // A run ahead, and what its execution did.
 struct Ahead {
   sim::DporStrategy::Speculated run;
-  std::uint64_t hash = 0;
+  std::vector<sim::Choice> schedule;
   bool failed = false;
 };
 
@@ -67,17 +59,17 @@ Walked speculation_walk(const std::function<void()>& body, bool ahead, sim::Dpor
         Ahead& a = waiting.emplace_back();
         a.failed = side.run(body, runner, theirs).has_value();
         runner.take(a.run);
-        a.hash = speculation_hash(side.schedule_so_far());
+        a.schedule = side.schedule_so_far().choices;
       }
     }
     auto adopted = std::find_if(waiting.begin(), waiting.end(), [&](Ahead& a) { return search.adopt(a.run); });
     if (adopted != waiting.end()) {
-      w.schedules.push_back(adopted->hash);
+      w.schedules.push_back(adopted->schedule);
       w.failed.push_back(adopted->failed);
       ++w.adopted;
     } else {
       w.failed.push_back(exec.run(body, search, mine).has_value());
-      w.schedules.push_back(speculation_hash(exec.schedule_so_far()));
+      w.schedules.push_back(exec.schedule_so_far().choices);
     }
     search.end_execution();
     std::erase_if(waiting, [&](const Ahead& a) { return search.passed(a.run); });

@@ -12,9 +12,10 @@
 // search gets to b the sleep set is the predicted one and b is unchanged; adopt() checks both.
 // The ticket shares b's subtrees instead of copying them: the search copies a level of a wake-up
 // tree that is shared before it changes it (wakeup_tree.cpp), so b is unchanged when its subtree
-// is the very one the ticket holds (or, after a copy that changed nothing, equal to it). The run ahead reverses into its own new nodes the races whose earlier step was
-// chosen below d; those chosen at d or above go back with it and are reversed by the search as
-// it adopts the run, against those nodes as they are then (a race only ever adds to a node
+// is the very one the ticket holds (or, after a copy that changed nothing, equal to it).
+// The run ahead reverses into its own new nodes the races whose earlier step was chosen below d;
+// those chosen at d or above go back with it and are reversed by the search as it adopts the
+// run, against those nodes as they are then (a race only ever adds to a node
 // above the step that closes it, so doing them at the end instead of on the way changes nothing).
 #include "sim/explore/dpor_strategy.hpp"
 
@@ -36,13 +37,7 @@ bool DporStrategy::plan(Ticket& t, std::span<const BranchKey> out) const {
     for (std::size_t j = 0; j < n.pending.size(); ++j) {
       const WakeupNode& b = n.pending[j];
       const BranchKey key{n.serial, n.explored + 1 + static_cast<std::uint32_t>(j)};
-      TaskId chosen = no_task;
-      for (TaskId task : n.runnable) {
-        if (trace_.names().task(task) == b.step.task && !asleep(t.sleep, task)) {
-          chosen = task;
-          break;
-        }
-      }
+      const TaskId chosen = task_for(n.runnable, t.sleep, b.step);
       if (chosen != no_task && std::find(out.begin(), out.end(), key) == out.end()) {
         t.key = key;
         t.edge = b;
@@ -81,10 +76,7 @@ void DporStrategy::load(const Ticket& t) {
   at.sleep = t.sleep;
   at.edge = t.edge;
   at.has_edge = true;
-  ahead_.key = t.key;
-  ahead_.depth = t.path.size() - 1;
-  ahead_.sleep = t.sleep;
-  ahead_.edge = t.edge;
+  ahead_key_ = t.key;
   replay_ = stack_.size();
   branch_ = replay_ - 1;
   done_ = false;
@@ -97,18 +89,20 @@ void DporStrategy::load(const Ticket& t) {
   ahead_redundant_ = redundant_;
 }
 
-// The nodes change hands by swapping, so each side's storage comes back to be reused.
+// The nodes change hands by swapping, so each side's storage comes back to be reused. The
+// ticket's node still holds the sleep set and branch it was loaded with (a run only reads them).
 void DporStrategy::take(Speculated& out) {
-  Node& n = stack_[ahead_.depth];
-  out.key = ahead_.key;
-  out.depth = ahead_.depth;
-  std::swap(out.sleep, ahead_.sleep);
-  out.edge = std::move(ahead_.edge);
+  const auto depth = static_cast<std::size_t>(ahead_depth_);
+  Node& n = stack_[depth];
+  out.key = ahead_key_;
+  out.depth = depth;
+  std::swap(out.sleep, n.sleep);
+  out.edge = std::move(n.edge);
   out.usable = !blocked_ && n.ran && !n.empty && diverged_.count + mispredicted_.count == ahead_divergences_ && redundant_ == ahead_redundant_;
   out.chosen_step = n.chosen_step;
-  out.count = stack_.size() - ahead_.depth - 1;
+  out.count = stack_.size() - depth - 1;
   if (out.below.size() < out.count) out.below.resize(out.count);
-  for (std::size_t i = 0; i < out.count; ++i) std::swap(out.below[i], stack_[ahead_.depth + 1 + i]);
+  for (std::size_t i = 0; i < out.count; ++i) std::swap(out.below[i], stack_[depth + 1 + i]);
   std::swap(out.trace, trace_);
   trace_.names().share(out.trace.names());
   std::swap(out.races, kept_races_);

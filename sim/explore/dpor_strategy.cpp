@@ -226,6 +226,14 @@ TaskId DporStrategy::first_awake(const Node& n) const {
   return no_task;
 }
 
+TaskId DporStrategy::task_for(const std::vector<TaskId>& runnable, const std::vector<StepSig>& sleep,
+                              const StepSig& step) const {
+  for (TaskId t : runnable) {
+    if (trace_.names().task(t) == step.task && !asleep(sleep, t)) return t;
+  }
+  return no_task;
+}
+
 bool DporStrategy::unstarted(TaskId t) const {
   return sim::unstarted(exec_->pending(t));
 }
@@ -268,13 +276,11 @@ bool DporStrategy::next_branch(Node& n) {
   while (!n.pending.empty()) {
     WakeupNode b = std::move(n.pending.front());
     n.pending.erase(n.pending.begin());
-    for (TaskId t : n.runnable) {
-      if (trace_.names().task(t) == b.step.task && !asleep(n.sleep, t)) {
-        n.chosen = t;
-        n.edge = std::move(b);
-        n.has_edge = true;
-        return true;
-      }
+    if (const TaskId t = task_for(n.runnable, n.sleep, b.step); t != no_task) {
+      n.chosen = t;
+      n.edge = std::move(b);
+      n.has_edge = true;
+      return true;
     }
     // Its task cannot run here: the body did not repeat itself.
     mispredicted_.note(missing_task(static_cast<std::size_t>(&n - stack_.data()), n.runnable));

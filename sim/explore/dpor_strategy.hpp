@@ -37,7 +37,6 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <span>
 #include <utility>
@@ -188,6 +187,8 @@ class DporStrategy final : public SlicedStrategy, public Observer {
   bool next_branch(Node& n);
   bool asleep(const std::vector<StepSig>& sleep, TaskId t) const;
   TaskId first_awake(const Node& n) const;  // the first task of the node not asleep there, or no_task
+  // The task among `runnable`, not asleep in `sleep`, that runs the wake-up step `step`, or no_task.
+  TaskId task_for(const std::vector<TaskId>& runnable, const std::vector<StepSig>& sleep, const StepSig& step) const;
   bool unstarted(TaskId t) const;
   const StepSig* expected(TaskId t) const;
   std::uint32_t value_of(const Node& n) const;
@@ -236,7 +237,7 @@ class DporStrategy final : public SlicedStrategy, public Observer {
   std::uint64_t serials_ = 0;
   std::int64_t ahead_depth_ = -1;
   std::vector<Race> kept_races_;
-  Speculated ahead_;  // the ticket being run ahead, without its nodes
+  BranchKey ahead_key_;  // the ticket being run ahead (its node is at ahead_depth_)
   std::uint64_t ahead_divergences_ = 0, ahead_redundant_ = 0;
 };
 

@@ -52,27 +52,25 @@ void Identities::begin(const Execution& exec) {
   objects_.clear();
 }
 
+// Shared, a name once given never changes, so the copy in `mine` is read without the lock, which
+// is taken only when it misses.
+template <class Map>
+std::uint32_t Identities::name(Map& table, Map& mine, const typename Map::key_type& key, std::uint32_t first) {
+  auto give = [&] { return table.try_emplace(key, static_cast<std::uint32_t>(table.size()) + first).first->second; };
+  if (!table_->locked) return give();
+  if (auto it = mine.find(key); it != mine.end()) return it->second;
+  std::lock_guard held(table_->mutex);
+  return mine[key] = give();
+}
+
 void Identities::spawned(TaskId parent, TaskId child) {
   const std::uint32_t p = index(parent), c = index(child);
   if (c >= tasks_.size()) {
     tasks_.resize(c + 1, 0);
     children_.resize(c + 1, 0);
   }
-  const auto key = std::make_pair(tasks_[p], children_[p]++);
+  tasks_[c] = name(table_->paths, my_paths_, std::make_pair(tasks_[p], children_[p]++), 1);
   children_[c] = 0;
-  if (!table_->locked) {
-    auto& paths = table_->paths;
-    tasks_[c] = paths.try_emplace(key, static_cast<std::uint32_t>(paths.size() + 1)).first->second;
-    return;
-  }
-  // Shared: a name once given never changes, so a copy read without the lock serves until it misses.
-  if (auto mine = my_paths_.find(key); mine != my_paths_.end()) {
-    tasks_[c] = mine->second;
-    return;
-  }
-  std::lock_guard held(table_->mutex);
-  auto& paths = table_->paths;
-  tasks_[c] = my_paths_[key] = paths.try_emplace(key, static_cast<std::uint32_t>(paths.size() + 1)).first->second;
 }
 
 std::uint32_t Identities::object(ObjectId o) {
@@ -81,17 +79,8 @@ std::uint32_t Identities::object(ObjectId o) {
   if (i >= objects_.size()) objects_.resize(i + 1, no_key);
   if (objects_[i] == no_key) {
     ObjectInfo info = exec_->object_info(o);
-    auto key = std::make_tuple(static_cast<int>(info.kind), info.created.file, info.created.line, std::move(info.name));
-    if (!table_->locked) {
-      auto& keys = table_->keys;
-      objects_[i] = keys.try_emplace(std::move(key), static_cast<std::uint32_t>(keys.size())).first->second;
-    } else if (auto mine = my_keys_.find(key); mine != my_keys_.end()) {
-      objects_[i] = mine->second;
-    } else {
-      std::lock_guard held(table_->mutex);
-      auto& keys = table_->keys;
-      objects_[i] = my_keys_[key] = keys.try_emplace(key, static_cast<std::uint32_t>(keys.size())).first->second;
-    }
+    objects_[i] = name(table_->keys, my_keys_,
+                       std::make_tuple(static_cast<int>(info.kind), info.created.file, info.created.line, std::move(info.name)), 0);
   }
   return objects_[i];
 }

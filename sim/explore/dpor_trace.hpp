@@ -96,6 +96,10 @@ class Identities {
     std::map<std::tuple<int, const char*, std::uint32_t, std::string>, std::uint32_t> keys;
   };
 
+  // The stable name of `key` in `table` (a new one, numbered from `first`, if it has none).
+  template <class Map>
+  std::uint32_t name(Map& table, Map& mine, const typename Map::key_type& key, std::uint32_t first);
+
   const Execution* exec_ = nullptr;
   std::shared_ptr<Table> table_ = std::make_shared<Table>();
   // Shared: the entries this object has used, read without the lock.
