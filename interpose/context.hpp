@@ -153,6 +153,12 @@ class Context {
   const std::string& name_for(sim::Execution& e, std::uintptr_t address, std::uintptr_t pc);
   // Whether `address` lies in the OS thread's static thread-local storage (see docs/std.md:
   // every task runs on this one OS thread, so a thread_local is not per task in the model).
+  // The calling thread's context if it has one yet (no call: for the access hooks' quick test).
+  static const Context* existing() { return current_; }
+  // False while the thread's TLS block is not known yet.
+  bool outside_thread_locals(std::uintptr_t address) const {
+    return tls_low_ != 0 && (address < tls_low_ || address >= tls_high_);
+  }
   bool thread_local_storage(std::uintptr_t address) {
     if (tls_low_ == 0) [[unlikely]] find_tls();
     return address >= tls_low_ && address < tls_high_;

@@ -9,9 +9,16 @@ using interpose::active;
 namespace {
 
 [[gnu::always_inline]] inline void access(void* address, std::uint32_t size, bool write, void* pc) {
-  if (sim::Execution* e = active()) [[unlikely]] {
-    interpose::plain_access(*e, reinterpret_cast<std::uintptr_t>(address), size, write, reinterpret_cast<std::uintptr_t>(pc));
+  sim::Execution* e = active();
+  if (e == nullptr) [[likely]] return;
+  const auto a = reinterpret_cast<std::uintptr_t>(address);
+  // Nobody watching and no switching: only a thread_local is looked at (for being shared). Tested
+  // here, so that plain_access (which tests it all again) is not called for the others.
+  if (!e->observed() && !e->switch_at_plain_accesses()) {
+    const interpose::Context* c = interpose::Context::existing();
+    if (c != nullptr && c->outside_thread_locals(a)) return;
   }
+  interpose::plain_access(*e, a, size, write, reinterpret_cast<std::uintptr_t>(pc));
 }
 
 // Deep recursion in the program must not grow the shadow stack without bound.
