@@ -9,12 +9,28 @@
 #include <iterator>
 #include <utility>
 #include <memory>
+#include <mutex>
+#include <unordered_set>
 
 #include "interpose/accesses.hpp"
 #include "interpose/locations.hpp"
 #include "interpose/symbolizer.hpp"
 
 namespace interpose {
+
+namespace {
+
+// One copy of each object name for the life of the process: objects of every execution, and the
+// reports built after it (on any thread), refer to it without copying. Names are few (one per
+// variable, allocation site and offset, or stack place), and made once per thread.
+const std::string& lasting_name(std::string made) {
+  static std::mutex lock;
+  static auto* names = new std::unordered_set<std::string>;
+  const std::lock_guard<std::mutex> hold(lock);
+  return *names->insert(std::move(made)).first;
+}
+
+}  // namespace
 
 Context* Context::make() {
   const Busy busy;
@@ -129,7 +145,6 @@ void Context::begin(sim::Execution& e) {
   // a task through one (std::terminate); it abandons the tasks instead.
   e.set_stop_by(sim::Execution::StopBy::Abandon);
   memory_.clear();
-  names_used_ = 0;
   pending_ = PendingWrite{};
   ++generation_;
   blocks_.clear();
@@ -159,7 +174,7 @@ void Context::flush(sim::Execution& e, std::uintptr_t live_floor) {
 
 sim::ObjectId Context::new_memory(sim::Execution& e, std::uintptr_t address, sim::ObjectKind kind, std::uintptr_t pc) {
   const Busy busy;
-  const sim::ObjectId id = e.add_object(kind, name_for(e, address, pc), sim::Location{});
+  const sim::ObjectId id = e.add_lasting_object(kind, name_for(e, address, pc), sim::Location{});
   memory_.insert(address, sim::index(id));
   return id;
 }
@@ -182,11 +197,11 @@ const std::string& Context::cached_name(std::uintptr_t address, std::uint64_t ke
     name_cache_[i].key = ~key;
   }
   CachedName& c = name_cache_[i];
-  if (c.key != key) {
+  if (c.key != key || c.name == nullptr) {
     c.key = key;
-    c.name = make();
+    c.name = &lasting_name(make());
   }
-  return c.name;
+  return *c.name;
 }
 
 // The name of a heap block's byte: "new@file:line", "+offset" past its start.
@@ -197,33 +212,27 @@ const std::string* Context::heap_name(std::uintptr_t address) {
   if (address >= block.start + block.size) return nullptr;
   const HeapPlace place{block.how, block.site.file, block.site.line, address - block.start};
   const auto at = heap_names_.find(place);
-  return at != heap_names_.end() ? &at->second : &new_heap_name(place, block.site);
+  return at != heap_names_.end() ? at->second : &new_heap_name(place, block.site);
 }
 
 // Out of line: once per allocation site and offset, for the life of the thread.
 const std::string& Context::new_heap_name(const HeapPlace& place, sim::Location site) {
   std::string name = fmt::format("{}@{}", place.how, sim::to_string(site));
   if (place.offset != 0) name += fmt::format("+{}", place.offset);
-  return heap_names_.emplace(place, std::move(name)).first->second;
+  return *heap_names_.emplace(place, &lasting_name(std::move(name))).first->second;
 }
 
 const std::string& Context::name_for(sim::Execution& e, std::uintptr_t address, std::uintptr_t pc) {
   const Busy busy;
   if (const std::string* heap = heap_name(address)) return *heap;
-  if (names_used_ == names_.size()) names_.emplace_back();
-  std::string& name = names_[names_used_++];
-  name.clear();
   std::uint32_t s = symbol_index_.find(address);
   if (s == AddressMap::missing) {
     s = static_cast<std::uint32_t>(symbols_.size());
-    symbols_.push_back(data_symbol(address));
+    symbols_.push_back(&lasting_name(data_symbol(address)));
     symbol_index_.insert(address, s);
   }
-  if (!symbols_[s].empty()) {
-    name = symbols_[s];
-    return name;
-  }
-  auto cached = [&](std::uint64_t key, auto make) -> const std::string& { return name = cached_name(address, key, make); };
+  if (!symbols_[s]->empty()) return *symbols_[s];
+  auto cached = [&](std::uint64_t key, auto make) -> const std::string& { return cached_name(address, key, make); };
   std::size_t depth = 0;
   const sim::TaskId owner = e.stack_owner(reinterpret_cast<const void*>(address), &depth);
   if (owner != sim::no_task) {
@@ -238,7 +247,8 @@ const std::string& Context::name_for(sim::Execution& e, std::uintptr_t address, 
   }
   // Elsewhere (the heap, the test's own frames): no name that every execution would agree on;
   // the story calls it by its kind and number.
-  return name;
+  static const std::string& none = lasting_name("");
+  return none;
 }
 
 }  // namespace interpose

@@ -15,7 +15,6 @@
 #include <cerrno>
 
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <string>
 #include <unordered_map>
@@ -149,16 +148,17 @@ class Context {
   }
   // A name for the object at `address` that is the same in every execution: the variable's
   // name (a global's, or a local's from the debug information), the heap block's allocation
-  // site, or where on which task's stack it lies; empty when none is known.
+  // site, or where on which task's stack it lies; empty when none is known. The string lasts as
+  // long as the process (see lasting_name), so objects refer to it without a copy.
   const std::string& name_for(sim::Execution& e, std::uintptr_t address, std::uintptr_t pc);
-  // Whether `address` lies in the OS thread's static thread-local storage (see docs/std.md:
-  // every task runs on this one OS thread, so a thread_local is not per task in the model).
   // The calling thread's context if it has one yet (no call: for the access hooks' quick test).
   static const Context* existing() { return current_; }
   // False while the thread's TLS block is not known yet.
   bool outside_thread_locals(std::uintptr_t address) const {
     return tls_low_ != 0 && (address < tls_low_ || address >= tls_high_);
   }
+  // Whether `address` lies in the OS thread's static thread-local storage (see docs/std.md:
+  // every task runs on this one OS thread, so a thread_local is not per task in the model).
   bool thread_local_storage(std::uintptr_t address) {
     if (tls_low_ == 0) [[unlikely]] find_tls();
     return address >= tls_low_ && address < tls_high_;
@@ -234,7 +234,6 @@ class Context {
   TaskData outside_;  // frames pushed while no task runs (find_running)
   AddressMap memory_;
   PendingWrite pending_;
-  // Object names for this execution (a deque: add_object keeps a reference to each).
   struct Block {
     std::uintptr_t start = 0;
     std::size_t size = 0;
@@ -246,13 +245,13 @@ class Context {
   // same code puts the same objects at the same places execution after execution.
   struct CachedName {
     std::uint64_t key = 0;  // what the name depends on besides the address (see name_for)
-    std::string name;
+    const std::string* name = nullptr;
   };
   AddressMap name_index_;
   std::vector<CachedName> name_cache_;
   // Heap names by what they are made of, not by address: two blocks that swap places from one
   // execution to the next (std::thread's state, freed and allocated again) keep their names
-  // without formatting them again. Nodes stay put, so objects refer to these strings directly.
+  // without formatting them again.
   struct HeapPlace {
     const char* how = nullptr;
     const char* file = nullptr;
@@ -266,12 +265,10 @@ class Context {
              p.offset;
     }
   };
-  std::unordered_map<HeapPlace, std::string, HeapPlaceHash> heap_names_;
-  std::deque<std::string> names_;
-  std::size_t names_used_ = 0;
-  // Global and static variables' names by address, for the process's life ("" when none).
+  std::unordered_map<HeapPlace, const std::string*, HeapPlaceHash> heap_names_;
+  // Global and static variables' names by address ("" when none).
   AddressMap symbol_index_;
-  std::vector<std::string> symbols_;
+  std::vector<const std::string*> symbols_;
   // Locals' names found by unwinding and the debug information, by (hook return address, depth
   // on the task's stack): the same code reaches the same variable ("" when none is named).
   std::map<std::pair<std::uintptr_t, std::size_t>, std::string> locals_;

@@ -29,7 +29,7 @@ struct FutexState {
   sim::WaitList sleepers;
   void begin(sim::Execution& e, const std::string& name, const void*) {
     sleepers = sim::WaitList{};
-    id = e.add_object(sim::ObjectKind::Futex, name, sim::Location{});
+    id = e.add_lasting_object(sim::ObjectKind::Futex, name, sim::Location{});
   }
 };
 

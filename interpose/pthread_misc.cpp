@@ -31,7 +31,7 @@ struct OnceState {
   void begin(sim::Execution& e, const std::string& name, const void*) {
     model.reset();
     done.reset();
-    id = e.add_object(sim::ObjectKind::Mutex, name, sim::Location{});
+    id = e.add_lasting_object(sim::ObjectKind::Mutex, name, sim::Location{});
   }
 };
 

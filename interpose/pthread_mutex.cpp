@@ -19,7 +19,7 @@ struct MutexState {
   sim::detail::LockModel model;
   void begin(sim::Execution& e, const std::string& name, const void*) {
     model.reset();
-    id = e.add_object(sim::ObjectKind::Mutex, name, sim::Location{});
+    id = e.add_lasting_object(sim::ObjectKind::Mutex, name, sim::Location{});
   }
 };
 
@@ -28,7 +28,7 @@ struct CondState {
   sim::detail::CondModel model;
   void begin(sim::Execution& e, const std::string& name, const void*) {
     model.reset();
-    id = e.add_object(sim::ObjectKind::CondVar, name, sim::Location{});
+    id = e.add_lasting_object(sim::ObjectKind::CondVar, name, sim::Location{});
   }
 };
 

@@ -12,7 +12,8 @@
 namespace interpose {
 
 // State: default-constructible, with `void begin(sim::Execution&, const std::string& name, const void* address)`,
-// which starts it afresh as a new object of the execution. Slots are pooled across executions;
+// which starts it afresh as a new object of the execution (`name` lasts as long as the process:
+// see Context::name_for). Slots are pooled across executions;
 // the first use of an address in an execution begins one, named after the address.
 template <class State>
 class SyncTable {

@@ -387,7 +387,7 @@ void Execution::deliver(Event& event) {
   for (Observer* o : observers_) o->on_event(*this, event);
 }
 
-ObjectId Execution::add_object(ObjectKind kind, const std::string& name, Location created) {
+ObjectId Execution::new_object(ObjectKind kind, const std::string& name, Location created, bool copy) {
   const detail::Unwatched unwatched;
   if (object_count_ == objects_.size()) {
     objects_.emplace_back();
@@ -400,8 +400,8 @@ ObjectId Execution::add_object(ObjectKind kind, const std::string& name, Locatio
   slot.kind = kind;
   slot.created = created;
   slot.live = &name;
-  slot.copied = observed();
-  if (slot.copied) slot.copy = name;
+  slot.copied = copy;
+  if (copy) slot.copy = name;
   return ObjectId{static_cast<std::uint32_t>(object_count_++)};
 }
 

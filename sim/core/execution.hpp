@@ -115,7 +115,9 @@ class Execution {
   // --- what primitives call, always from the running task ---
   // `name` must live as long as the object (primitives pass their own member); it is copied
   // only when observers watch, so unobserved exploration does not pay for names.
-  ObjectId add_object(ObjectKind kind, const std::string& name, Location created);
+  ObjectId add_object(ObjectKind kind, const std::string& name, Location created) { return new_object(kind, name, created, observed()); }
+  // The same for a name that lasts as long as the process (the std front end's): never copied.
+  ObjectId add_lasting_object(ObjectKind kind, const std::string& name, Location created) { return new_object(kind, name, created, false); }
   // Scheduling point before a visible operation. Returns when the current task is chosen to
   // run (it may be chosen at once). If the task is Blocked, it returns once woken and chosen.
   [[gnu::always_inline]] void schedule(OpKind kind, ObjectId object, Location where) {
@@ -297,6 +299,7 @@ class Execution {
   bool explain_abort(std::string why);
 
  private:
+  ObjectId new_object(ObjectKind kind, const std::string& name, Location created, bool copy);
   struct Task;
 
   void set_state(TaskId t, TaskState s) {
