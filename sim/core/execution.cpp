@@ -60,19 +60,6 @@ Execution::Task& Execution::task(TaskId t) { return *tasks_[index(t)]; }
 const Execution::Task& Execution::task(TaskId t) const { return *tasks_[index(t)]; }
 const std::string& Execution::task_name(TaskId t) const { return task(t).info.name; }
 const TaskInfo& Execution::task_info(TaskId t) const { return task(t).info; }
-ObjectInfo Execution::object_info(ObjectId o) const {
-  const ObjectSlot& slot = objects_[index(o)];
-  return ObjectInfo{slot.kind, slot.copied ? slot.copy : *slot.live, slot.created};
-}
-
-std::string Execution::object_name(ObjectId o) const {
-  if (o == no_object || index(o) >= object_count_) return "?";
-  const ObjectSlot& slot = objects_[index(o)];
-  const std::string& name = slot.copied ? slot.copy : *slot.live;
-  if (!name.empty()) return name;
-  return std::string(to_string(slot.kind)) + "#" + std::to_string(index(o));
-}
-
 std::optional<Failure> Execution::run(const std::function<void()>& body, Strategy& strategy,
                                       std::span<Observer* const> observers, Continuation* more) {
   if (current_ != nullptr) [[unlikely]] {
@@ -385,24 +372,6 @@ void Execution::deliver(Event& event) {
   preempting_ = false;
   const detail::Unwatched unwatched;
   for (Observer* o : observers_) o->on_event(*this, event);
-}
-
-ObjectId Execution::new_object(ObjectKind kind, const std::string& name, Location created, bool copy) {
-  const detail::Unwatched unwatched;
-  if (object_count_ == objects_.size()) {
-    objects_.emplace_back();
-    holders_.push_back(no_task);
-    versions_.push_back(0);
-  }
-  holders_[object_count_] = no_task;
-  versions_[object_count_] = 0;
-  ObjectSlot& slot = objects_[object_count_];
-  slot.kind = kind;
-  slot.created = created;
-  slot.live = &name;
-  slot.copied = copy;
-  if (copy) slot.copy = name;
-  return ObjectId{static_cast<std::uint32_t>(object_count_++)};
 }
 
 TaskId Execution::spawn(std::string_view name, Location where) {
