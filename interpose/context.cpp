@@ -197,7 +197,7 @@ const std::string& Context::cached_name(std::uintptr_t address, std::uint64_t ke
     name_cache_[i].key = ~key;
   }
   CachedName& c = name_cache_[i];
-  if (c.key != key || c.name == nullptr) {
+  if (c.key != key) {
     c.key = key;
     c.name = &lasting_name(make());
   }
@@ -232,13 +232,12 @@ const std::string& Context::name_for(sim::Execution& e, std::uintptr_t address, 
     symbol_index_.insert(address, s);
   }
   if (!symbols_[s]->empty()) return *symbols_[s];
-  auto cached = [&](std::uint64_t key, auto make) -> const std::string& { return cached_name(address, key, make); };
   std::size_t depth = 0;
   const sim::TaskId owner = e.stack_owner(reinterpret_cast<const void*>(address), &depth);
   if (owner != sim::no_task) {
     const std::string& task = e.task_name(owner);
     const std::uint64_t key = ((std::hash<std::string>{}(task) * 31 + depth) * 31 + pc) * 2 + (owner == e.current_task());
-    return cached(key, [&] {
+    return cached_name(address, key, [&] {
       // The frames of the running task can be unwound to the variable; another task's cannot.
       std::string made = owner == e.current_task() ? local_name(pc, depth, address) : std::string();
       if (made.empty()) made = fmt::format("{}'s stack -{}", task, depth);
