@@ -160,8 +160,8 @@ class Context {
   // Whether `address` lies in the OS thread's static thread-local storage (see docs/std.md:
   // every task runs on this one OS thread, so a thread_local is not per task in the model).
   bool thread_local_storage(std::uintptr_t address) {
-    if (tls_low_ == 0) [[unlikely]] find_tls();
-    return address >= tls_low_ && address < tls_high_;
+    if (tls_low_ == 0) [[unlikely]] find_tls();  // sets tls_low_ (to 1 if there is no TLS block)
+    return !outside_thread_locals(address);
   }
   // The program's own thread_locals (the executable's TLS block; errno and the libraries' are
   // theirs): the first task to use one in an execution owns it, and a second one using it is a
