@@ -123,6 +123,7 @@ json report_value(const sim::Report& r, const JsonOptions& options) {
          {"interrupted", r.interrupted},
          {"time_limit_reached", r.time_limit_reached},
          {"strategy", r.strategy}};
+  if (r.states > 0) j["states"] = r.states;
   json gaps = json::array();
   for (const sim::Gap& g : r.incomplete) {
     json gap{{"reason", sim::to_string(g.kind)}, {"count", g.count}};

@@ -1,5 +1,6 @@
 // The JSON and the short lines run and check print for each scenario file.
 #include "cli/results.hpp"
+#include "sim/real/real_runner.hpp"
 
 #include <fmt/format.h>
 
@@ -57,6 +58,7 @@ std::string summary_line(const std::string& file, const std::vector<std::string>
   std::string line = file + ": ";
   line += r.ok() ? paint("no failure", "1;32", color) : paint(lang::join(found), "1;31", color);
   line += fmt::format(" in {} execution{}", r.executions, r.executions == 1 ? "" : "s");
+  if (r.states > 0) line += fmt::format(" ({} states)", sim::with_commas(r.states));
   if (timing) line += fmt::format(", {:.3f} s", r.seconds);
   line += " [" + r.strategy + "]";
   if (r.complete) line += " — search complete";

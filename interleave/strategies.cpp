@@ -9,6 +9,7 @@
 #include "sim/explore/portfolio_strategy.hpp"
 #include "sim/explore/pos_strategy.hpp"
 #include "sim/explore/sampled_search.hpp"
+#include "sim/explore/state_strategy.hpp"
 
 namespace sim {
 
@@ -65,6 +66,9 @@ constexpr StrategyEntry table[] = {
     {Search::Dfs, "dfs", "every interleaving", false, takes_bounds | takes_spurious | takes_split, dfs_words, dfs},
     {Search::Dpor, "dpor", "every one up to reordering independent steps", false, takes_spurious | takes_split | takes_order,
      dpor_words, dpor},
+    {Search::States, "states", "every reachable state once, remembered: scenario files", false, 0,
+     [](const ExploreOptions&) { return std::string(); },  // the strategy's own words: they say whether it remembered states
+     [](const ExploreOptions&, std::uint64_t) -> StrategyFactory { return [](Slice s) { return std::make_unique<StateSearch>(s); }; }},
 };
 
 // A compile error here when a Search value has no row.
@@ -76,6 +80,7 @@ constexpr bool has_row(Search s) {
     case Search::Pos:
     case Search::Dfs:
     case Search::Dpor:
+    case Search::States:
       for (const StrategyEntry& e : table) {
         if (e.search == s) return true;
       }
@@ -83,7 +88,7 @@ constexpr bool has_row(Search s) {
   return false;
 }
 static_assert(has_row(Search::Portfolio) && has_row(Search::Random) && has_row(Search::Pct) && has_row(Search::Pos) &&
-              has_row(Search::Dfs) && has_row(Search::Dpor));
+              has_row(Search::Dfs) && has_row(Search::Dpor) && has_row(Search::States));
 
 }  // namespace
 

@@ -21,6 +21,7 @@ enum class Search : std::uint8_t {
   Dfs,        // every interleaving, depth first; bounded by preemption_bound or delay_bound
   Dpor,       // every interleaving up to reordering independent steps (optimal DPOR)
   Pos,        // partial order sampling: random priorities, re-drawn for the events a step races with
+  States,     // every reachable state once, remembered (scenario files: lang/sim/sim_state_key.cpp)
 };
 
 // The options of ExploreOptions a strategy reads beyond budgets, jobs and checkers, as bits.

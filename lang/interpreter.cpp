@@ -23,6 +23,11 @@ void Interpreter::start(Task& t, std::int64_t self, std::int64_t id, std::uint32
 }
 
 void Interpreter::begin() {
+  for (Task& t : tasks_) {
+    t.trail.clear();
+    t.live = false;
+  }
+  tasks_.back().live = true;
   uses_.assign(p_.futures, FutureUse{});
   local_work_.store(0, std::memory_order_relaxed);
   output_.clear();
@@ -53,6 +58,7 @@ void Interpreter::run_thread(std::uint32_t index) {
   const ThreadDecl& decl = p_.module.threads[spec.decl];
   Task& t = tasks_[index];
   start(t, index, spec.id, decl.frame_size);
+  t.live = true;
   if (spec.async) b_.tasks.loop_enter(where(spec.pos));
   exec(decl.body, t);
   if (spec.async) b_.tasks.loop_leave(where(spec.pos));
@@ -82,7 +88,25 @@ void Interpreter::timed(const Stmt& s, Task& t) {
   }
 }
 
-std::int64_t Interpreter::read(std::uint32_t cell, Pos pos, Task& t) { return b_.cells.load(cell, where(pos), t.atomic == 0); }
+std::int64_t Interpreter::read(std::uint32_t cell, Pos pos, Task& t) {
+  const std::int64_t v = b_.cells.load(cell, where(pos), t.atomic == 0);
+  note(t, v);
+  return v;
+}
+
+void Interpreter::task_state(std::size_t index, std::vector<std::uint64_t>& out) const {
+  const Task& t = tasks_[index];
+  if (!t.live) {
+    out.push_back(0);
+    return;
+  }
+  out.push_back(1 + t.trail.size());
+  for (std::int64_t w : t.trail) out.push_back(static_cast<std::uint64_t>(w));
+  const std::size_t locals = std::min<std::size_t>(t.locals.size(), std::size_t{t.base} + t.frame);
+  out.push_back(locals);
+  for (std::size_t i = 0; i < locals; ++i) out.push_back(static_cast<std::uint64_t>(t.locals[i]));
+  out.push_back(static_cast<std::uint64_t>(t.result));
+}
 
 void Interpreter::write(std::uint32_t cell, std::int64_t value, Pos pos, Task& t) {
   b_.cells.store(cell, value, where(pos), t.atomic == 0);

@@ -61,6 +61,13 @@ class Interpreter {
   void run_thread(std::uint32_t index);
   void end();
   std::size_t threads() const { return p_.threads.size(); }
+  // For searches that remember states (sim/explore/state_strategy.hpp): from the next begin(),
+  // each task keeps its position in its statements as words (its trail), so that task_state()
+  // can describe where it is; off, running costs one test per block.
+  void track_positions(bool on) { tracking_ = on; }
+  // Task `index`'s state (a thread's index, or threads() for main), appended to `out`: where
+  // it is in its statements, what it has received there so far, its locals.
+  void task_state(std::size_t index, std::vector<std::uint64_t>& out) const;
   // What the last run printed, one line per print (with capture_output on).
   const std::string& output() const { return output_; }
 
@@ -77,7 +84,20 @@ class Interpreter {
     std::int64_t id = 0;
     const char* stack_top = nullptr;   // where the task's C++ frames began, to bound recursion
     std::string text;                  // the line being printed
+    // With tracking_: the statements the task is in, outermost first, each followed by what
+    // it has received since it began (values read, results of calls, a loop's count), each
+    // word after a tag (Mark) saying which it is. The C++ frames of a suspended task hold
+    // nothing else that decides what it will do, so this, the locals and the result are its state.
+    std::vector<std::int64_t> trail;
+    bool live = false;  // started in this run
   };
+  enum Mark : std::int64_t { Statement = 1, Received = 2, Count = 3 };
+  void note(Task& t, std::int64_t value, Mark mark = Received) {
+    if (!tracking_) [[likely]] return;
+    t.trail.push_back(mark);
+    t.trail.push_back(value);
+  }
+  Flow exec_tracked(const Block& block, Task& t);
 
   // Tasks and state (interpreter.cpp).
   void start(Task& t, std::int64_t self, std::int64_t id, std::uint32_t frame);
@@ -158,6 +178,7 @@ class Interpreter {
   // limit on endless loops can afford.
   std::atomic<std::uint64_t> local_work_{0};
   std::string output_;
+  bool tracking_ = false;
 };
 
 }  // namespace lang

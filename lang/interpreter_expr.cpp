@@ -138,7 +138,11 @@ std::int64_t Interpreter::call(const Expr& e, Task& t, bool value_used) {
     t.result = 0;
     if (value_used) runtime_error(e.pos, "'" + std::string(e.name) + "' ended without returning a value");
   }
-  return t.result;
+  // Taken, so the task's state no longer holds it; the caller's statement received it.
+  const std::int64_t result = t.result;
+  t.result = 0;
+  note(t, result);
+  return result;
 }
 
 std::int64_t Interpreter::atomic_op(const Expr& e, Task& t) {
@@ -180,6 +184,7 @@ std::int64_t Interpreter::atomic_op(const Expr& e, Task& t) {
   };
   b_.cells.update(cell, next, &u, where(e.pos), t.atomic == 0);
   const std::int64_t result = u.result;
+  note(t, result);
   if (t.atomic == 0 && !p_.module.invariants.empty()) check_invariants(t, e.pos);
   return result;
 }

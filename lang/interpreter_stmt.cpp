@@ -6,11 +6,28 @@
 namespace lang {
 
 Interpreter::Flow Interpreter::exec(const Block& block, Task& t) {
+  if (tracking_) [[unlikely]] return exec_tracked(block, t);
   for (const Stmt* s : block) {
     const Flow f = exec(*s, t);
     if (f != Flow::Next) return f;
   }
   return Flow::Next;
+}
+
+// The same, keeping the task's trail: each statement's mark while it runs, dropped (with what
+// it received) when it ends. A run stopped by a finding leaves it dirty; begin() clears it.
+Interpreter::Flow Interpreter::exec_tracked(const Block& block, Task& t) {
+  const std::size_t mark = t.trail.size();
+  Flow f = Flow::Next;
+  for (const Stmt* s : block) {
+    t.trail.resize(mark);
+    t.trail.push_back(Statement);
+    t.trail.push_back(s->begin);
+    f = exec(*s, t);
+    if (f != Flow::Next) break;
+  }
+  t.trail.resize(mark);
+  return f;
 }
 
 Interpreter::Flow Interpreter::exec(const Stmt& s, Task& t) {
@@ -82,7 +99,13 @@ Interpreter::Flow Interpreter::loop(const Stmt& s, Task& t) {
     next = eval<false>(*s.value, t);
     end = eval<false>(*s.value2, t);
   }
+  const std::size_t header = t.trail.size();  // what the loop's first line received
   while (true) {
+    if (tracking_) [[unlikely]] {
+      // An iteration depends on the header, its count and the locals, not on earlier iterations' reads.
+      t.trail.resize(header);
+      if (s.kind != StmtKind::While) note(t, next, Count);
+    }
     if (s.kind == StmtKind::While) {
       if (eval<false>(*s.value, t) == 0) break;
     } else {

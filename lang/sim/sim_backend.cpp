@@ -12,7 +12,8 @@
 namespace lang {
 
 SimBackend::SimBackend(const Program& program)
-    : p_(program), state_(program), cells_(*this), locks_(*this), counters_(*this), channels_(*this), futures_(*this), tasks_(*this) {}
+    : p_(program), state_(program), cells_(*this), locks_(*this), counters_(*this), channels_(*this), futures_(*this), tasks_(*this),
+      uncaptured_(uncaptured_state(program)), symmetric_(interchangeable_threads(program)) {}
 
 sim::ObjectId SimBackend::named_object(sim::ObjectId& id, sim::ObjectKind kind, const std::string& name) {
   if (id == sim::no_object) id = e_->add_object(kind, name, sim::Location{p_.path(), 0});
@@ -32,6 +33,11 @@ void SimBackend::run(Interpreter& in) {
   }
   e_->note_program(p_.fingerprint);
   state_.reset(p_);
+  main_steps_ = 0;
+  interpreter_ = &in;
+  const bool remember = e_->keeps_states() && uncaptured_.empty();
+  e_->describe_state_with(e_->keeps_states() ? this : nullptr);
+  in.track_positions(remember);
   in.begin();
   // The pools' workers start before the threads. The futures and pools go when the execution
   // ends, however it ends.
@@ -46,6 +52,7 @@ void SimBackend::run(Interpreter& in) {
   if (pools) futures_.start();
   for (std::uint32_t i = 0; i < p_.threads.size(); ++i) {
     const ThreadSpec& spec = p_.threads[i];
+    ++main_steps_;
     const sim::TaskId t = e_->spawn(spec.name, p_.location(spec.pos));
     if (t == sim::no_task) return;  // the execution is stopping (too many tasks)
     e_->body_of(t).emplace([&in, i, process = spec.process] {
@@ -54,7 +61,10 @@ void SimBackend::run(Interpreter& in) {
     });
     state_.threads[i] = t;
   }
-  for (std::uint32_t i = 0; i < p_.threads.size(); ++i) e_->join(state_.threads[i], p_.location(p_.threads[i].pos));
+  for (std::uint32_t i = 0; i < p_.threads.size(); ++i) {
+    ++main_steps_;
+    e_->join(state_.threads[i], p_.location(p_.threads[i].pos));
+  }
   if (pools) futures_.drain();  // every pool still open drains before `finally:`
   in.end();
 }

@@ -24,6 +24,7 @@
 #include "lang/program.hpp"
 #include "lang/sim/sim_futures.hpp"
 #include "lang/sim/sim_state.hpp"
+#include "sim/core/state_source.hpp"
 
 namespace lang {
 
@@ -116,7 +117,10 @@ class SimTasks final : public Tasks {
   SimBackend& b_;
 };
 
-class SimBackend {
+// It is also the StateSource of its executions (sim_state_key.cpp): what a search that
+// remembers states needs to know of a scenario's state, threads of one declaration that never
+// tell themselves apart taken as interchangeable.
+class SimBackend final : public sim::StateSource {
  public:
   explicit SimBackend(const Program& program);
   SimBackend(const SimBackend&) = delete;
@@ -137,7 +141,14 @@ class SimBackend {
   // A finding: the execution stops.
   [[noreturn]] void fail(sim::FailureKind kind, std::string message, sim::Location at, std::vector<std::string> details = {});
 
+  // sim::StateSource (sim_state_key.cpp).
+  const std::string& uncaptured() const override { return uncaptured_; }
+  void state(const sim::Execution& e, std::vector<std::uint64_t>& out) override;
+
  private:
+  // The state of thread i (or of main, i == threads), appended to `out`.
+  void task_words(const sim::Execution& e, std::size_t i, std::vector<std::uint64_t>& out) const;
+
   const Program& p_;
   SimState state_;
   sim::Execution* e_ = nullptr;
@@ -147,6 +158,20 @@ class SimBackend {
   SimChannels channels_;
   SimFutures futures_;
   SimTasks tasks_;
+  // For the StateSource: what it cannot capture (empty: it can), runs of interchangeable
+  // threads {first, count}, main's progress through its spawns and joins, the interpreter of
+  // the current run, and scratch space.
+  std::string uncaptured_;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> symmetric_;
+  std::uint32_t main_steps_ = 0;
+  const Interpreter* interpreter_ = nullptr;
+  std::vector<std::vector<std::uint64_t>> words_;
+  std::vector<std::uint32_t> order_, rank_;
 };
+
+// What a search that remembers states cannot capture of `program` (empty: nothing), and the
+// runs of threads that may be taken for one another (sim_state_key.cpp).
+std::string uncaptured_state(const Program& program);
+std::vector<std::pair<std::uint32_t, std::uint32_t>> interchangeable_threads(const Program& program);
 
 }  // namespace lang

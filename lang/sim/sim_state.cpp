@@ -54,6 +54,7 @@ SimState::SimState(const Program& program)
 void SimState::reset(const Program& program) {
   std::copy(program.cell_initial.begin(), program.cell_initial.end(), cells.begin());
   std::fill(cell_ids.begin(), cell_ids.end(), sim::no_object);
+  std::fill(threads.begin(), threads.end(), sim::no_task);
   for (const Variable& v : program.vars) {
     if (v.kind != GlobalKind::Semaphore) continue;
     for (std::uint32_t i = 0; i < v.size; ++i) semaphores[v.first + i] = SimSemaphore{v.initial, v.limit, sim::no_object, {}};

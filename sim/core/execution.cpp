@@ -60,6 +60,11 @@ Execution::Task& Execution::task(TaskId t) { return *tasks_[index(t)]; }
 const Execution::Task& Execution::task(TaskId t) const { return *tasks_[index(t)]; }
 const std::string& Execution::task_name(TaskId t) const { return task(t).info.name; }
 const TaskInfo& Execution::task_info(TaskId t) const { return task(t).info; }
+
+void Execution::steer(Strategy& strategy) {
+  strategy_ = &strategy;
+  prunes_ = strategy.prunes();
+}
 std::optional<Failure> Execution::run(const std::function<void()>& body, Strategy& strategy,
                                       std::span<Observer* const> observers, Continuation* more) {
   if (current_ != nullptr) [[unlikely]] {
@@ -69,7 +74,7 @@ std::optional<Failure> Execution::run(const std::function<void()>& body, Strateg
   const detail::InExecution in_execution;  // the monitor may now report this thread blocked or stuck
   current_ = this;
   detail::watched = this;
-  strategy_ = &strategy;
+  steer(strategy);
   observers_ = observers;
   ignored_ = ~std::uint64_t{0};
   for (Observer* o : observers) ignored_ &= o->ignored_kinds();
@@ -110,6 +115,8 @@ void Execution::begin() {
   aborting_ = false;
   stop_by_ = StopBy::Unwind;
   stopped_short_ = false;
+  pruned_ = false;
+  state_source_ = nullptr;
   preempting_ = false;
   now_ = 0;
   timed_ = 0;
@@ -288,7 +295,7 @@ void Execution::finish_current() {
     Fiber::switch_to(mine, *task(next).fiber);
     return;
   }
-  record_deadlock();
+  if (!pruned_) record_deadlock();
   stop_next(mine);
 }
 
@@ -311,7 +318,16 @@ inline TaskId Execution::choose_among(std::uint32_t n) {
   TaskId chosen;
   {
     const detail::Unwatched unwatched;
-    chosen = strategy_->next_task(std::span<const TaskId>(runnable_.data(), n), current_task_);
+    const std::span<const TaskId> runnable(runnable_.data(), n);
+    if (prunes_ && !aborting_) [[unlikely]] {
+      if (strategy_->prune(runnable)) {
+        // Ended like a deadlock's execution, without the finding: see reschedule and finish_current.
+        pruned_ = true;
+        aborting_ = true;
+        return no_task;
+      }
+    }
+    chosen = strategy_->next_task(runnable, current_task_);
   }
   if (index(chosen) >= task_count_ || states_[index(chosen)] != TaskState::Runnable) [[unlikely]] {
     internal_error("the strategy chose a task that cannot run");

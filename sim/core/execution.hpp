@@ -41,6 +41,7 @@ namespace sim {
 
 class Observer;
 class Strategy;
+class StateSource;
 
 // Virtual nanoseconds since the execution began.
 using Nanos = std::int64_t;
@@ -79,8 +80,19 @@ class Execution {
   bool stop_requested() const { return stop_ != nullptr && stop_->load(std::memory_order_relaxed); }
   void stop_short();
   bool stopped_short() const { return stopped_short_; }
+  // Ended by the strategy at a state it had explored before (Strategy::prune): tasks unwound, no
+  // finding, counted as an execution like any other.
+  bool pruned() const { return pruned_; }
+  // The front end that can describe this execution's whole state (a scenario's backend), set
+  // at the start of each execution; null when nothing can (a C++ body).
+  void describe_state_with(StateSource* source) { state_source_ = source; }
+  StateSource* state_source() const { return state_source_; }
+  // Whether the strategy remembers states (Strategy::prunes): a front end then describes them.
+  bool keeps_states() const { return prunes_; }
+  // Who holds object `o` (a mutex) now, or no_task.
+  TaskId holder(ObjectId o) const { return index(o) < object_count_ ? holders_[index(o)] : no_task; }
   // From Continuation::again(): the strategy that chooses for the next execution, if another.
-  void steer(Strategy& strategy) { strategy_ = &strategy; }
+  void steer(Strategy& strategy);
 
   // --- what observers and reports may ask ---
   std::uint64_t epoch() const { return epoch_; }
@@ -320,7 +332,7 @@ class Execution {
   [[gnu::always_inline]] void reschedule() {
     const TaskId next = pick();
     if (next == no_task) [[unlikely]] {
-      record_deadlock();
+      if (!pruned_) record_deadlock();
       stop_above(*fibers_[index(current_task_)]);
     } else if (next != current_task_) {
       preempting_ = states_[index(current_task_)] == TaskState::Runnable;
@@ -480,6 +492,9 @@ class Execution {
   StopBy stop_by_ = StopBy::Unwind;
   std::vector<std::unique_ptr<Fiber>> abandoned_;  // left by abandon_current; freed back home
   bool stopped_short_ = false;
+  bool pruned_ = false;
+  bool prunes_ = false;  // the strategy's prunes(), read once per run
+  StateSource* state_source_ = nullptr;
   bool preempting_ = false;  // the next event follows a preemption
   const std::atomic<bool>* stop_ = nullptr;
   std::optional<Failure> failure_;

@@ -99,6 +99,7 @@ struct Report {
   std::uint64_t executions = 0;
   double seconds = 0;
   bool complete = false;  // the strategy covered its whole space
+  std::uint64_t states = 0;  // states remembered (a stateful search; 0 for the others)
   bool interrupted = false;         // stopped from outside (a cancel flag, Ctrl-C)
   bool time_limit_reached = false;  // stopped by its time limit: the executions run depend on speed
   std::string strategy;

@@ -31,6 +31,11 @@ class Strategy {
   virtual std::vector<Gap> gaps() const { return {Gap{GapKind::Sampled, 0, {}}}; }
   // What produced the current execution, e.g. "random seed=1 execution=17".
   virtual std::string describe() const = 0;
+  // Stateful searches (state_strategy.hpp): whether prune() is asked at each choice point, just
+  // before next_task; prune() true ends the execution there without a finding (the state was
+  // explored before; Execution::pruned() says so), and the search goes on with the next.
+  virtual bool prunes() const { return false; }
+  virtual bool prune(std::span<const TaskId> /*runnable*/) { return false; }
   // What the strategy watches of each execution it steers (DPOR learns from the events), or
   // null; whoever runs executions under it hands this to the Execution with the other observers.
   virtual Observer* observer() { return nullptr; }

@@ -39,6 +39,7 @@ Merged gather(std::vector<JobResult>& results, Report& report, ExploreStats& fig
     report.time_limit_reached = report.time_limit_reached || r.out_of_time;
     figures.walked += r.walked;
     figures.redundant += r.redundant;
+    report.states += r.states;
     figures.digest += r.digest;
     figures.kept += r.found.size();
   }

@@ -43,13 +43,14 @@ JobResult Job::run(Execution& exec) {
     running_checked_ = checked_;
     std::optional<Failure> failure = exec.run(body_, *chooser_, checked_ ? watched_ : plain_, this);
     if (pending_) continue;                    // again() began the next execution
-    if (!failure && !exec.stopped_short()) break;  // again() ended the job
+    if (!failure && !exec.stopped_short() && !exec.pruned()) break;  // again() ended the job
     after(failure ? &*failure : nullptr);
     if (exec.stopped_short()) break;
     go = next();
   }
   if (exec.stopped_short()) out_.out_of_time = true;
   out_.walked = n_;
+  out_.states = strategy_.states();
   report();
   exec.watch_stop(nullptr);
   return std::move(out_);

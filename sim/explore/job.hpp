@@ -42,7 +42,7 @@ struct JobResult {
   bool complete = false;   // ... and the strategy says it covered its space
   bool interrupted = false;
   bool out_of_time = false;
-  std::uint64_t walked = 0, redundant = 0, digest = 0;
+  std::uint64_t walked = 0, redundant = 0, digest = 0, states = 0;
 };
 
 class Job final : public Continuation {

@@ -62,6 +62,8 @@ class SlicedStrategy : public Strategy {
   // Whether describe() already names the execution (sampling strategies name their index);
   // otherwise the explorer adds its place in the whole search.
   virtual bool names_execution() const { return false; }
+  // States remembered, for a search that remembers them (state_strategy.hpp).
+  virtual std::uint64_t states() const { return 0; }
 
  protected:
   void at_unit(std::uint64_t unit, bool counted) {

@@ -20,6 +20,8 @@ class Mutex {
   void lock(Location where = Location::here());
   bool try_lock(Location where = Location::here());
   void unlock(Location where = Location::here());
+  // Who holds it in execution `e` (no_task: nobody), for a description of the state.
+  TaskId holder(const Execution& e) const { return binding_.bound_to(e) ? owner_ : no_task; }
 
  private:
   friend class CondVar;

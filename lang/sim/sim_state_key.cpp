@@ -1,0 +1,144 @@
+// SimBackend as a StateSource: a scenario's whole state as words, for the search that remembers
+// states (sim/explore/state_strategy.hpp), and what of a scenario it cannot capture.
+//
+// The words: main's progress (spawns and joins made), its task state and its `finally:`
+// position; then every thread - not yet started, finished, or its scheduling state, pending
+// operation and the interpreter's position, received values and locals (Interpreter::
+// task_state) - with each run of interchangeable threads sorted; then who holds each mutex
+// (by a thread's place in that sorted order), every cell's value and every semaphore's count.
+// Threads of one declaration are interchangeable when nothing they run names a thread (`id`,
+// `self`, a thread's name): swapping two of them then changes nothing any step can see.
+#include <algorithm>
+#include <numeric>
+#include <set>
+
+#include "lang/sim/sim_backend.hpp"
+
+namespace lang {
+
+namespace {
+
+const char* uncaptured_kind(GlobalKind k) {
+  switch (k) {
+    case GlobalKind::Condition: return "condition";
+    case GlobalKind::Channel: return "channel";
+    case GlobalKind::RwLock: return "rwlock";
+    case GlobalKind::Latch: return "latch";
+    case GlobalKind::Barrier: return "barrier";
+    case GlobalKind::Future: return "future";
+    case GlobalKind::Pool: return "pool";
+    default: return nullptr;
+  }
+}
+
+// Walks statements and expressions, following procedure calls once each.
+struct Walk {
+  const Module& m;
+  std::set<std::uint32_t> procs;
+  const Stmt* timed = nullptr;  // a sleep, compute or await sleep
+  bool names_thread = false;    // `id`, `self` or a thread's name
+
+  void expr(const Expr* e) {
+    if (e == nullptr) return;
+    if (e->kind == ExprKind::Id || e->kind == ExprKind::Self || e->kind == ExprKind::ThreadName) names_thread = true;
+    if (e->kind == ExprKind::CallProc && procs.insert(e->slot).second) block(m.procs[e->slot].body);
+    expr(e->a);
+    expr(e->b);
+    for (const Expr* a : e->args) expr(a);
+  }
+  void block(const Block& b) {
+    for (const Stmt* s : b) stmt(*s);
+  }
+  void stmt(const Stmt& s) {
+    if (timed == nullptr && (s.kind == StmtKind::Sleep || s.kind == StmtKind::Compute || s.kind == StmtKind::AwaitSleep)) timed = &s;
+    for (const Expr* e : {s.target, s.value, s.value2, s.index, s.index2, s.target2}) expr(e);
+    for (const PrintItem& i : s.items) expr(i.expr);
+    block(s.body);
+    block(s.orelse);
+  }
+};
+
+}  // namespace
+
+std::string uncaptured_state(const Program& p) {
+  for (const Variable& v : p.vars) {
+    const std::string where = " '" + v.name + "' (line " + std::to_string(v.pos.line) + ")";
+    if (const char* kind = uncaptured_kind(v.kind)) return std::string("the ") + kind + where + ": its state is not captured yet";
+    if (v.kind == GlobalKind::Mutex && v.flavour != Flavour::Plain) return "the recursive or timed mutex" + where + ": its state is not captured yet";
+  }
+  if (p.module.machine.present) return "the machine (line " + std::to_string(p.module.machine.pos.line) + "): virtual time is not captured yet";
+  for (const ThreadDecl& d : p.module.threads) {
+    if (d.kind != TaskKind::Thread) return "a process or async task (line " + std::to_string(d.pos.line) + "): not captured yet";
+  }
+  Walk w{p.module, {}};
+  for (const ThreadDecl& d : p.module.threads) w.block(d.body);
+  for (const ProcDecl& d : p.module.procs) w.block(d.body);
+  w.block(p.module.finally);
+  if (w.timed != nullptr) return "the sleep or compute at line " + std::to_string(w.timed->pos.line) + ": virtual time is not captured yet";
+  return {};
+}
+
+std::vector<std::pair<std::uint32_t, std::uint32_t>> interchangeable_threads(const Program& p) {
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> out;
+  for (std::uint32_t i = 0; i < p.threads.size();) {
+    std::uint32_t j = i + 1;
+    while (j < p.threads.size() && p.threads[j].decl == p.threads[i].decl) ++j;
+    Walk w{p.module, {}};
+    w.block(p.module.threads[p.threads[i].decl].body);
+    if (j - i > 1 && !w.names_thread) out.emplace_back(i, j - i);
+    i = j;
+  }
+  return out;
+}
+
+void SimBackend::task_words(const sim::Execution& e, std::size_t i, std::vector<std::uint64_t>& out) const {
+  const bool main = i == p_.threads.size();
+  const sim::TaskId t = main ? sim::TaskId{0} : state_.threads[i];
+  if (t == sim::no_task) {
+    out.push_back(0);  // not spawned yet
+    return;
+  }
+  if (e.finished(t)) {
+    out.push_back(1);
+    return;
+  }
+  out.push_back(e.state(t) == sim::TaskState::Runnable ? 2 : 3);
+  out.push_back(static_cast<std::uint64_t>(e.pending(t).kind));
+  interpreter_->task_state(i, out);
+}
+
+void SimBackend::state(const sim::Execution& e, std::vector<std::uint64_t>& out) {
+  const std::size_t n = p_.threads.size();
+  out.push_back(main_steps_);
+  task_words(e, n, out);
+  words_.resize(n);
+  order_.resize(n);
+  rank_.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    words_[i].clear();
+    task_words(e, i, words_[i]);
+  }
+  std::iota(order_.begin(), order_.end(), 0u);
+  for (auto [first, count] : symmetric_) {
+    std::sort(order_.begin() + first, order_.begin() + first + count, [&](std::uint32_t a, std::uint32_t b) { return words_[a] < words_[b]; });
+  }
+  for (std::uint32_t k = 0; k < n; ++k) rank_[order_[k]] = k;
+  for (std::uint32_t k = 0; k < n; ++k) {
+    const std::vector<std::uint64_t>& w = words_[order_[k]];
+    out.push_back(w.size());
+    out.insert(out.end(), w.begin(), w.end());
+  }
+  for (const SimMutex& m : state_.mutexes) {
+    const sim::TaskId h = m.plain->holder(e);
+    std::uint64_t who = 0;
+    if (h == sim::TaskId{0}) who = 1;
+    for (std::size_t i = 0; i < n && who == 0 && h != sim::no_task; ++i) {
+      if (state_.threads[i] == h) who = 2 + rank_[i];
+    }
+    out.push_back(who);
+  }
+  for (std::int64_t v : state_.cells) out.push_back(static_cast<std::uint64_t>(v));
+  for (const SimSemaphore& s : state_.semaphores) out.push_back(static_cast<std::uint64_t>(s.count));
+}
+
+}  // namespace lang

@@ -1,0 +1,180 @@
+// StateSearch: the depth-first walk with replay, the remembered states and the race chase.
+#include "sim/explore/state_strategy.hpp"
+
+#include <algorithm>
+#include <bit>
+
+#include "sim/core/execution.hpp"
+#include "sim/core/state_source.hpp"
+#include "sim/explore/divergence.hpp"
+
+namespace sim {
+
+namespace {
+
+// Two independent 64-bit lanes over the state's words, each finished by a full avalanche
+// (MurmurHash3's fmix64): 128 bits, so collisions stay negligible for billions of states.
+std::uint64_t fmix(std::uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  return h ^ (h >> 33);
+}
+
+std::pair<std::uint64_t, std::uint64_t> hash128(const std::vector<std::uint64_t>& words) {
+  std::uint64_t a = 0x9e3779b97f4a7c15ull ^ words.size();
+  std::uint64_t b = 0xd6e8feb86659fd93ull + words.size();
+  for (std::uint64_t w : words) {
+    a = (std::rotl(a, 23) ^ fmix(w + 0x2545f4914f6cdd1dull)) * 0x9e3779b97f4a7c15ull;
+    b = (std::rotl(b, 31) + fmix(w ^ 0x6a09e667f3bcc909ull)) * 0xbf58476d1ce4e5b9ull;
+  }
+  return {fmix(a), fmix(b ^ a)};
+}
+
+bool plain_access(OpKind k) { return k == OpKind::Read || k == OpKind::Write; }
+
+}  // namespace
+
+bool StateSearch::begin_execution() {
+  if (!started_) {
+    started_ = true;
+    owned_ = slice_.take(0);  // one unit: the remembered states are one search's
+    at_unit(0, owned_);
+    return owned_;
+  }
+  depth_ = 0;
+  first_ = chase_ = no_task;
+  return !done_ && !diverged_.gave_up();
+}
+
+StateSearch::Node StateSearch::task_node(std::span<const TaskId> runnable, TaskId current) const {
+  Node n;
+  n.count = static_cast<std::uint32_t>(runnable.size());
+  n.order.assign(runnable.begin(), runnable.end());
+  // The racing task first, else the running one (fewer switches make shorter stories).
+  const TaskId lead = chase_ != no_task ? chase_ : first_ != no_task ? first_ : current;
+  auto it = std::find(n.order.begin(), n.order.end(), lead);
+  if (it != n.order.end()) std::rotate(n.order.begin(), it, it + 1);
+  return n;
+}
+
+// The recorded choice at depth d still applies; on a divergence the tree below d is dropped.
+bool StateSearch::replaying(std::size_t d, std::span<const TaskId> runnable, std::uint32_t bound, bool value) {
+  if (d >= replay_) return false;
+  const Node& n = stack_[d];
+  if (value ? n.value && (n.count == bound || n.count == 1)
+            : !n.value && n.count == runnable.size() && std::is_permutation(n.order.begin(), n.order.end(), runnable.begin())) {
+    return true;
+  }
+  diverged_.note(n.value != value ? changed_kind(d, value) : value ? changed_value(d, n.count, bound) : changed_runnable(d, n.order, runnable));
+  stack_.resize(d);
+  replay_ = d;
+  return false;
+}
+
+bool StateSearch::prune(std::span<const TaskId> runnable) {
+  if (depth_ < replay_ || !captured_) return false;
+  const Execution* e = Execution::current();
+  StateSource* source = e->state_source();
+  if (source == nullptr || !source->uncaptured().empty()) {
+    captured_ = false;
+    uncaptured_ = source == nullptr ? "the program's state is not visible to the simulator (C++ code)" : source->uncaptured();
+    return false;
+  }
+  words_.clear();
+  source->state(*e, words_);
+  const bool fresh = visited_.insert(hash128(words_)).second;
+  if (chase_ != no_task) {
+    // The second access of a race, right after the first: never pruned before it runs.
+    if (std::find(runnable.begin(), runnable.end(), chase_) == runnable.end()) chase_ = no_task;
+    return false;
+  }
+  if (!fresh) return true;
+  const auto [a, b] = racing(*e, runnable);
+  first_ = a;
+  return false;
+}
+
+std::pair<TaskId, TaskId> StateSearch::racing(const Execution& e, std::span<const TaskId> runnable) {
+  for (std::size_t i = 0; i < runnable.size(); ++i) {
+    const Op& x = e.pending(runnable[i]);
+    if (!plain_access(x.kind)) continue;
+    for (std::size_t j = i + 1; j < runnable.size(); ++j) {
+      const Op& y = e.pending(runnable[j]);
+      if (plain_access(y.kind) && y.object == x.object && (x.kind == OpKind::Write || y.kind == OpKind::Write)) {
+        return {runnable[i], runnable[j]};
+      }
+    }
+  }
+  return {no_task, no_task};
+}
+
+TaskId StateSearch::next_task(std::span<const TaskId> runnable, TaskId current) {
+  const std::size_t d = depth_++;
+  if (replaying(d, runnable, 0, false)) {
+    const Node& n = stack_[d];
+    return n.order[n.at];
+  }
+  stack_.push_back(task_node(runnable, current));
+  const TaskId chosen = stack_.back().order[0];
+  if (chase_ != no_task) {
+    chase_ = no_task;
+  } else if (first_ != no_task) {
+    // The pair's other task runs next, if the first one's step leaves it about to race.
+    const auto [a, b] = racing(*Execution::current(), runnable);
+    chase_ = a == chosen ? b : no_task;
+    first_ = no_task;
+  }
+  return chosen;
+}
+
+std::uint32_t StateSearch::next_value(std::uint32_t bound) {
+  const std::size_t d = depth_++;
+  if (replaying(d, {}, bound, true)) return stack_[d].at;
+  Node n;
+  n.value = true;
+  n.count = bound;
+  // A wait deciding whether to wake up without a notify: as DfsStrategy without a budget for
+  // them, only by a notify (spurious wake-ups would let every wait loop run forever).
+  const Execution* e = Execution::current();
+  if (e != nullptr && e->pending(e->current_task()).kind == OpKind::Wait) n.count = 1;
+  stack_.push_back(n);
+  return 0;
+}
+
+void StateSearch::end_execution() {
+  while (!stack_.empty()) {
+    Node& n = stack_.back();
+    if (n.at + 1 < n.count) {
+      ++n.at;
+      replay_ = stack_.size();
+      return;
+    }
+    stack_.pop_back();
+  }
+  done_ = true;
+}
+
+std::vector<Gap> StateSearch::gaps() const {
+  std::vector<Gap> out;
+  if (diverged_.count > 0) out.push_back(Gap{GapKind::Divergence, diverged_.count, diverged_.first});
+  return out;
+}
+
+double StateSearch::progress() const {
+  double done = 0;
+  double weight = 1;
+  for (const Node& n : stack_) {
+    done += weight * n.at / n.count;
+    weight /= n.count;
+  }
+  return done;
+}
+
+std::string StateSearch::describe() const {
+  if (!captured_) return "states (none remembered: " + uncaptured_ + "; every interleaving, depth first)";
+  return "states";
+}
+
+}  // namespace sim

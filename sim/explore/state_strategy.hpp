@@ -1,0 +1,87 @@
+// StateSearch: every reachable state of the execution explored once, remembered by its hash.
+//
+// How this works: the choices of one execution form a path, as in DfsStrategy, but at each
+// choice point the front end describes the whole state (Execution::state_source(), see
+// sim/core/state_source.hpp) and the search remembers it. A state met again - by another
+// order of the same steps, or after going round a loop - is not explored twice: prune() ends
+// the execution there. Since what an execution can do from a state depends on the state alone,
+// exploring each state's every option once covers every reachable state, so a failed
+// assertion or a deadlock anywhere is found, and a search that ends is a proof. Backtracking
+// replays the recorded prefix from the start (a state is restored by running the path to it:
+// the interpreter's tasks live on fiber stacks that cannot be copied cheaply; docs/verify.md
+// measures it).
+//
+// States are kept as 128-bit hashes (hash compaction): two different states with the same hash
+// would hide the second, with probability about n^2 / 2^129 for n states, which the report
+// gives. Data races need care: a race is two conflicting accesses that can run one right after
+// the other, and the state between them may have been seen before; so when a new state has
+// two tasks about to make conflicting plain accesses, the search runs one and then, without
+// pruning, the other, for the race detector to see them side by side.
+//
+// Without a source (a C++ body, or a scenario using what the source does not capture) nothing
+// is remembered and the search is DfsStrategy's; describe() says so.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "sim/core/gap.hpp"
+#include "sim/explore/sliced_strategy.hpp"
+
+namespace sim {
+
+class Execution;
+
+class StateSearch final : public SlicedStrategy {
+ public:
+  explicit StateSearch(Slice slice) : slice_(slice) {}
+
+  bool begin_execution() override;
+  TaskId next_task(std::span<const TaskId> runnable, TaskId current) override;
+  std::uint32_t next_value(std::uint32_t bound) override;
+  void end_execution() override;
+  bool prunes() const override { return true; }
+  bool prune(std::span<const TaskId> runnable) override;
+  bool complete() const override { return done_ && diverged_.count == 0; }
+  std::vector<Gap> gaps() const override;
+  std::string describe() const override;
+
+  double progress() const override;
+  std::uint64_t divergences() const override { return diverged_.count; }
+  std::uint64_t states() const override { return visited_.size(); }
+
+ private:
+  struct Node {
+    std::vector<TaskId> order;  // task node: the runnable tasks in the order they are tried
+    std::uint32_t count = 0;    // options
+    std::uint32_t at = 0;       // the option taken
+    bool value = false;
+  };
+  struct Hash {
+    std::size_t operator()(const std::pair<std::uint64_t, std::uint64_t>& k) const { return k.first; }
+  };
+  Node task_node(std::span<const TaskId> runnable, TaskId current) const;
+  bool replaying(std::size_t d, std::span<const TaskId> runnable, std::uint32_t bound, bool value);
+  // Two of `runnable` about to make conflicting plain accesses to one object: {first, second}.
+  static std::pair<TaskId, TaskId> racing(const Execution& e, std::span<const TaskId> runnable);
+
+  Slice slice_;
+  bool owned_ = true;
+  bool started_ = false;
+  bool done_ = false;
+  std::vector<Node> stack_;
+  std::size_t replay_ = 0;  // the first replay_ choices of an execution follow stack_
+  std::size_t depth_ = 0;   // choices made so far in this execution
+  std::unordered_set<std::pair<std::uint64_t, std::uint64_t>, Hash> visited_;
+  std::vector<std::uint64_t> words_;
+  TaskId first_ = no_task;  // at a new state: the task to run first (one of a racing pair)
+  TaskId chase_ = no_task;  // the other one, run next without pruning
+  bool captured_ = true;    // the source described every state so far
+  std::string uncaptured_;  // why not
+  DivergenceLog diverged_;
+};
+
+}  // namespace sim
