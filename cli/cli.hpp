@@ -64,6 +64,8 @@ struct ExploreArgs {
   std::uint32_t depth = 3;                   // pct and portfolio: bug depth
   std::optional<std::uint32_t> preemptions;  // dfs: preemption bound
   std::string order = "depth-first";         // dpor: depth-first or random
+  std::uint64_t max_states = 0;              // states: stop after remembering this many (0: no limit)
+  std::uint32_t bitstate = 0;                // states: keep states as bits in 2^bitstate (0: whole)
   std::uint32_t jobs = 1;
   std::uint32_t max_steps = 20000;  // per execution
   Limits limits;

@@ -94,6 +94,12 @@ void explore_options(CLI::App& app, cli::ExploreArgs& a, cli::Unset& unset) {
                  "dpor: the order of its branches: depth-first, or random (seeded by --seed; a search with a budget is not spent in the subtree of its first choices)")
       ->check(CLI::IsMember({"depth-first", "random"}))
       ->capture_default_str();
+  app.add_option("--max-states", a.max_states, "states: remember at most this many states, then stop and say so (default: no limit)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+  app.add_option("--bitstate", a.bitstate,
+                 "states: keep each state as 3 bits of a table of 2^BITS bits (10 to 40), not whole: far less memory, but a state may be "
+                 "taken for another; the report gives the chance, and never calls the search complete")
+      ->check(CLI::Range(10u, 40u));
   app.add_option("--jobs,-j", a.jobs, "explore on this many OS threads (results do not depend on it)")->check(CLI::Range(1u, 256u))->capture_default_str();
   app.add_option("--max-steps", a.max_steps, "steps one execution may take before it counts as endless (step-limit)")
       ->check(CLI::Range(1u, 100000000u))

@@ -47,6 +47,7 @@ Explored explore_with(const std::function<void()>& body, const ExploreArgs& args
   o.jobs = args.jobs;
   if (args.preemptions) o.preemption_bound = *args.preemptions;
   if (args.order == "random") o.order = sim::SearchOrder::Random;
+  o.store = {.max_states = args.max_states, .bitstate = args.bitstate};
   o.on_failure = args.keep_going ? sim::OnFailure::Continue : sim::OnFailure::Stop;
   o.limits = limits(args);
   o.progress = args.progress ? sim::Progress::Auto : sim::Progress::Off;

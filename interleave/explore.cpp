@@ -41,6 +41,12 @@ void check(const ExploreOptions& o) {
   if (o.order == SearchOrder::Random && (strategy_entry(o.strategy).takes & takes_order) == 0) {
     bad("the random order applies to the " + takers(takes_order) + " strategy, not " + std::string(to_string(o.strategy)));
   }
+  if ((o.store.max_states > 0 || o.store.bitstate > 0) && (strategy_entry(o.strategy).takes & takes_store) == 0) {
+    bad("a store of states (max_states, bitstate) applies to the " + takers(takes_store) + " strategy, not " + std::string(to_string(o.strategy)));
+  }
+  if (o.store.bitstate != 0 && (o.store.bitstate < 10 || o.store.bitstate > 40)) {
+    bad("bitstate takes 10 to 40 (a table of 2^bits bits), not " + std::to_string(o.store.bitstate));
+  }
   if (o.order == SearchOrder::Random && o.split_depth.value_or(0) > 0) {
     bad("the random order branches anywhere in one tree: it takes no split depth (split_depth " + std::to_string(*o.split_depth) + ")");
   }

@@ -30,6 +30,7 @@
 #include "sim/core/failure.hpp"
 #include "interleave/strategies.hpp"
 #include "sim/explore/runner.hpp"
+#include "sim/explore/state_strategy.hpp"
 
 namespace sim {
 
@@ -65,6 +66,8 @@ struct ExploreOptions {
   // first choices; the subtrees it leaves unfinished are a gap (GapKind::Skipped). One unit: it
   // takes no split_depth.
   SearchOrder order = SearchOrder::DepthFirst;
+  // States: where the states it remembers go (state_strategy.hpp): whole up to a limit, or as bits.
+  StateStore store{};
   OnFailure on_failure = OnFailure::Stop;
   // Checkers watching every counted execution on every job: data races and predicted deadlocks
   // (non-fatal findings, with their story and token). On unless turned off:

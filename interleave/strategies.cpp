@@ -66,9 +66,11 @@ constexpr StrategyEntry table[] = {
     {Search::Dfs, "dfs", "every interleaving", false, takes_bounds | takes_spurious | takes_split, dfs_words, dfs},
     {Search::Dpor, "dpor", "every one up to reordering independent steps", false, takes_spurious | takes_split | takes_order,
      dpor_words, dpor},
-    {Search::States, "states", "every reachable state once, remembered: scenario files", false, 0,
+    {Search::States, "states", "every reachable state once, remembered: scenario files", false, takes_store,
      [](const ExploreOptions&) { return std::string(); },  // the strategy's own words: they say whether it remembered states
-     [](const ExploreOptions&, std::uint64_t) -> StrategyFactory { return [](Slice s) { return std::make_unique<StateSearch>(s); }; }},
+     [](const ExploreOptions& o, std::uint64_t) -> StrategyFactory {
+       return [store = o.store](Slice s) { return std::make_unique<StateSearch>(s, store); };
+     }},
 };
 
 // A compile error here when a Search value has no row.

@@ -32,6 +32,7 @@ enum Takes : unsigned {
   takes_spurious = 8,    // spurious_wakeups
   takes_split = 16,      // split_depth
   takes_order = 32,      // order (and seed, when it is Random)
+  takes_store = 64,      // store (max_states, bitstate)
 };
 
 struct StrategyEntry {

@@ -128,3 +128,18 @@ TEST_CASE("dpor's random order names itself, counts the subtrees it skipped, and
   CHECK(interleave("run scenarios/peterson.scn --order random").status == 2);
   CHECK(interleave("run scenarios/peterson.scn --strategy dpor --order sideways").status == 2);
 }
+
+TEST_CASE("states: the summary and the JSON give the states remembered; its store flags are checked") {
+  const Result text = interleave("run scenarios/peterson.scn --strategy states --no-timing --color never");
+  CHECK(text.status == 0);
+  CHECK(contains(text.out, "peterson.scn: no failure in 333 executions (332 states) [states] — search complete (as expected)\n"));
+  const nlohmann::json r = nlohmann::json::parse(interleave("run scenarios/peterson.scn --strategy states --no-timing --json").out)["results"][0];
+  CHECK(r["states"] == 332);
+  CHECK(r["complete"] == true);
+  const nlohmann::json full =
+      nlohmann::json::parse(interleave("run scenarios/peterson.scn --strategy states --max-states 50 --no-timing --json").out)["results"][0];
+  CHECK(full["complete"] == false);
+  CHECK(full["incomplete"][0]["reason"] == "state_store");
+  CHECK(interleave("run scenarios/peterson.scn --strategy dpor --max-states 50").status == 2);
+  CHECK(interleave("run scenarios/peterson.scn --strategy states --bitstate 5").status == 2);
+}

@@ -6,6 +6,9 @@
 // operation and the interpreter's position, received values and locals (Interpreter::
 // task_state) - with each run of interchangeable threads sorted; then who holds each mutex
 // (by a thread's place in that sorted order), every cell's value and every semaphore's count.
+// A condition variable adds nothing: who waits on it is in its waiters' positions and pending
+// operations (Wait before waiting, Wake while waiting or once notified, Lock while taking the
+// mutex back), and which waiter a notify wakes is a choice the search makes at the notify.
 // Threads of one declaration are interchangeable when nothing they run names a thread (`id`,
 // `self`, a thread's name): swapping two of them then changes nothing any step can see.
 #include <algorithm>
@@ -20,7 +23,6 @@ namespace {
 
 const char* uncaptured_kind(GlobalKind k) {
   switch (k) {
-    case GlobalKind::Condition: return "condition";
     case GlobalKind::Channel: return "channel";
     case GlobalKind::RwLock: return "rwlock";
     case GlobalKind::Latch: return "latch";

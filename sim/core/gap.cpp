@@ -10,7 +10,8 @@ namespace sim {
 namespace {
 
 constexpr std::string_view names[] = {"sampled",    "stopped",    "budget",     "time_limit", "interrupted",
-                                      "step_bound", "unmodelled", "divergence", "mispredicted", "unordered", "skipped"};
+                                      "step_bound", "unmodelled", "divergence", "mispredicted", "unordered", "skipped",
+                                      "state_store", "bitstate"};
 
 std::string plural(std::uint64_t n, std::string_view one, std::string_view many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
@@ -33,6 +34,8 @@ bool strategy_gap(GapKind kind) {
     case GapKind::Mispredicted:
     case GapKind::Unordered:
     case GapKind::Skipped:
+    case GapKind::StateStore:
+    case GapKind::Bitstate:
       return true;
     case GapKind::Stopped:
     case GapKind::Budget:
@@ -84,6 +87,14 @@ std::string to_text(const Gap& gap) {
       return fmt::format("the random order left {} unfinished to branch elsewhere: what {} held was not explored (depth "
                          "first, the default order, runs every one)",
                          plural(gap.count, "subtree", "subtrees"), gap.count == 1 ? "it" : "they");
+    case GapKind::StateStore:
+      return fmt::format("the store of states filled at {} (the limit given): the search stopped there, and what lay "
+                         "beyond was not explored",
+                         plural(gap.count, "state", "states"));
+    case GapKind::Bitstate:
+      return fmt::format("{} kept as bits, not whole ({}): a new state whose bits were all set already was taken for one "
+                         "seen and not explored, so this is not a proof",
+                         plural(gap.count, "state was", "states were"), gap.detail);
   }
   return std::string(to_string(gap.kind));
 }

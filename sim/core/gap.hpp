@@ -25,6 +25,8 @@ enum class GapKind : std::uint8_t {
   Mispredicted, // a race DPOR reversed did not run as its model predicted (a task it meant to run was blocked or took another step)
   Unordered,    // DPOR met races its model could not order, and did not reverse them
   Skipped,      // DPOR's random order left subtrees unfinished to branch elsewhere
+  StateStore,   // a stateful search filled its store of states (--max-states) and stopped
+  Bitstate,     // a stateful search kept states as bits: one may have been taken for another
 };
 
 struct Gap {

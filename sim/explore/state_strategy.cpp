@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
+
+#include <fmt/format.h>
 
 #include "sim/core/execution.hpp"
 #include "sim/core/state_source.hpp"
@@ -36,6 +39,30 @@ bool plain_access(OpKind k) { return k == OpKind::Read || k == OpKind::Write; }
 
 }  // namespace
 
+StateSearch::StateSearch(Slice slice, StateStore store) : slice_(slice), store_(store) {
+  if (store.bitstate > 0) bits_.assign((std::size_t{1} << store.bitstate) / 64 + 1, 0);
+}
+
+bool StateSearch::keep(std::pair<std::uint64_t, std::uint64_t> hash) {
+  if (store_.bitstate == 0) {
+    if (!visited_.insert(hash).second) return false;
+  } else {
+    // Three bits from two hashes (Kirsch and Mitzenmacher): new if any of them was clear.
+    const std::uint64_t mask = (std::uint64_t{1} << store_.bitstate) - 1;
+    bool fresh = false;
+    for (std::uint64_t i = 0; i < 3; ++i) {
+      const std::uint64_t bit = (hash.first + i * (hash.second | 1)) & mask;
+      std::uint64_t& word = bits_[bit / 64];
+      const std::uint64_t m = std::uint64_t{1} << (bit % 64);
+      fresh = fresh || (word & m) == 0;
+      word |= m;
+    }
+    if (!fresh) return false;
+  }
+  ++stored_;
+  return true;
+}
+
 bool StateSearch::begin_execution() {
   if (!started_) {
     started_ = true;
@@ -45,7 +72,7 @@ bool StateSearch::begin_execution() {
   }
   depth_ = 0;
   first_ = chase_ = no_task;
-  return !done_ && !diverged_.gave_up();
+  return !done_ && !full_ && !diverged_.gave_up();
 }
 
 StateSearch::Node StateSearch::task_node(std::span<const TaskId> runnable, TaskId current) const {
@@ -74,7 +101,7 @@ bool StateSearch::replaying(std::size_t d, std::span<const TaskId> runnable, std
 }
 
 bool StateSearch::prune(std::span<const TaskId> runnable) {
-  if (depth_ < replay_ || !captured_) return false;
+  if (depth_ < replay_ || !captured_ || full_) return false;
   const Execution* e = Execution::current();
   StateSource* source = e->state_source();
   if (source == nullptr || !source->uncaptured().empty()) {
@@ -84,7 +111,12 @@ bool StateSearch::prune(std::span<const TaskId> runnable) {
   }
   words_.clear();
   source->state(*e, words_);
-  const bool fresh = visited_.insert(hash128(words_)).second;
+  if (store_.max_states > 0 && stored_ >= store_.max_states) {
+    // Full: this execution runs to its end unremembered, and the search ends after it.
+    full_ = true;
+    return false;
+  }
+  const bool fresh = keep(hash128(words_));
   if (chase_ != no_task) {
     // The second access of a race, right after the first: never pruned before it runs.
     if (std::find(runnable.begin(), runnable.end(), chase_) == runnable.end()) chase_ = no_task;
@@ -159,6 +191,15 @@ void StateSearch::end_execution() {
 std::vector<Gap> StateSearch::gaps() const {
   std::vector<Gap> out;
   if (diverged_.count > 0) out.push_back(Gap{GapKind::Divergence, diverged_.count, diverged_.first});
+  if (full_) out.push_back(Gap{GapKind::StateStore, stored_, {}});
+  if (store_.bitstate > 0) {
+    // After n states in m bits, a new state finds its three bits set with probability
+    // (1 - e^(-3n/m))^3; it was lower for every state before.
+    const double m = std::ldexp(1.0, static_cast<int>(store_.bitstate));
+    const double p = std::pow(1 - std::exp(-3.0 * static_cast<double>(stored_) / m), 3);
+    out.push_back(Gap{GapKind::Bitstate, stored_,
+                      fmt::format("2^{} bits; the chance that a new state was taken for one seen was at most {:.2g}, at the end", store_.bitstate, p)});
+  }
   return out;
 }
 
@@ -174,7 +215,10 @@ double StateSearch::progress() const {
 
 std::string StateSearch::describe() const {
   if (!captured_) return "states (none remembered: " + uncaptured_ + "; every interleaving, depth first)";
-  return "states";
+  std::string text = "states";
+  if (store_.bitstate > 0) text += " bitstate=2^" + std::to_string(store_.bitstate);
+  if (store_.max_states > 0) text += " max-states=" + std::to_string(store_.max_states);
+  return text;
 }
 
 }  // namespace sim

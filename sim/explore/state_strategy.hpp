@@ -35,9 +35,17 @@ namespace sim {
 
 class Execution;
 
+// Where the states go: whole (128-bit hashes) up to `max_states` (0: no limit), or as bits.
+struct StateStore {
+  std::uint64_t max_states = 0;  // stop, saying so, once this many are kept
+  // 0: whole. Else a table of 2^bitstate bits, each state setting three (a Bloom filter, as
+  // SPIN's bitstate hashing): a few bits per state, at the price of states taken for others.
+  std::uint32_t bitstate = 0;
+};
+
 class StateSearch final : public SlicedStrategy {
  public:
-  explicit StateSearch(Slice slice) : slice_(slice) {}
+  StateSearch(Slice slice, StateStore store);
 
   bool begin_execution() override;
   TaskId next_task(std::span<const TaskId> runnable, TaskId current) override;
@@ -45,13 +53,13 @@ class StateSearch final : public SlicedStrategy {
   void end_execution() override;
   bool prunes() const override { return true; }
   bool prune(std::span<const TaskId> runnable) override;
-  bool complete() const override { return done_ && diverged_.count == 0; }
+  bool complete() const override { return done_ && diverged_.count == 0 && !full_ && store_.bitstate == 0; }
   std::vector<Gap> gaps() const override;
   std::string describe() const override;
 
   double progress() const override;
   std::uint64_t divergences() const override { return diverged_.count; }
-  std::uint64_t states() const override { return visited_.size(); }
+  std::uint64_t states() const override { return stored_; }
 
  private:
   struct Node {
@@ -67,8 +75,14 @@ class StateSearch final : public SlicedStrategy {
   bool replaying(std::size_t d, std::span<const TaskId> runnable, std::uint32_t bound, bool value);
   // Two of `runnable` about to make conflicting plain accesses to one object: {first, second}.
   static std::pair<TaskId, TaskId> racing(const Execution& e, std::span<const TaskId> runnable);
+  // Keeps the state with this hash; false if it was kept before.
+  bool keep(std::pair<std::uint64_t, std::uint64_t> hash);
 
   Slice slice_;
+  StateStore store_;
+  std::uint64_t stored_ = 0;
+  bool full_ = false;             // the store filled up: the search ends
+  std::vector<std::uint64_t> bits_;  // the bitstate table
   bool owned_ = true;
   bool started_ = false;
   bool done_ = false;
