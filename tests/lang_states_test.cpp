@@ -124,3 +124,13 @@ TEST_CASE("states: a bounded store stops and says so; bitstate keeps bits and ne
   CHECK_THROWS_AS(sim::explore(body, {.strategy = sim::Search::Dpor, .store = {.max_states = 5}}), std::invalid_argument);
   CHECK_THROWS_AS(sim::explore(body, {.strategy = sim::Search::States, .store = {.bitstate = 50}}), std::invalid_argument);
 }
+
+TEST_CASE("states: two loops that wait on each other are a livelock, not pruned away as states seen before") {
+  // Each iteration returns to the state it began in; only what the spin-loop rule holds of the
+  // loops (part of the state) tells the rounds apart, until both are parked and nobody can run.
+  const std::string text =
+      "atomic a = false\natomic b = false\nthread p:\n    while not b:\n        pass\n    a = true\n"
+      "thread q:\n    while not a:\n        pass\n    b = true\n";
+  const auto p = program(text);
+  lang_test::replayed(p, states(p), sim::FailureKind::Livelock, "spin in loops");
+}

@@ -1,10 +1,12 @@
 // SimBackend as a StateSource: a scenario's whole state as words, for the search that remembers
 // states (sim/explore/state_strategy.hpp), and what of a scenario it cannot capture.
 //
-// The words: main's progress (spawns and joins made), its task state and its `finally:`
-// position; then every thread - not yet started, finished, or its scheduling state, pending
-// operation and the interpreter's position, received values and locals (Interpreter::
-// task_state) - with each run of interchangeable threads sorted; then who holds each mutex
+// The words: main's progress (spawns and joins made), the spin-loop rule's rounds without a
+// change, main's task state and its `finally:` position; then every thread - not yet started,
+// finished, or its scheduling state, pending operation, what the spin-loop rule holds of it
+// (Execution::spin_state: whether it is parked, and what its loop has done since its last
+// change, which decides when it parks) and the interpreter's position, received values and
+// locals (Interpreter::task_state) - with each run of interchangeable threads sorted; then who holds each mutex
 // (by a thread's place in that sorted order), every cell's value and every semaphore's count.
 // A condition variable adds nothing: who waits on it is in its waiters' positions and pending
 // operations (Wait before waiting, Wake while waiting or once notified, Lock while taking the
@@ -106,12 +108,14 @@ void SimBackend::task_words(const sim::Execution& e, std::size_t i, std::vector<
   }
   out.push_back(e.state(t) == sim::TaskState::Runnable ? 2 : 3);
   out.push_back(static_cast<std::uint64_t>(e.pending(t).kind));
+  e.spin_state(t, out);
   interpreter_->task_state(i, out);
 }
 
 void SimBackend::state(const sim::Execution& e, std::vector<std::uint64_t>& out) {
   const std::size_t n = p_.threads.size();
   out.push_back(main_steps_);
+  out.push_back(e.quiet_rounds());
   task_words(e, n, out);
   words_.resize(n);
   order_.resize(n);

@@ -89,6 +89,12 @@ class Execution {
   StateSource* state_source() const { return state_source_; }
   // Whether the strategy remembers states (Strategy::prunes): a front end then describes them.
   bool keeps_states() const { return prunes_; }
+  // What the spin-loop rule (spin_log.hpp) holds of task `t` that decides its future - its
+  // steps since its last change as places, each read with whether its object changed since,
+  // and whether it is parked - appended to `out` for a description of the state; and, for the
+  // execution, the rounds of resuming parked tasks with no change (a Livelock after quiet_limit).
+  void spin_state(TaskId t, std::vector<std::uint64_t>& out) const;
+  std::uint32_t quiet_rounds() const { return quiet_rounds_; }
   // Who holds object `o` (a mutex) now, or no_task.
   TaskId holder(ObjectId o) const { return index(o) < object_count_ ? holders_[index(o)] : no_task; }
   // From Continuation::again(): the strategy that chooses for the next execution, if another.

@@ -65,6 +65,27 @@ bool Execution::spin_waits(std::uint32_t me) {
   return true;
 }
 
+void Execution::spin_state(TaskId t, std::vector<std::uint64_t>& out) const {
+  const SpinLog& log = spins_[index(t)];
+  out.push_back(log.count | std::uint64_t{log.parked} << 8 | std::uint64_t{log.watch_any} << 9 | std::uint64_t{log.watch_from} << 16);
+  for (std::uint32_t k = 0; k < log.count; ++k) {
+    const SpinEntry& e = log.entries[k];
+    // Object numbers differ between executions that bind objects in another order: an entry
+    // names its object by the first entry of the log on the same object.
+    std::uint32_t first = k;
+    for (std::uint32_t j = 0; j < k; ++j) {
+      if (log.entries[j].object == e.object) {
+        first = j;
+        break;
+      }
+    }
+    const bool read = spin_role(e.kind) == SpinRole::Read;
+    const bool changed = read && e.object != no_object && versions_[index(e.object)] != e.version;
+    out.push_back(reinterpret_cast<std::uintptr_t>(e.file));
+    out.push_back(std::uint64_t{e.line} << 32 | std::uint64_t{first} << 16 | static_cast<std::uint64_t>(e.kind) << 1 | changed);
+  }
+}
+
 namespace {
 std::uint64_t bit_of(std::uint32_t i) { return i < 64 ? std::uint64_t{1} << i : ~std::uint64_t{0}; }
 }  // namespace
