@@ -134,3 +134,20 @@ TEST_CASE("states: two loops that wait on each other are a livelock, not pruned 
   const auto p = program(text);
   lang_test::replayed(p, states(p), sim::FailureKind::Livelock, "spin in loops");
 }
+
+TEST_CASE("states: the same report for any number of jobs") {
+  for (const char* name : {"locked_counter.scn", "dining_philosophers.scn", "channel_nobody_sends.scn", "peterson_broken.scn"}) {
+    CAPTURE(name);
+    const auto body = lang::make_body(scenario(name));
+    const sim::Report one = sim::explore(body, {.strategy = sim::Search::States});
+    for (std::uint32_t jobs : {2u, 3u}) {
+      const sim::Report r = sim::explore(body, {.strategy = sim::Search::States, .jobs = jobs});
+      CHECK(r.executions == one.executions);
+      CHECK(r.states == one.states);
+      CHECK(r.complete == one.complete);
+      CHECK(r.strategy == one.strategy);
+      REQUIRE(r.failures.size() == one.failures.size());
+      for (std::size_t i = 0; i < r.failures.size(); ++i) CHECK(r.failures[i].token == one.failures[i].token);
+    }
+  }
+}

@@ -66,8 +66,11 @@ bool StateSearch::keep(std::pair<std::uint64_t, std::uint64_t> hash) {
 bool StateSearch::begin_execution() {
   if (!started_) {
     started_ = true;
-    owned_ = slice_.take(0);  // one unit: the remembered states are one search's
+    // One unit, always job 0's (so the report names the same search for any --jobs): the
+    // remembered states are one search's. The other jobs have nothing to do, and are done.
+    owned_ = slice_.owns(0);
     at_unit(0, owned_);
+    done_ = !owned_;
     return owned_;
   }
   depth_ = 0;
