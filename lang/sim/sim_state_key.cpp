@@ -7,7 +7,10 @@
 // (Execution::spin_state: whether it is parked, and what its loop has done since its last
 // change, which decides when it parks) and the interpreter's position, received values and
 // locals (Interpreter::task_state) - with each run of interchangeable threads sorted; then who holds each mutex
-// (by a thread's place in that sorted order), every cell's value and every semaphore's count.
+// (by a thread's place in that sorted order), who holds each rwlock (the writer, the set of
+// readers), what each latch and barrier still expects, every cell's value and every
+// semaphore's count. A barrier's phase number is left out: its waiters' tokens are relative to
+// it, and whether each waiter is still held is in its scheduling state.
 // A condition variable adds nothing: who waits on it is in its waiters' positions and pending
 // operations (Wait before waiting, Wake while waiting or once notified, Lock while taking the
 // mutex back), and which waiter a notify wakes is a choice the search makes at the notify.
@@ -26,9 +29,6 @@ namespace {
 const char* uncaptured_kind(GlobalKind k) {
   switch (k) {
     case GlobalKind::Channel: return "channel";
-    case GlobalKind::RwLock: return "rwlock";
-    case GlobalKind::Latch: return "latch";
-    case GlobalKind::Barrier: return "barrier";
     case GlobalKind::Future: return "future";
     case GlobalKind::Pool: return "pool";
     default: return nullptr;
@@ -134,14 +134,28 @@ void SimBackend::state(const sim::Execution& e, std::vector<std::uint64_t>& out)
     out.push_back(w.size());
     out.insert(out.end(), w.begin(), w.end());
   }
-  for (const SimMutex& m : state_.mutexes) {
-    const sim::TaskId h = m.plain->holder(e);
-    std::uint64_t who = 0;
-    if (h == sim::TaskId{0}) who = 1;
-    for (std::size_t i = 0; i < n && who == 0 && h != sim::no_task; ++i) {
-      if (state_.threads[i] == h) who = 2 + rank_[i];
+  // A task as the state names it: 0 nobody, 1 main, 2 + its place in the sorted order.
+  auto who = [&](sim::TaskId t) -> std::uint64_t {
+    if (t == sim::no_task) return 0;
+    if (t == sim::TaskId{0}) return 1;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (state_.threads[i] == t) return 2 + rank_[i];
     }
-    out.push_back(who);
+    return 0;
+  };
+  for (const SimMutex& m : state_.mutexes) out.push_back(who(m.plain->holder(e)));
+  for (const auto& rw : state_.rwlocks) {
+    out.push_back(who(rw->writer(e)));
+    const std::size_t at = out.size();
+    for (sim::TaskId r : rw->readers(e)) out.push_back(who(r));
+    std::sort(out.begin() + static_cast<std::ptrdiff_t>(at), out.end());  // who reads, not in which order they came
+    out.push_back(out.size() - at);
+  }
+  for (const auto& l : state_.latches) out.push_back(static_cast<std::uint64_t>(l->left(e)));
+  for (const auto& b : state_.barriers) {
+    const auto [per_phase, pending] = b->expecting(e);
+    out.push_back(static_cast<std::uint64_t>(per_phase));
+    out.push_back(static_cast<std::uint64_t>(pending));
   }
   for (std::int64_t v : state_.cells) out.push_back(static_cast<std::uint64_t>(v));
   for (const SimSemaphore& s : state_.semaphores) out.push_back(static_cast<std::uint64_t>(s.count));

@@ -4,6 +4,7 @@
 #include <barrier>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +36,10 @@ class BarrierModel {
   std::uint64_t arrive(Execution& e, std::ptrdiff_t n, Location where);
   void wait(Execution& e, std::uint64_t phase, Location where);
   void arrive_and_drop(Execution& e, Location where);
+  // The arrivals each phase expects and those this phase still does, in execution `e`.
+  std::pair<std::ptrdiff_t, std::ptrdiff_t> expecting(const Execution& e) const {
+    return binding_.bound_to(e) ? std::pair{per_phase_, pending_} : std::pair{expected_, expected_};
+  }
   void set_completion(void (*run)(void*), void* completion) {
     run_ = run;
     completion_ = completion;
@@ -112,6 +117,8 @@ class Barrier {
     if (Execution* e = Execution::current()) return model_.arrive_and_drop(*e, where);
     real_.arrive_and_drop();
   }
+  // For a description of the state: see BarrierModel::expecting.
+  std::pair<std::ptrdiff_t, std::ptrdiff_t> expecting(const Execution& e) const { return model_.expecting(e); }
 
  private:
   CompletionFunction completion_;

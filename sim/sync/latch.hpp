@@ -23,6 +23,8 @@ class Latch {
   void count_down(std::ptrdiff_t n = 1, Location where = Location::here());
   bool try_wait(Location where = Location::here()) const;
   void wait(Location where = Location::here()) const;
+  // The count still to go in execution `e`, for a description of the state.
+  std::ptrdiff_t left(const Execution& e) const { return binding_.bound_to(e) ? count_ : expected_; }
   void arrive_and_wait(std::ptrdiff_t n = 1, Location where = Location::here());
 
  private:

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,11 @@ class RwLock {
   void lock_shared(Location where = Location::here());
   bool try_lock_shared(Location where = Location::here());
   void unlock_shared(Location where = Location::here());
+  // Who holds it in execution `e`, exclusively and shared, for a description of the state.
+  TaskId writer(const Execution& e) const { return binding_.bound_to(e) ? writer_ : no_task; }
+  std::span<const TaskId> readers(const Execution& e) const {
+    return binding_.bound_to(e) ? std::span<const TaskId>(readers_) : std::span<const TaskId>();
+  }
 
  private:
   Execution* bind();
