@@ -88,12 +88,6 @@ void Interpreter::timed(const Stmt& s, Task& t) {
   }
 }
 
-std::int64_t Interpreter::read(std::uint32_t cell, Pos pos, Task& t) {
-  const std::int64_t v = b_.cells.load(cell, where(pos), t.atomic == 0);
-  note(t, v);
-  return v;
-}
-
 void Interpreter::task_state(std::size_t index, std::vector<std::uint64_t>& out) const {
   const Task& t = tasks_[index];
   if (!t.live) {

@@ -16,21 +16,34 @@ Interpreter::Flow Interpreter::exec(const Block& block, Task& t) {
 
 // The same, keeping the task's trail: each statement's mark while it runs, dropped (with what
 // it received) when it ends. A run stopped by a finding leaves it dirty; begin() clears it.
+// exec(Stmt) is inlined into both loops (always_inline), so the untracked one pays a test per
+// block and nothing per statement.
 Interpreter::Flow Interpreter::exec_tracked(const Block& block, Task& t) {
   const std::size_t mark = t.trail.size();
-  Flow f = Flow::Next;
   for (const Stmt* s : block) {
-    t.trail.resize(mark);
-    t.trail.push_back(Statement);
-    t.trail.push_back(s->begin);
-    f = exec(*s, t);
-    if (f != Flow::Next) break;
+    enter(t, mark, *s);
+    const Flow f = exec(*s, t);
+    if (f != Flow::Next) {
+      t.trail.resize(mark);
+      return f;
+    }
   }
   t.trail.resize(mark);
-  return f;
+  return Flow::Next;
 }
 
-Interpreter::Flow Interpreter::exec(const Stmt& s, Task& t) {
+void Interpreter::noted(Task& t, std::int64_t value, Mark mark) {
+  t.trail.push_back(mark);
+  t.trail.push_back(value);
+}
+
+void Interpreter::enter(Task& t, std::size_t mark, const Stmt& s) {
+  t.trail.resize(mark);
+  t.trail.push_back(Statement);
+  t.trail.push_back(s.begin);
+}
+
+inline Interpreter::Flow Interpreter::exec(const Stmt& s, Task& t) {
   switch (s.kind) {
     case StmtKind::Let: t.locals[t.base + s.slot] = eval<false>(*s.value, t); return Flow::Next;
     case StmtKind::Assign:
@@ -83,7 +96,7 @@ Interpreter::Flow Interpreter::exec(const Stmt& s, Task& t) {
 }
 
 // if / elif / else: the first branch whose condition holds.
-Interpreter::Flow Interpreter::branch(const Stmt& s, Task& t) {
+inline Interpreter::Flow Interpreter::branch(const Stmt& s, Task& t) {
   for (const Stmt* at = &s;;) {
     if (eval<false>(*at->value, t) != 0) return exec(at->body, t);
     if (at->orelse.size() != 1 || !at->orelse[0]->elif) return exec(at->orelse, t);
@@ -91,7 +104,7 @@ Interpreter::Flow Interpreter::branch(const Stmt& s, Task& t) {
   }
 }
 
-Interpreter::Flow Interpreter::loop(const Stmt& s, Task& t) {
+inline Interpreter::Flow Interpreter::loop(const Stmt& s, Task& t) {
   std::int64_t next = 0;
   std::int64_t end = std::numeric_limits<std::int64_t>::max();
   if (s.kind == StmtKind::Repeat) end = eval<false>(*s.value, t);
@@ -99,9 +112,10 @@ Interpreter::Flow Interpreter::loop(const Stmt& s, Task& t) {
     next = eval<false>(*s.value, t);
     end = eval<false>(*s.value2, t);
   }
-  const std::size_t header = t.trail.size();  // what the loop's first line received
+  const bool track = tracking_;
+  const std::size_t header = track ? t.trail.size() : 0;  // what the loop's first line received
   while (true) {
-    if (tracking_) [[unlikely]] {
+    if (track) [[unlikely]] {
       // An iteration depends on the header, its count and the locals, not on earlier iterations' reads.
       t.trail.resize(header);
       if (s.kind != StmtKind::While) note(t, next, Count);
@@ -121,7 +135,7 @@ Interpreter::Flow Interpreter::loop(const Stmt& s, Task& t) {
   return Flow::Next;
 }
 
-Interpreter::Flow Interpreter::locked(const Stmt& s, Task& t) {
+inline Interpreter::Flow Interpreter::locked(const Stmt& s, Task& t) {
   no_atomic("lock", s.pos, t);
   const std::uint32_t m = object_element(p_.vars[s.slot], s.index, s.name_pos, t);
   b_.locks.lock(m, where(s.pos));
@@ -131,7 +145,7 @@ Interpreter::Flow Interpreter::locked(const Stmt& s, Task& t) {
   return f;
 }
 
-Interpreter::Flow Interpreter::atomic_block(const Stmt& s, Task& t) {
+inline Interpreter::Flow Interpreter::atomic_block(const Stmt& s, Task& t) {
   if (t.atomic > 0) {
     ++t.atomic;
     const Flow f = exec(s.body, t);
@@ -168,7 +182,7 @@ void Interpreter::object(const Stmt& s, Task& t) {
   }
 }
 
-void Interpreter::assign(const Stmt& s, Task& t) {
+inline void Interpreter::assign(const Stmt& s, Task& t) {
   const Expr& target = *s.target;
   auto update = [&](std::int64_t old, std::int64_t v) {
     std::int64_t r = 0;
