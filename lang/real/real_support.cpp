@@ -1,6 +1,7 @@
 // What `interleave real` can run: the first statement or expression RealBackend has no
 // counterpart for, as a diagnostic, so a scenario is refused before it runs rather than run wrong.
 #include "lang/real/real_runner.hpp"
+#include "lang/ast_walk.hpp"
 
 namespace lang {
 
@@ -94,24 +95,20 @@ struct Scan {
                            "pools, as_completed, sleep, compute and async tasks; 'interleave run' explores this scenario)",
                        std::string(p.source->line(pos.line))};
   }
-  void expr(const Expr* e) {
-    if (e == nullptr || found) return;
-    if (!runs_for_real(e->kind)) return refuse(e->pos, e->begin, e->end, "(in an expression) ");
-    expr(e->a);
-    expr(e->b);
-    for (const Expr* arg : e->args) expr(arg);
+  // Refuses the first node real threads cannot run, and looks no further.
+  bool stmt_runs(const Stmt& s) {
+    if (!found && !runs_for_real(s.kind)) refuse(s.pos, s.begin, s.end, "");
+    return !found;
   }
-  void block(const Block& b) {
-    for (const Stmt* s : b) stmt(*s);
+  bool expr_runs(const Expr& e) {
+    if (!found && !runs_for_real(e.kind)) refuse(e.pos, e.begin, e.end, "(in an expression) ");
+    return !found;
   }
-  void stmt(const Stmt& s) {
-    if (found) return;
-    if (!runs_for_real(s.kind)) return refuse(s.pos, s.begin, s.end, "");
-    // A map's procedure is a name the checker resolved (slot2), not an expression that runs.
-    for (const Expr* e : {s.target, s.kind == StmtKind::MapPool ? nullptr : s.value, s.value2, s.index, s.index2}) expr(e);
-    for (const PrintItem& item : s.items) expr(item.expr);
-    block(s.body);
-    block(s.orelse);
+  template <class Node>
+  void scan(const Node& node) {
+    auto on_stmt = [this](const Stmt& s) { return stmt_runs(s); };
+    auto on_expr = [this](const Expr& e) { return expr_runs(e); };
+    walk(node, on_stmt, on_expr);
   }
 };
 
@@ -119,10 +116,10 @@ struct Scan {
 
 std::optional<Diagnostic> refused_on_real_threads(const Program& program) {
   Scan scan{program, std::nullopt};
-  for (const ThreadDecl& t : program.module.threads) scan.block(t.body);
-  for (const ProcDecl& proc : program.module.procs) scan.block(proc.body);
-  for (const Expr* inv : program.module.invariants) scan.expr(inv);
-  scan.block(program.module.finally);
+  for (const ThreadDecl& t : program.module.threads) scan.scan(t.body);
+  for (const ProcDecl& proc : program.module.procs) scan.scan(proc.body);
+  for (const Expr* inv : program.module.invariants) scan.scan(inv);
+  scan.scan(program.module.finally);
   return scan.found;
 }
 

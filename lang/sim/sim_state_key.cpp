@@ -20,6 +20,7 @@
 #include <numeric>
 #include <set>
 
+#include "lang/ast_walk.hpp"
 #include "lang/sim/sim_backend.hpp"
 
 namespace lang {
@@ -35,30 +36,24 @@ const char* uncaptured_kind(GlobalKind k) {
   }
 }
 
-// Walks statements and expressions, following procedure calls once each.
-struct Walk {
+// What a scan of statements finds, following procedure calls once each.
+struct Scan {
   const Module& m;
   std::set<std::uint32_t> procs;
   const Stmt* timed = nullptr;  // a sleep, compute or await sleep
   bool names_thread = false;    // `id`, `self` or a thread's name
 
-  void expr(const Expr* e) {
-    if (e == nullptr) return;
-    if (e->kind == ExprKind::Id || e->kind == ExprKind::Self || e->kind == ExprKind::ThreadName) names_thread = true;
-    if (e->kind == ExprKind::CallProc && procs.insert(e->slot).second) block(m.procs[e->slot].body);
-    expr(e->a);
-    expr(e->b);
-    for (const Expr* a : e->args) expr(a);
-  }
   void block(const Block& b) {
-    for (const Stmt* s : b) stmt(*s);
-  }
-  void stmt(const Stmt& s) {
-    if (timed == nullptr && (s.kind == StmtKind::Sleep || s.kind == StmtKind::Compute || s.kind == StmtKind::AwaitSleep)) timed = &s;
-    for (const Expr* e : {s.target, s.value, s.value2, s.index, s.index2, s.target2}) expr(e);
-    for (const PrintItem& i : s.items) expr(i.expr);
-    block(s.body);
-    block(s.orelse);
+    auto on_stmt = [this](const Stmt& s) {
+      if (timed == nullptr && (s.kind == StmtKind::Sleep || s.kind == StmtKind::Compute || s.kind == StmtKind::AwaitSleep)) timed = &s;
+      return true;
+    };
+    auto on_expr = [this](const Expr& e) {
+      if (e.kind == ExprKind::Id || e.kind == ExprKind::Self || e.kind == ExprKind::ThreadName) names_thread = true;
+      if (e.kind == ExprKind::CallProc && procs.insert(e.slot).second) block(m.procs[e.slot].body);
+      return true;
+    };
+    walk(b, on_stmt, on_expr);
   }
 };
 
@@ -74,7 +69,7 @@ std::string uncaptured_state(const Program& p) {
   for (const ThreadDecl& d : p.module.threads) {
     if (d.kind != TaskKind::Thread) return "a process or async task (line " + std::to_string(d.pos.line) + "): not captured yet";
   }
-  Walk w{p.module, {}};
+  Scan w{p.module, {}};
   for (const ThreadDecl& d : p.module.threads) w.block(d.body);
   for (const ProcDecl& d : p.module.procs) w.block(d.body);
   w.block(p.module.finally);
@@ -87,7 +82,7 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> interchangeable_threads(con
   for (std::uint32_t i = 0; i < p.threads.size();) {
     std::uint32_t j = i + 1;
     while (j < p.threads.size() && p.threads[j].decl == p.threads[i].decl) ++j;
-    Walk w{p.module, {}};
+    Scan w{p.module, {}};
     w.block(p.module.threads[p.threads[i].decl].body);
     if (j - i > 1 && !w.names_thread) out.emplace_back(i, j - i);
     i = j;

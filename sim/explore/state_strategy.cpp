@@ -1,4 +1,4 @@
-// StateSearch: the depth-first walk with replay, the remembered states and the race chase.
+// StateSearch: the depth-first walk with replay, and the remembered states.
 #include "sim/explore/state_strategy.hpp"
 
 #include <algorithm>
@@ -34,8 +34,6 @@ std::pair<std::uint64_t, std::uint64_t> hash128(const std::vector<std::uint64_t>
   }
   return {fmix(a), fmix(b ^ a)};
 }
-
-bool plain_access(OpKind k) { return k == OpKind::Read || k == OpKind::Write; }
 
 }  // namespace
 
@@ -74,7 +72,6 @@ bool StateSearch::begin_execution() {
     return owned_;
   }
   depth_ = 0;
-  first_ = chase_ = no_task;
   return !done_ && !full_ && !diverged_.gave_up();
 }
 
@@ -82,9 +79,8 @@ StateSearch::Node StateSearch::task_node(std::span<const TaskId> runnable, TaskI
   Node n;
   n.count = static_cast<std::uint32_t>(runnable.size());
   n.order.assign(runnable.begin(), runnable.end());
-  // The racing task first, else the running one (fewer switches make shorter stories).
-  const TaskId lead = chase_ != no_task ? chase_ : first_ != no_task ? first_ : current;
-  auto it = std::find(n.order.begin(), n.order.end(), lead);
+  // The running task first: fewer switches make shorter stories.
+  auto it = std::find(n.order.begin(), n.order.end(), current);
   if (it != n.order.end()) std::rotate(n.order.begin(), it, it + 1);
   return n;
 }
@@ -103,7 +99,7 @@ bool StateSearch::replaying(std::size_t d, std::span<const TaskId> runnable, std
   return false;
 }
 
-bool StateSearch::prune(std::span<const TaskId> runnable) {
+bool StateSearch::prune(std::span<const TaskId> /*runnable*/) {
   if (depth_ < replay_ || !captured_ || full_) return false;
   const Execution* e = Execution::current();
   StateSource* source = e->state_source();
@@ -112,37 +108,14 @@ bool StateSearch::prune(std::span<const TaskId> runnable) {
     uncaptured_ = source == nullptr ? "the program's state is not visible to the simulator (C++ code)" : source->uncaptured();
     return false;
   }
-  words_.clear();
-  source->state(*e, words_);
   if (store_.max_states > 0 && stored_ >= store_.max_states) {
     // Full: this execution runs to its end unremembered, and the search ends after it.
     full_ = true;
     return false;
   }
-  const bool fresh = keep(hash128(words_));
-  if (chase_ != no_task) {
-    // The second access of a race, right after the first: never pruned before it runs.
-    if (std::find(runnable.begin(), runnable.end(), chase_) == runnable.end()) chase_ = no_task;
-    return false;
-  }
-  if (!fresh) return true;
-  const auto [a, b] = racing(*e, runnable);
-  first_ = a;
-  return false;
-}
-
-std::pair<TaskId, TaskId> StateSearch::racing(const Execution& e, std::span<const TaskId> runnable) {
-  for (std::size_t i = 0; i < runnable.size(); ++i) {
-    const Op& x = e.pending(runnable[i]);
-    if (!plain_access(x.kind)) continue;
-    for (std::size_t j = i + 1; j < runnable.size(); ++j) {
-      const Op& y = e.pending(runnable[j]);
-      if (plain_access(y.kind) && y.object == x.object && (x.kind == OpKind::Write || y.kind == OpKind::Write)) {
-        return {runnable[i], runnable[j]};
-      }
-    }
-  }
-  return {no_task, no_task};
+  words_.clear();
+  source->state(*e, words_);
+  return !keep(hash128(words_));
 }
 
 TaskId StateSearch::next_task(std::span<const TaskId> runnable, TaskId current) {
@@ -152,16 +125,7 @@ TaskId StateSearch::next_task(std::span<const TaskId> runnable, TaskId current) 
     return n.order[n.at];
   }
   stack_.push_back(task_node(runnable, current));
-  const TaskId chosen = stack_.back().order[0];
-  if (chase_ != no_task) {
-    chase_ = no_task;
-  } else if (first_ != no_task) {
-    // The pair's other task runs next, if the first one's step leaves it about to race.
-    const auto [a, b] = racing(*Execution::current(), runnable);
-    chase_ = a == chosen ? b : no_task;
-    first_ = no_task;
-  }
-  return chosen;
+  return stack_.back().order[0];
 }
 
 std::uint32_t StateSearch::next_value(std::uint32_t bound) {

@@ -12,11 +12,13 @@
 // measures it).
 //
 // States are kept as 128-bit hashes (hash compaction): two different states with the same hash
-// would hide the second, with probability about n^2 / 2^129 for n states, which the report
-// gives. Data races need care: a race is two conflicting accesses that can run one right after
-// the other, and the state between them may have been seen before; so when a new state has
-// two tasks about to make conflicting plain accesses, the search runs one and then, without
-// pruning, the other, for the race detector to see them side by side.
+// would hide the second, with probability about n^2 / 2^129 for n states (docs/verify.md).
+// Data races need no more than the race detector watching every execution: if two conflicting
+// plain accesses can run one right after the other from some state, then after the first the
+// task that made it has taken no step since, so in every execution that reaches that next
+// state nothing orders its access before the other task's, which every expansion of the state
+// runs next in one of its branches: the detector sees the race wherever the state was first
+// explored.
 //
 // Without a source (a C++ body, or a scenario using what the source does not capture) nothing
 // is remembered and the search is DfsStrategy's; describe() says so.
@@ -73,8 +75,6 @@ class StateSearch final : public SlicedStrategy {
   };
   Node task_node(std::span<const TaskId> runnable, TaskId current) const;
   bool replaying(std::size_t d, std::span<const TaskId> runnable, std::uint32_t bound, bool value);
-  // Two of `runnable` about to make conflicting plain accesses to one object: {first, second}.
-  static std::pair<TaskId, TaskId> racing(const Execution& e, std::span<const TaskId> runnable);
   // Keeps the state with this hash; false if it was kept before.
   bool keep(std::pair<std::uint64_t, std::uint64_t> hash);
 
@@ -91,8 +91,6 @@ class StateSearch final : public SlicedStrategy {
   std::size_t depth_ = 0;   // choices made so far in this execution
   std::unordered_set<std::pair<std::uint64_t, std::uint64_t>, Hash> visited_;
   std::vector<std::uint64_t> words_;
-  TaskId first_ = no_task;  // at a new state: the task to run first (one of a racing pair)
-  TaskId chase_ = no_task;  // the other one, run next without pruning
   bool captured_ = true;    // the source described every state so far
   std::string uncaptured_;  // why not
   DivergenceLog diverged_;
