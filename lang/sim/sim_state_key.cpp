@@ -36,7 +36,8 @@ const char* uncaptured_kind(GlobalKind k) {
   }
 }
 
-// What a scan of statements finds, following procedure calls once each.
+// What a scan of statements finds, following procedure calls once each (from a list, not by
+// recursion: see ast_walk.hpp).
 struct Scan {
   const Module& m;
   std::set<std::uint32_t> procs;
@@ -44,16 +45,21 @@ struct Scan {
   bool names_thread = false;    // `id`, `self` or a thread's name
 
   void block(const Block& b) {
+    std::vector<const Block*> todo{&b};
     auto on_stmt = [this](const Stmt& s) {
       if (timed == nullptr && (s.kind == StmtKind::Sleep || s.kind == StmtKind::Compute || s.kind == StmtKind::AwaitSleep)) timed = &s;
       return true;
     };
-    auto on_expr = [this](const Expr& e) {
+    auto on_expr = [&](const Expr& e) {
       if (e.kind == ExprKind::Id || e.kind == ExprKind::Self || e.kind == ExprKind::ThreadName) names_thread = true;
-      if (e.kind == ExprKind::CallProc && procs.insert(e.slot).second) block(m.procs[e.slot].body);
+      if (e.kind == ExprKind::CallProc && procs.insert(e.slot).second) todo.push_back(&m.procs[e.slot].body);
       return true;
     };
-    walk(b, on_stmt, on_expr);
+    while (!todo.empty()) {
+      const Block* next = todo.back();
+      todo.pop_back();
+      walk(*next, on_stmt, on_expr);
+    }
   }
 };
 
