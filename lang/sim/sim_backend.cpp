@@ -12,8 +12,7 @@
 namespace lang {
 
 SimBackend::SimBackend(const Program& program)
-    : p_(program), state_(program), cells_(*this), locks_(*this), counters_(*this), channels_(*this), futures_(*this), tasks_(*this),
-      uncaptured_(uncaptured_state(program)), symmetric_(interchangeable_threads(program)) {}
+    : p_(program), state_(program), cells_(*this), locks_(*this), counters_(*this), channels_(*this), futures_(*this), tasks_(*this) {}
 
 sim::ObjectId SimBackend::named_object(sim::ObjectId& id, sim::ObjectKind kind, const std::string& name) {
   if (id == sim::no_object) id = e_->add_object(kind, name, sim::Location{p_.path(), 0});
@@ -35,9 +34,15 @@ void SimBackend::run(Interpreter& in) {
   state_.reset(p_);
   main_steps_ = 0;
   interpreter_ = &in;
-  const bool remember = e_->keeps_states() && uncaptured_.empty();
-  e_->describe_state_with(e_->keeps_states() ? this : nullptr);
-  in.track_positions(remember);
+  const bool keeps = e_->keeps_states();
+  if (keeps && !scanned_) {
+    // Once, and only for a search that remembers states: the others never ask.
+    uncaptured_ = uncaptured_state(p_);
+    symmetric_ = interchangeable_threads(p_);
+    scanned_ = true;
+  }
+  e_->describe_state_with(keeps ? this : nullptr);
+  in.track_positions(keeps && uncaptured_.empty());
   in.begin();
   // The pools' workers start before the threads. The futures and pools go when the execution
   // ends, however it ends.

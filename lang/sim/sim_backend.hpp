@@ -158,9 +158,10 @@ class SimBackend final : public sim::StateSource {
   SimChannels channels_;
   SimFutures futures_;
   SimTasks tasks_;
-  // For the StateSource: what it cannot capture (empty: it can), runs of interchangeable
-  // threads {first, count}, main's progress through its spawns and joins, the interpreter of
-  // the current run, and scratch space.
+  // For the StateSource: what it cannot capture (empty: it can) and runs of interchangeable
+  // threads {first, count}, both found by the first run whose strategy keeps states; main's
+  // progress through its spawns and joins, the interpreter of the current run, scratch space.
+  bool scanned_ = false;
   std::string uncaptured_;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> symmetric_;
   std::uint32_t main_steps_ = 0;

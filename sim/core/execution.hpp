@@ -95,8 +95,6 @@ class Execution {
   // execution, the rounds of resuming parked tasks with no change (a Livelock after quiet_limit).
   void spin_state(TaskId t, std::vector<std::uint64_t>& out) const;
   std::uint32_t quiet_rounds() const { return quiet_rounds_; }
-  // Who holds object `o` (a mutex) now, or no_task.
-  TaskId holder(ObjectId o) const { return index(o) < object_count_ ? holders_[index(o)] : no_task; }
   // From Continuation::again(): the strategy that chooses for the next execution, if another.
   void steer(Strategy& strategy);
 
