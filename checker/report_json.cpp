@@ -81,6 +81,7 @@ json failure_value(const sim::Failure& f) {
          {"nondeterministic", f.nondeterministic}};
   if (!f.notes.empty()) j["notes"] = f.notes;
   if (f.nondeterministic) j["replay_note"] = f.replay_note;
+  if (f.cycle_from != 0) j["cycle_from"] = f.cycle_from;
   if (!f.accesses.empty()) {
     j["other"] = place(f.other);
     json accesses = json::array();

@@ -100,7 +100,7 @@ void shrink_line(std::string& out, const sim::Failure& f) {
   }
 }
 
-void history_table(std::string& out, const History& h) {
+void history_table(std::string& out, const History& h, std::uint64_t cycle_from) {
   std::size_t name_width = 4;
   std::size_t action_width = 9;
   std::vector<std::string> actions;
@@ -117,6 +117,9 @@ void history_table(std::string& out, const History& h) {
   out += fmt::format("  {:>5}  {:<{}}  {:<{}}  {}\n", "step", "task", name_width, "operation", action_width, "where");
   for (std::size_t i = 0; i < h.steps.size(); ++i) {
     const HistoryStep& s = h.steps[i];
+    if (cycle_from != 0 && sim::index(s.step) == cycle_from) {
+      out += "  ↻ the cycle: from here on the steps lead back to the state before this one, and can repeat forever\n";
+    }
     std::string where = s.kind == OpKind::Finish ? std::string() : to_string(s.where);
     std::string note;
     if (s.preempted && i > 0) note = "   ← preempts " + h.task_name(h.steps[i - 1].task);
@@ -179,7 +182,7 @@ std::string story(const sim::Failure& f, const TextOptions& options) {
       f.history.steps.begin(), f.history.steps.end(), [](const HistoryStep& s) { return s.preempted; }));
   out += fmt::format("\nHistory ({} steps, {} preemption{}):\n", f.history.steps.size() + f.history.dropped,
                      preemptions, preemptions == 1 ? "" : "s");
-  history_table(out, f.history);
+  history_table(out, f.history, f.cycle_from);
   const std::size_t tasks = f.history.tasks.size();
   if (options.table_tasks != 0 && tasks > options.table_tasks) {
     out += fmt::format("\nBy task: left out ({} tasks, more than {}; --full-table in interleave, TextOptions::table_tasks = 0 in C++, prints it)\n", tasks, options.table_tasks);

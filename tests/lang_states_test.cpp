@@ -154,10 +154,60 @@ TEST_CASE("states: two loops that wait on each other are a livelock, not pruned 
   lang_test::replayed(p, states(p), sim::FailureKind::Livelock, "spin in loops");
 }
 
+// Two threads that keep stepping aside for each other: every round writes, so the spin-loop rule
+// never parks them, and each round comes back to the state it began in.
+const char* const hallway =
+    "atomic a_wants = false\natomic b_wants = false\n"
+    "thread a:\n    a_wants = true\n    while b_wants:\n        a_wants = false\n        a_wants = true\n    a_wants = false\n"
+    "thread b:\n    b_wants = true\n    while a_wants:\n        b_wants = false\n        b_wants = true\n    b_wants = false\n";
+
+TEST_CASE("states: a cycle every task that can run takes part in is a livelock, told from where it begins, and replays") {
+  const auto p = program(hallway);
+  const sim::Report r = states(p);
+  const sim::Failure f = lang_test::replayed(p, r, sim::FailureKind::Livelock, "a and b take turns forever");
+  REQUIRE(f.cycle_from > 0);
+  CHECK(f.cycle_from <= f.history.steps.size());
+  CHECK(f.message.find("lead back to the state before step " + std::to_string(f.cycle_from)) != std::string::npos);
+  CHECK_FALSE(f.nondeterministic);
+  // The story marks the step the cycle starts at, just above its row.
+  const std::string told = checker::story(f);
+  const std::size_t mark = told.find("↻ the cycle");
+  REQUIRE(mark != std::string::npos);
+  std::string row = std::to_string(f.cycle_from);
+  row = "  " + std::string(5 - row.size(), ' ') + row + "  ";
+  CHECK(told.compare(told.find('\n', mark) + 1, row.size(), row) == 0);
+  const sim::Report again = sim::replay(lang::make_body(p), f.token);
+  REQUIRE(again.find(sim::FailureKind::Livelock) != nullptr);
+  CHECK(again.find(sim::FailureKind::Livelock)->cycle_from == f.cycle_from);
+  // A token cut short of the cycle's end is no cycle: the replay says it diverged.
+  sim::Schedule shorter = f.schedule;
+  shorter.choices.pop_back();
+  const sim::Report cut = sim::replay(lang::make_body(p), shorter.encode());
+  CHECK(cut.find(sim::FailureKind::Livelock) == nullptr);
+  CHECK(cut.find(sim::FailureKind::ReplayDivergence) != nullptr);
+}
+
+TEST_CASE("states: a cycle that only a scheduler passing a task over follows is no finding, and the report says what it left") {
+  // The poller loops only while the setter never runs: under a fair schedule it ends.
+  const std::string text = "atomic done = false\natomic tick = 0\nthread poller:\n    while not done:\n        tick = 1 - tick\n"
+                           "thread setter:\n    done = true\n";
+  const sim::Report r = states(program(text));
+  CHECK(r.ok());
+  CHECK_FALSE(r.complete);
+  REQUIRE(r.incomplete.size() == 1);
+  CHECK(r.incomplete[0].kind == sim::GapKind::UnfairCycles);
+  CHECK(r.incomplete[0].count > 0);
+  // Without the writes the loop waits, the spin-loop rule parks it, and no cycle is closed.
+  const std::string waiting = "atomic done = false\nthread poller:\n    while not done:\n        pass\nthread setter:\n    done = true\n";
+  const sim::Report w = states(program(waiting));
+  CHECK(w.ok());
+  CHECK(w.complete);
+}
+
 TEST_CASE("states: the same report for any number of jobs") {
-  for (const char* name : {"locked_counter.scn", "dining_philosophers.scn", "channel_nobody_sends.scn", "peterson_broken.scn"}) {
+  for (const char* name : {"locked_counter.scn", "dining_philosophers.scn", "channel_nobody_sends.scn", "peterson_broken.scn", "hallway"}) {
     CAPTURE(name);
-    const auto body = lang::make_body(scenario(name));
+    const auto body = lang::make_body(std::string(name) == "hallway" ? program(hallway) : scenario(name));
     const sim::Report one = sim::explore(body, {.strategy = sim::Search::States});
     for (std::uint32_t jobs : {2u, 3u}) {
       const sim::Report r = sim::explore(body, {.strategy = sim::Search::States, .jobs = jobs});

@@ -21,8 +21,9 @@ sim::Choice value(std::uint32_t v) { return {sim::Choice::Kind::Value, v}; }
 void round_trip(const sim::Schedule& s) {
   const std::string token = s.encode();
   CAPTURE(token);
-  CHECK(token.rfind("v2.", 0) == 0);
-  CHECK(token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", 3) ==
+  const std::string prefix = s.states ? "v2s." : "v2.";
+  CHECK(token.rfind(prefix, 0) == 0);
+  CHECK(token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", prefix.size()) ==
         std::string::npos);
   sim::DecodedSchedule d = sim::decode_schedule(token, s.choices.size());
   CHECK(d.ok());
@@ -84,6 +85,23 @@ TEST_CASE("schedules survive encode and decode") {
   for (std::uint32_t i = 0; i < 50; ++i)
     runs.choices.insert(runs.choices.end(), i + 1, i % 3 == 0 ? value(i) : task(i));
   round_trip(runs);
+}
+
+TEST_CASE("a schedule recorded while states were kept is written v2s., and neither prefix passes for the other") {
+  sim::Schedule s{{task(1), task(0), value(2)}, 0x1234, true};
+  const std::string token = s.encode();
+  CHECK(token.rfind("v2s.", 0) == 0);
+  round_trip(s);
+  const sim::DecodedSchedule back = sim::decode_schedule(token, 1000);
+  REQUIRE(back.ok());
+  CHECK(back.schedule.states);
+  s.states = false;
+  const std::string plain = s.encode();
+  CHECK(plain.rfind("v2.", 0) == 0);
+  CHECK_FALSE(sim::decode_schedule(plain, 1000).schedule.states);
+  // The same bytes under the other prefix fail the checksum.
+  CHECK(sim::decode_schedule("v2." + token.substr(4), 1000).error.find("checksum") != std::string::npos);
+  CHECK(sim::decode_schedule("v2s." + plain.substr(3), 1000).error.find("checksum") != std::string::npos);
 }
 
 TEST_CASE("random schedules survive encode and decode") {

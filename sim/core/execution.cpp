@@ -111,6 +111,7 @@ void Execution::begin() {
   delivered_ = 0;
   schedule_.choices.clear();
   schedule_.fingerprint = 0;
+  schedule_.states = prunes_;
   fingerprint_ = fingerprint_basis;
   aborting_ = false;
   stop_by_ = StopBy::Unwind;
@@ -295,7 +296,7 @@ void Execution::finish_current() {
     Fiber::switch_to(mine, *task(next).fiber);
     return;
   }
-  if (!pruned_) record_deadlock();
+  if (!pruned_ && !failure_) record_deadlock();
   stop_next(mine);
 }
 
@@ -321,8 +322,9 @@ inline TaskId Execution::choose_among(std::uint32_t n) {
     const std::span<const TaskId> runnable(runnable_.data(), n);
     if (prunes_ && !aborting_) [[unlikely]] {
       if (strategy_->prune(runnable)) {
-        // Ended like a deadlock's execution, without the finding: see reschedule and finish_current.
-        pruned_ = true;
+        // Ended like a deadlock's execution, without the finding (see reschedule and
+        // finish_current), or with the cycle's finding the strategy recorded.
+        pruned_ = !failure_;
         aborting_ = true;
         return no_task;
       }

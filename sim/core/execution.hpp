@@ -95,6 +95,10 @@ class Execution {
   // execution, the rounds of resuming parked tasks with no change (a Livelock after quiet_limit).
   void spin_state(TaskId t, std::vector<std::uint64_t>& out) const;
   std::uint32_t quiet_rounds() const { return quiet_rounds_; }
+  // From a strategy's prune(), which then returns true: the steps after step `steps` (events()) led
+  // back to the state they started from, and a fair schedule can repeat them forever (see
+  // sim/explore/cycle_watch.hpp); `stepping` took steps in them. Ends with the Livelock finding.
+  void record_cycle(std::uint32_t steps, std::span<const TaskId> stepping);
   // From Continuation::again(): the strategy that chooses for the next execution, if another.
   void steer(Strategy& strategy);
 
@@ -188,6 +192,8 @@ class Execution {
     ++events_;
     preempting_ = false;
   }
+  // The steps numbered so far (a History's step numbers): the last step taken.
+  std::uint32_t events() const { return events_; }
   // Moves whenever an observer may have changed (an event delivered, a scheduling point, a data
   // choice): while it stays, needless() gives the same answer for the same access.
   std::uint64_t watch_stamp() const { return std::uint64_t{delivered_} << 32 | steps_; }
@@ -336,7 +342,7 @@ class Execution {
   [[gnu::always_inline]] void reschedule() {
     const TaskId next = pick();
     if (next == no_task) [[unlikely]] {
-      if (!pruned_) record_deadlock();
+      if (!pruned_ && !failure_) record_deadlock();
       stop_above(*fibers_[index(current_task_)]);
     } else if (next != current_task_) {
       preempting_ = states_[index(current_task_)] == TaskState::Runnable;

@@ -200,7 +200,10 @@ std::string Execution::describe_wait(TaskId t) const {
       return x.info.name + " waits to lock " + object_name(w.object) + ", held by " + holder + at;
     case OpKind::Join:
       return x.info.name + " waits to join " + holder +
-             (who != no_task && spins_[index(who)].parked ? ", which spins" : ", which is blocked") + at;
+             (who == no_task                          ? ", which is blocked"
+              : spins_[index(who)].parked             ? ", which spins"
+              : states_[index(who)] == TaskState::Runnable ? ", which never finishes"
+                                                      : ", which is blocked") + at;
     case OpKind::Wait:
       return x.info.name + " waits on " + object_name(w.object) + " for a notify that never comes" + at;
     // The concurrency toolbox (sim/sync/rwlock.hpp ... sim/sync/async.hpp).

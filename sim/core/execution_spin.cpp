@@ -182,4 +182,31 @@ void Execution::record_livelock() {
   record(FailureKind::Livelock, std::move(message), pending_[index(current_task_)].where, std::move(details));
 }
 
+void Execution::record_cycle(std::uint32_t steps, std::span<const TaskId> stepping) {
+  if (failure_) return;
+  const detail::Unwatched unwatched;
+  std::vector<TaskId> ordered(stepping.begin(), stepping.end());
+  std::sort(ordered.begin(), ordered.end());
+  std::vector<std::string> names;
+  for (TaskId t : ordered) names.push_back(task(t).info.name);
+  std::string message = names.size() == 1 ? names[0] + " goes round a loop forever" : read_list(names) + " take turns forever";
+  message += ": steps " + std::to_string(steps + 1) + " to " + std::to_string(events_) + " lead back to the state before step " +
+             std::to_string(steps + 1) + ", and every task that could run all along took a step in them, so a fair schedule can repeat them and no task ever finishes";
+  std::vector<std::string> details;
+  for (std::uint32_t i = 0; i < task_count_; ++i) {
+    const TaskId t{i};
+    if (states_[i] == TaskState::Finished) continue;
+    const std::string& name = task(t).info.name;
+    if (std::find(ordered.begin(), ordered.end(), t) != ordered.end()) {
+      details.push_back(name + " is back at " + to_string(pending_[i].where) + ", where the cycle began");
+    } else if (states_[i] == TaskState::Blocked) {
+      details.push_back(describe_wait(t));
+    } else {
+      details.push_back(name + " takes no step in the cycle: it cannot run at some point of it, and is passed over whenever it can (starved)");
+    }
+  }
+  record(FailureKind::Livelock, std::move(message), pending_[index(current_task_)].where, std::move(details));
+  failure_->cycle_from = steps + 1;
+}
+
 }  // namespace sim

@@ -19,7 +19,7 @@ enum class FailureKind : std::uint8_t {
   PotentialDeadlock,  // a lock-order cycle (checker)
   UncaughtException,  // a task's body threw
   StepLimit,          // an execution ran past its step budget: livelock or endless loop
-  Livelock,           // every task that can run spins in a loop nobody can end (spin_log.hpp)
+  Livelock,           // every task that can run spins in a loop nobody can end (spin_log.hpp), or a fair cycle
   TaskLimit,          // an execution started more tasks than its limit allows
   LockMisuse,         // unlock by a non-owner, relock, wait without the mutex, destroyed while held
   ThreadMisuse,       // a thread destroyed while joinable, joined twice, or joining itself
@@ -89,6 +89,8 @@ struct Failure {
   ScheduleSize original;  // the schedule first found
   ScheduleSize minimal;   // the schedule kept (token, history)
   std::string original_token;
+  // A cycle (a Livelock a stateful search found): the first step of the part that repeats.
+  std::uint64_t cycle_from = 0;
 
   // Two findings are the same finding if they have the same kind at the same place (for a
   // two-sided finding, the same pair of places in either order).

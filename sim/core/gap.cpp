@@ -11,7 +11,7 @@ namespace {
 
 constexpr std::string_view names[] = {"sampled",    "stopped",    "budget",     "time_limit", "interrupted",
                                       "step_bound", "unmodelled", "divergence", "mispredicted", "unordered", "skipped",
-                                      "state_store", "bitstate"};
+                                      "state_store", "bitstate", "unfair_cycles"};
 
 std::string plural(std::uint64_t n, std::string_view one, std::string_view many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
@@ -36,6 +36,7 @@ bool strategy_gap(GapKind kind) {
     case GapKind::Skipped:
     case GapKind::StateStore:
     case GapKind::Bitstate:
+    case GapKind::UnfairCycles:
       return true;
     case GapKind::Stopped:
     case GapKind::Budget:
@@ -95,6 +96,11 @@ std::string to_text(const Gap& gap) {
       return fmt::format("{} kept as bits, not whole ({}): a new state whose bits were all set already was taken for one "
                          "seen and not explored, so this is not a proof",
                          plural(gap.count, "state was", "states were"), gap.detail);
+    case GapKind::UnfairCycles:
+      return fmt::format("{} closed in which a task that could run all along never ran: no fair schedule follows one "
+                         "alone, and none is a livelock, but a fair cycle made of several together was not looked for "
+                         "(every assertion, deadlock and race is still found)",
+                         plural(gap.count, "cycle was", "cycles were"));
   }
   return std::string(to_string(gap.kind));
 }

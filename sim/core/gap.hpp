@@ -27,6 +27,7 @@ enum class GapKind : std::uint8_t {
   Skipped,      // DPOR's random order left subtrees unfinished to branch elsewhere
   StateStore,   // a stateful search filled its store of states (--max-states) and stopped
   Bitstate,     // a stateful search kept states as bits: one may have been taken for another
+  UnfairCycles, // a stateful search closed cycles a fair schedule leaves; one made of several was not looked for
 };
 
 struct Gap {

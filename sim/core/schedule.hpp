@@ -29,6 +29,11 @@ struct Schedule {
   std::vector<Choice> choices;
   // What the schedule was recorded on (see schedule.cpp): checked by a replay at its first choice.
   std::uint16_t fingerprint = 0;
+  // Recorded while the strategy kept states (Strategy::prunes): the front end then ran as it
+  // runs to describe them (a scenario's interpreter tracks its positions, which changes its
+  // frames, so how deep a recursion gets), and a cycle's token ends where the cycle closes. A
+  // replay must run the same way: the token says so ("v2s.").
+  bool states = false;
 
   std::string encode() const;
   // The same text, streamed: allocates nothing, so a signal handler may call it.

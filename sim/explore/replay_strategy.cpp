@@ -11,6 +11,7 @@ bool ReplayStrategy::begin_execution() {
   if (started_) return false;  // a replay is one execution
   started_ = true;
   at_ = 0;
+  path_.truncate(0);
   divergence_.clear();
   return true;
 }
@@ -35,8 +36,28 @@ void ReplayStrategy::check_fingerprint() {
   }
 }
 
+bool ReplayStrategy::prune(std::span<const TaskId> runnable) {
+  Execution* e = Execution::current();
+  const std::optional<StateHash> h = hash_state(*e, words_);
+  if (!h) return false;
+  if (at_ >= schedule_.choices.size() && divergence_.empty()) {
+    if (const std::size_t from = path_.find(*h); from != CycleWatch::none && path_.fair(from)) {
+      path_.report(*e, from);
+      return true;
+    }
+  }
+  if (path_.find(*h) == CycleWatch::none) path_.arrive(at_, *h, runnable, e->events());
+  return false;
+}
+
 TaskId ReplayStrategy::next_task(std::span<const TaskId> runnable, TaskId) {
   check_fingerprint();
+  const TaskId chosen = follow(runnable);
+  path_.chose(at_ - 1, chosen);
+  return chosen;
+}
+
+TaskId ReplayStrategy::follow(std::span<const TaskId> runnable) {
   if (at_ >= schedule_.choices.size()) {
     diverge("the token has no more choices but the execution goes on");
     ++at_;

@@ -2,46 +2,21 @@
 #include "sim/explore/state_strategy.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 
 #include <fmt/format.h>
 
 #include "sim/core/execution.hpp"
-#include "sim/core/state_source.hpp"
 #include "sim/explore/divergence.hpp"
 
 namespace sim {
 
-namespace {
-
-// Two independent 64-bit lanes over the state's words, each finished by a full avalanche
-// (MurmurHash3's fmix64): 128 bits, so collisions stay negligible for billions of states.
-std::uint64_t fmix(std::uint64_t h) {
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdull;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ull;
-  return h ^ (h >> 33);
-}
-
-std::pair<std::uint64_t, std::uint64_t> hash128(const std::vector<std::uint64_t>& words) {
-  std::uint64_t a = 0x9e3779b97f4a7c15ull ^ words.size();
-  std::uint64_t b = 0xd6e8feb86659fd93ull + words.size();
-  for (std::uint64_t w : words) {
-    a = (std::rotl(a, 23) ^ fmix(w + 0x2545f4914f6cdd1dull)) * 0x9e3779b97f4a7c15ull;
-    b = (std::rotl(b, 31) + fmix(w ^ 0x6a09e667f3bcc909ull)) * 0xbf58476d1ce4e5b9ull;
-  }
-  return {fmix(a), fmix(b ^ a)};
-}
-
-}  // namespace
 
 StateSearch::StateSearch(Slice slice, StateStore store) : slice_(slice), store_(store) {
   if (store.bitstate > 0) bits_.assign((std::size_t{1} << store.bitstate) / 64 + 1, 0);
 }
 
-bool StateSearch::keep(std::pair<std::uint64_t, std::uint64_t> hash) {
+bool StateSearch::keep(StateHash hash) {
   if (store_.bitstate == 0) {
     if (!visited_.insert(hash).second) return false;
   } else {
@@ -95,36 +70,45 @@ bool StateSearch::replaying(std::size_t d, std::span<const TaskId> runnable, std
   }
   diverged_.note(n.value != value ? changed_kind(d, value) : value ? changed_value(d, n.count, bound) : changed_runnable(d, n.order, runnable));
   stack_.resize(d);
+  path_.truncate(d);
   replay_ = d;
   return false;
 }
 
-bool StateSearch::prune(std::span<const TaskId> /*runnable*/) {
+bool StateSearch::prune(std::span<const TaskId> runnable) {
   if (depth_ < replay_ || !captured_ || full_) return false;
-  const Execution* e = Execution::current();
-  StateSource* source = e->state_source();
-  if (source == nullptr || !source->uncaptured().empty()) {
+  Execution* e = Execution::current();
+  const std::optional<StateHash> h = hash_state(*e, words_, &uncaptured_);
+  if (!h) {
     captured_ = false;
-    uncaptured_ = source == nullptr ? "the program's state is not visible to the simulator (C++ code)" : source->uncaptured();
     return false;
+  }
+  if (const std::size_t from = path_.find(*h); from != CycleWatch::none) {
+    if (path_.fair(from)) {
+      path_.report(*e, from);
+      return true;
+    }
+    ++unfair_;
   }
   if (store_.max_states > 0 && stored_ >= store_.max_states) {
     // Full: this execution runs to its end unremembered, and the search ends after it.
     full_ = true;
     return false;
   }
-  words_.clear();
-  source->state(*e, words_);
-  return !keep(hash128(words_));
+  if (!keep(*h)) return true;
+  path_.arrive(depth_, *h, runnable, e->events());
+  return false;
 }
 
 TaskId StateSearch::next_task(std::span<const TaskId> runnable, TaskId current) {
   const std::size_t d = depth_++;
   if (replaying(d, runnable, 0, false)) {
     const Node& n = stack_[d];
+    path_.chose(d, n.order[n.at]);
     return n.order[n.at];
   }
   stack_.push_back(task_node(runnable, current));
+  path_.chose(d, stack_.back().order[0]);
   return stack_.back().order[0];
 }
 
@@ -148,10 +132,12 @@ void StateSearch::end_execution() {
     if (n.at + 1 < n.count) {
       ++n.at;
       replay_ = stack_.size();
+      path_.truncate(stack_.size());
       return;
     }
     stack_.pop_back();
   }
+  path_.truncate(0);
   done_ = true;
 }
 
@@ -159,6 +145,7 @@ std::vector<Gap> StateSearch::gaps() const {
   std::vector<Gap> out;
   if (diverged_.count > 0) out.push_back(Gap{GapKind::Divergence, diverged_.count, diverged_.first});
   if (full_) out.push_back(Gap{GapKind::StateStore, stored_, {}});
+  if (unfair_ > 0) out.push_back(Gap{GapKind::UnfairCycles, unfair_, {}});
   if (store_.bitstate > 0) {
     // After n states in m bits, a new state finds its three bits set with probability
     // (1 - e^(-3n/m))^3; it was lower for every state before.

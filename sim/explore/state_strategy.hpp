@@ -10,6 +10,10 @@
 // replays the recorded prefix from the start (a state is restored by running the path to it:
 // the interpreter's tasks live on fiber stacks that cannot be copied cheaply; docs/verify.md
 // measures it).
+// Before pruning, the search asks whether the execution was in the state earlier on its own
+// path: then it has gone round a cycle, a livelock if a fair schedule can repeat it
+// (cycle_watch.hpp), and otherwise counted as a gap (a fair cycle made of several such is not
+// looked for).
 //
 // States are kept as 128-bit hashes (hash compaction): two different states with the same hash
 // would hide the second, with probability about n^2 / 2^129 for n states (docs/verify.md).
@@ -31,6 +35,7 @@
 #include <vector>
 
 #include "sim/core/gap.hpp"
+#include "sim/explore/cycle_watch.hpp"
 #include "sim/explore/sliced_strategy.hpp"
 
 namespace sim {
@@ -55,7 +60,7 @@ class StateSearch final : public SlicedStrategy {
   void end_execution() override;
   bool prunes() const override { return true; }
   bool prune(std::span<const TaskId> runnable) override;
-  bool complete() const override { return done_ && diverged_.count == 0 && !full_ && store_.bitstate == 0; }
+  bool complete() const override { return done_ && diverged_.count == 0 && !full_ && store_.bitstate == 0 && unfair_ == 0; }
   std::vector<Gap> gaps() const override;
   std::string describe() const override;
 
@@ -71,12 +76,12 @@ class StateSearch final : public SlicedStrategy {
     bool value = false;
   };
   struct Hash {
-    std::size_t operator()(const std::pair<std::uint64_t, std::uint64_t>& k) const { return k.first; }
+    std::size_t operator()(const StateHash& k) const { return k.first; }
   };
   Node task_node(std::span<const TaskId> runnable, TaskId current) const;
   bool replaying(std::size_t d, std::span<const TaskId> runnable, std::uint32_t bound, bool value);
   // Keeps the state with this hash; false if it was kept before.
-  bool keep(std::pair<std::uint64_t, std::uint64_t> hash);
+  bool keep(StateHash hash);
 
   Slice slice_;
   StateStore store_;
@@ -89,7 +94,9 @@ class StateSearch final : public SlicedStrategy {
   std::vector<Node> stack_;
   std::size_t replay_ = 0;  // the first replay_ choices of an execution follow stack_
   std::size_t depth_ = 0;   // choices made so far in this execution
-  std::unordered_set<std::pair<std::uint64_t, std::uint64_t>, Hash> visited_;
+  std::unordered_set<StateHash, Hash> visited_;
+  CycleWatch path_;         // the states of this execution's path, for the cycles it closes
+  std::uint64_t unfair_ = 0;  // cycles closed that a fair schedule would leave
   std::vector<std::uint64_t> words_;
   bool captured_ = true;    // the source described every state so far
   std::string uncaptured_;  // why not
