@@ -27,7 +27,7 @@ std::vector<bool> visible_rows(const sim::Failure& f) {
   const std::optional<RacePair> race = race_pair(f);
   for (std::size_t i = 0; i < n; ++i) {
     const sim::HistoryStep& s = h.steps[i];
-    const bool marked = s.preempted || (race && (s.step == race->earlier || s.step == race->later));
+    const bool marked = s.preempted || (race && (s.step == race->earlier || s.step == race->later)) || sim::index(s.step) == f.cycle_from;
     if (i < head || i + tail >= n || marked) {
       for (std::size_t j = i >= margin ? i - margin : 0; j < std::min(n, i + margin + 1); ++j) keep[j] = true;
     }
@@ -61,6 +61,13 @@ void fold_row(std::string& out, const sim::History& h, std::size_t from, std::si
                      to - from, escape(who));
 }
 
+// A step's number; the first step of a cycle is marked, with what that means as its title.
+std::string number(const sim::Failure& f, const sim::HistoryStep& s) {
+  if (f.cycle_from == 0 || sim::index(s.step) != f.cycle_from) return std::to_string(sim::index(s.step));
+  return fmt::format("<span title=\"the cycle starts here: from this step on, the steps lead back to the state before it, and can repeat forever\">↻ {}</span>",
+                     sim::index(s.step));
+}
+
 void step_row(std::string& out, const sim::Failure& f, std::size_t i, bool racing, const std::string& fold) {
   const sim::History& h = f.history;
   const sim::HistoryStep& s = h.steps[i];
@@ -70,7 +77,7 @@ void step_row(std::string& out, const sim::Failure& f, std::size_t i, bool racin
   if (preempts) cls += " preempt";
   out += fmt::format("<tr class=\"{}\" data-task=\"{}\" data-object=\"{}\"{}{}><td class=\"n\">{}</td>", cls, escape(h.task_name(s.task)),
                      s.object == sim::no_object ? std::string() : escape(h.object_name(s.object)),
-                     fold.empty() ? "" : " data-in=\"" + fold + "\"", fold.empty() ? "" : " hidden", sim::index(s.step));
+                     fold.empty() ? "" : " data-in=\"" + fold + "\"", fold.empty() ? "" : " hidden", number(f, s));
   for (std::uint32_t t = 0; t < h.tasks.size(); ++t) {
     if (t != sim::index(s.task)) {
       out += "<td></td>";

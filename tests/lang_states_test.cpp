@@ -176,6 +176,8 @@ TEST_CASE("states: a cycle every task that can run takes part in is a livelock, 
   std::string row = std::to_string(f.cycle_from);
   row = "  " + std::string(5 - row.size(), ' ') + row + "  ";
   CHECK(told.compare(told.find('\n', mark) + 1, row.size(), row) == 0);
+  // The HTML report marks it too, in the step's number.
+  CHECK(checker::html_report(r, "").find("↻ " + std::to_string(f.cycle_from) + "</span>") != std::string::npos);
   const sim::Report again = sim::replay(lang::make_body(p), f.token);
   REQUIRE(again.find(sim::FailureKind::Livelock) != nullptr);
   CHECK(again.find(sim::FailureKind::Livelock)->cycle_from == f.cycle_from);
