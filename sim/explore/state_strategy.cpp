@@ -11,7 +11,6 @@
 
 namespace sim {
 
-
 StateSearch::StateSearch(Slice slice, StateStore store) : slice_(slice), store_(store) {
   if (store.bitstate > 0) bits_.assign((std::size_t{1} << store.bitstate) / 64 + 1, 0);
 }
