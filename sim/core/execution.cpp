@@ -180,8 +180,7 @@ void Execution::rename(Task& t, std::string_view name, std::uint32_t n) {
     t.info.name.assign(name);
     t.default_name = false;
   }
-  t.name_hash = fingerprint_basis;
-  for (char c : t.info.name) t.name_hash = mix(t.name_hash, static_cast<unsigned char>(c));
+  t.name_hash = hash_text(t.info.name);
 }
 
 namespace {
@@ -296,7 +295,7 @@ void Execution::finish_current() {
     Fiber::switch_to(mine, *task(next).fiber);
     return;
   }
-  if (!pruned_ && !failure_) record_deadlock();
+  record_deadlock();
   stop_next(mine);
 }
 

@@ -342,7 +342,7 @@ class Execution {
   [[gnu::always_inline]] void reschedule() {
     const TaskId next = pick();
     if (next == no_task) [[unlikely]] {
-      if (!pruned_ && !failure_) record_deadlock();
+      record_deadlock();
       stop_above(*fibers_[index(current_task_)]);
     } else if (next != current_task_) {
       preempting_ = states_[index(current_task_)] == TaskState::Runnable;
@@ -427,6 +427,11 @@ class Execution {
   static constinit inline thread_local Execution* current_ = nullptr;
   static constexpr std::uint64_t fingerprint_basis = 0xcbf29ce484222325ull;
   static constexpr std::uint64_t mix(std::uint64_t h, std::uint64_t v) { return (h ^ v) * 0x100000001b3ull; }
+  static constexpr std::uint64_t hash_text(std::string_view text) {
+    std::uint64_t h = fingerprint_basis;
+    for (char c : text) h = mix(h, static_cast<unsigned char>(c));
+    return h;
+  }
   static constexpr std::uint16_t fold(std::uint64_t h) {
     h ^= h >> 32;
     return static_cast<std::uint16_t>(h ^ (h >> 16));

@@ -246,6 +246,8 @@ std::string Execution::describe_wait(TaskId t) const {
 }
 
 void Execution::record_deadlock() {
+  // Nobody can run because the strategy ended the execution (pruned, or with its own finding).
+  if (pruned_ || failure_) return;
   const detail::Unwatched unwatched;
   std::vector<std::string> details;
   std::vector<Blocked> blocked;

@@ -83,9 +83,7 @@ void Execution::spin_state(TaskId t, std::vector<std::uint64_t>& out) const {
     const bool changed = read && e.object != no_object && versions_[index(e.object)] != e.version;
     // The file by its text, not its address: a state's words (and a bitstate search's count)
     // must not change with where the program was loaded.
-    std::uint64_t file = fingerprint_basis;
-    for (const char* c = e.file; c != nullptr && *c != 0; ++c) file = mix(file, static_cast<unsigned char>(*c));
-    out.push_back(file);
+    out.push_back(hash_text(e.file != nullptr ? std::string_view(e.file) : std::string_view()));
     out.push_back(std::uint64_t{e.line} << 32 | std::uint64_t{first} << 16 | static_cast<std::uint64_t>(e.kind) << 1 | changed);
   }
 }

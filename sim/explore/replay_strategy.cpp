@@ -40,14 +40,15 @@ bool ReplayStrategy::prune(std::span<const TaskId> runnable) {
   Execution* e = Execution::current();
   const std::optional<StateHash> h = hash_state(*e, words_);
   if (!h) return false;
-  if (at_ >= schedule_.choices.size() && divergence_.empty()) {
-    if (const std::size_t from = path_.find(*h); from != CycleWatch::none && path_.fair(from)) {
-      path_.report(*e, from);
-      return true;
-    }
+  const std::size_t from = path_.find(*h);
+  if (from == CycleWatch::none) {
+    path_.arrive(at_, *h, runnable, e->events());
+    return false;
   }
-  if (path_.find(*h) == CycleWatch::none) path_.arrive(at_, *h, runnable, e->events());
-  return false;
+  // Back in a state of its path where the token runs out: the cycle a stateful search recorded.
+  if (at_ < schedule_.choices.size() || !divergence_.empty() || !path_.fair(from)) return false;
+  path_.report(*e, from);
+  return true;
 }
 
 TaskId ReplayStrategy::next_task(std::span<const TaskId> runnable, TaskId) {
