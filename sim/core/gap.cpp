@@ -97,9 +97,9 @@ std::string to_text(const Gap& gap) {
                          "seen and not explored, so this is not a proof",
                          plural(gap.count, "state was", "states were"), gap.detail);
     case GapKind::UnfairCycles:
-      return fmt::format("{} closed in which a task that could run all along never ran: no fair schedule follows one "
-                         "alone, and none is a livelock, but a fair cycle made of several together was not looked for "
-                         "(every assertion, deadlock and race is still found)",
+      return fmt::format("{} closed in which a task that could run all along never ran: a fair schedule follows none of "
+                         "them, so none of them is a livelock on its own; a fair cycle made of several together was not "
+                         "looked for (every assertion, deadlock and race is still found)",
                          plural(gap.count, "cycle was", "cycles were"));
   }
   return std::string(to_string(gap.kind));
