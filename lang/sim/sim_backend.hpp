@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -148,6 +149,8 @@ class SimBackend final : public sim::StateSource {
  private:
   // The state of thread i (or of main, i == threads), appended to `out`.
   void task_words(const sim::Execution& e, std::size_t i, std::vector<std::uint64_t>& out) const;
+  // Every primitive's state, each task in it written as `who` names it.
+  void primitive_words(const sim::Execution& e, const std::function<std::uint64_t(sim::TaskId)>& who, std::vector<std::uint64_t>& out) const;
 
   const Program& p_;
   SimState state_;

@@ -2,26 +2,34 @@
 // states (sim/explore/state_strategy.hpp), and what of a scenario it cannot capture.
 //
 // The words: main's progress (spawns and joins made), the spin-loop rule's rounds without a
-// change, main's task state and its `finally:` position; then every thread - not yet started,
-// finished, or its scheduling state, pending operation, what the spin-loop rule holds of it
-// (Execution::spin_state: whether it is parked, and what its loop has done since its last
-// change, which decides when it parks) and the interpreter's position, received values and
-// locals (Interpreter::task_state) - with each run of interchangeable threads sorted; then who holds each mutex
-// (by a thread's place in that sorted order), who holds each rwlock (the writer, the set of
+// change, whether a task ran before its time (loose timing), main's task state and its
+// `finally:` position; then every thread - not yet started, finished, or its scheduling state,
+// pending operation, what the spin-loop rule holds of it (Execution::spin_state: whether it is
+// parked, and what its loop has done since its last change, which decides when it parks), its
+// deadline as the time left (Execution::time_state) and the interpreter's position, received
+// values and locals (Interpreter::task_state) - with each run of interchangeable threads
+// sorted; then who holds each mutex (by a thread's place in that sorted order; a recursive one
+// with its depth), who holds each rwlock (the writer, the set of
 // readers), what each latch and barrier still expects, every cell's value and every
-// semaphore's count. A barrier's phase number is left out: its waiters' tokens are relative to
-// it, and whether each waiter is still held is in its scheduling state.
+// semaphore's count; then each channel (ChannelCore::state: closed and by whom, the count, who
+// waits by other means than a position shows, the selects registered in their order) with the
+// values in its buffer, and each future (whether the future is still to be taken, whether it is
+// set, by whom, with what). A barrier's phase number is left out: its waiters' tokens are
+// relative to it, and whether each waiter is still held is in its scheduling state.
 // A condition variable adds nothing: who waits on it is in its waiters' positions and pending
 // operations (Wait before waiting, Wake while waiting or once notified, Lock while taking the
 // mutex back), and which waiter a notify wakes is a choice the search makes at the notify.
 // Threads of one declaration are interchangeable when nothing they run names a thread (`id`,
 // `self`, a thread's name): swapping two of them then changes nothing any step can see.
 #include <algorithm>
+#include <functional>
 #include <numeric>
 #include <set>
 
 #include "lang/ast_walk.hpp"
 #include "lang/sim/sim_backend.hpp"
+#include "sim/sync/future.hpp"
+#include "sim/sync/select.hpp"
 
 namespace lang {
 
@@ -29,8 +37,6 @@ namespace {
 
 const char* uncaptured_kind(GlobalKind k) {
   switch (k) {
-    case GlobalKind::Channel: return "channel";
-    case GlobalKind::Future: return "future";
     case GlobalKind::Pool: return "pool";
     default: return nullptr;
   }
@@ -41,13 +47,15 @@ const char* uncaptured_kind(GlobalKind k) {
 struct Scan {
   const Module& m;
   std::set<std::uint32_t> procs;
-  const Stmt* timed = nullptr;  // a sleep, compute or await sleep
+  const Stmt* timed = nullptr;  // a compute or await sleep (a sleep is captured)
+  const Stmt* completed = nullptr;  // a loop over futures as they complete
   bool names_thread = false;    // `id`, `self` or a thread's name
 
   void block(const Block& b) {
     std::vector<const Block*> todo{&b};
     auto on_stmt = [this](const Stmt& s) {
-      if (timed == nullptr && (s.kind == StmtKind::Sleep || s.kind == StmtKind::Compute || s.kind == StmtKind::AwaitSleep)) timed = &s;
+      if (timed == nullptr && (s.kind == StmtKind::Compute || s.kind == StmtKind::AwaitSleep)) timed = &s;
+      if (completed == nullptr && s.kind == StmtKind::ForCompleted) completed = &s;
       return true;
     };
     auto on_expr = [&](const Expr& e) {
@@ -69,7 +77,6 @@ std::string uncaptured_state(const Program& p) {
   for (const Variable& v : p.vars) {
     const std::string where = " '" + v.name + "' (line " + std::to_string(v.pos.line) + ")";
     if (const char* kind = uncaptured_kind(v.kind)) return std::string("the ") + kind + where + ": its state is not captured yet";
-    if (v.kind == GlobalKind::Mutex && v.flavour != Flavour::Plain) return "the recursive or timed mutex" + where + ": its state is not captured yet";
   }
   if (p.module.machine.present) return "the machine (line " + std::to_string(p.module.machine.pos.line) + "): virtual time is not captured yet";
   for (const ThreadDecl& d : p.module.threads) {
@@ -79,7 +86,8 @@ std::string uncaptured_state(const Program& p) {
   for (const ThreadDecl& d : p.module.threads) w.block(d.body);
   for (const ProcDecl& d : p.module.procs) w.block(d.body);
   w.block(p.module.finally);
-  if (w.timed != nullptr) return "the sleep or compute at line " + std::to_string(w.timed->pos.line) + ": virtual time is not captured yet";
+  if (w.timed != nullptr) return "the compute at line " + std::to_string(w.timed->pos.line) + ": CPU time on the machine's cores is not captured yet";
+  if (w.completed != nullptr) return "the loop over futures as they complete at line " + std::to_string(w.completed->pos.line) + ": its queue is not captured yet";
   return {};
 }
 
@@ -110,6 +118,7 @@ void SimBackend::task_words(const sim::Execution& e, std::size_t i, std::vector<
   out.push_back(e.state(t) == sim::TaskState::Runnable ? 2 : 3);
   out.push_back(static_cast<std::uint64_t>(e.pending(t).kind));
   e.spin_state(t, out);
+  e.time_state(t, out);
   interpreter_->task_state(i, out);
 }
 
@@ -117,6 +126,7 @@ void SimBackend::state(const sim::Execution& e, std::vector<std::uint64_t>& out)
   const std::size_t n = p_.threads.size();
   out.push_back(main_steps_);
   out.push_back(e.quiet_rounds());
+  out.push_back(e.timing_violated() ? 1 : 0);
   task_words(e, n, out);
   words_.resize(n);
   order_.resize(n);
@@ -144,7 +154,20 @@ void SimBackend::state(const sim::Execution& e, std::vector<std::uint64_t>& out)
     }
     return 0;
   };
-  for (const SimMutex& m : state_.mutexes) out.push_back(who(m.plain->holder(e)));
+  primitive_words(e, who, out);
+}
+
+void SimBackend::primitive_words(const sim::Execution& e, const std::function<std::uint64_t(sim::TaskId)>& who, std::vector<std::uint64_t>& out) const {
+  for (const SimMutex& m : state_.mutexes) {
+    if (m.recursive) {
+      out.push_back(who(m.recursive->holder(e)));
+      out.push_back(m.recursive->depth(e));
+    } else if (m.timed) {
+      out.push_back(who(m.timed->holder(e)));
+    } else {
+      out.push_back(who(m.plain->holder(e)));
+    }
+  }
   for (const auto& rw : state_.rwlocks) {
     out.push_back(who(rw->writer(e)));
     const std::size_t at = out.size();
@@ -160,6 +183,25 @@ void SimBackend::state(const sim::Execution& e, std::vector<std::uint64_t>& out)
   }
   for (std::int64_t v : state_.cells) out.push_back(static_cast<std::uint64_t>(v));
   for (const SimSemaphore& s : state_.semaphores) out.push_back(static_cast<std::uint64_t>(s.count));
+  for (const auto& c : state_.channels) {
+    const std::size_t at = out.size();
+    if (sim::detail::ChannelAccess<std::int64_t>::core(*c).state(e, out, who)) {
+      sim::detail::ChannelAccess<std::int64_t>::each_value(*c, [&](std::int64_t v) { out.push_back(static_cast<std::uint64_t>(v)); });
+    }
+    out.push_back(out.size() - at);
+  }
+  for (std::size_t n = 0; n < state_.futures.size(); ++n) {
+    // Before get: the future holds the state; after it, only the promise does (a second get is a misuse).
+    out.push_back(state_.futures[n].valid() ? 1 : 0);
+    const auto* f = state_.promises[n] ? sim::detail::FutureAccess<std::int64_t>::state(*state_.promises[n]) : nullptr;
+    if (f == nullptr) {
+      out.push_back(0);
+      continue;
+    }
+    f->state(out, who);
+    out.push_back(f->value ? 1 : 0);
+    out.push_back(f->value ? static_cast<std::uint64_t>(*f->value) : 0);
+  }
 }
 
 }  // namespace lang

@@ -347,7 +347,7 @@ TaskId Execution::choose_timed() {
     return only;
   }
   const TaskId chosen = choose_among(runnable_count_);
-  if (timed_ > 0) note_timing(chosen);
+  if (timed_ > 0 && chosen != no_task) note_timing(chosen);  // no_task: the strategy pruned here
   return chosen;
 }
 

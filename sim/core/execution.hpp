@@ -269,6 +269,10 @@ class Execution {
   void clear_deadline(TaskId t);
   // True once: the task was woken by its deadline rather than by what it waited for.
   bool take_timed_out(TaskId t);
+  // For a description of the state: task `t`'s deadline as the time left until it (no step can
+  // read the clock itself) and whether a deadline woke it; whether any task ran before its time.
+  void time_state(TaskId t, std::vector<std::uint64_t>& out) const;
+  bool timing_violated() const { return timing_violated_; }
   bool strict_timing() const { return limits_.timing == ExecutionLimits::Timing::Strict; }
 
   // Threads.

@@ -35,6 +35,14 @@ bool Execution::take_timed_out(TaskId t) {
   return out;
 }
 
+void Execution::time_state(TaskId t, std::vector<std::uint64_t>& out) const {
+  const std::uint32_t i = index(t);
+  // Past deadlines stay apart too: under loose timing their order decides which runs are early.
+  out.push_back(deadline_[i] == no_deadline ? 0 : 1);
+  out.push_back(deadline_[i] == no_deadline ? 0 : static_cast<std::uint64_t>(deadline_[i] - now_));
+  out.push_back(timed_out_[i]);
+}
+
 // No task can run: move the clock to the earliest deadline and wake the tasks due then.
 bool Execution::advance_clock() {
   Nanos earliest = no_deadline;

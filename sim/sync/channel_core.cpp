@@ -149,6 +149,23 @@ void ChannelCore::drop(SelectWaiter* w) {
   std::erase_if(watchers_, [w](const Watch& x) { return x.waiter == w; });
 }
 
+// Who waits in a plain send or receive is in each task's position and scheduling state; a select
+// keeps its registration and its commitment here, and the order of registration decides which
+// select an unbuffered value is committed to. Who closed the channel is named by a later misuse.
+bool ChannelCore::state(const Execution& e, std::vector<std::uint64_t>& out, const std::function<std::uint64_t(TaskId)>& who) const {
+  if (!binding_.bound_to(e)) {
+    out.insert(out.end(), {0, 0, 0, 0, 0});
+    return false;
+  }
+  out.push_back(closed_ ? 1 + who(closed_by_) : 0);
+  out.push_back(count_);
+  out.push_back(waiting_receivers_);
+  out.push_back(takers_);
+  out.push_back(watchers_.size());
+  for (const Watch& w : watchers_) out.push_back(who(w.waiter->task_) * 4 + (w.recv ? 1 : 0) + (w.waiter->committed_ == this ? 2 : 0));
+  return true;
+}
+
 void ChannelCore::notify_watchers(Execution* e) {
   for (const Watch& w : watchers_) w.waiter->changed(e);
 }

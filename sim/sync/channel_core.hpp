@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -90,6 +91,11 @@ class ChannelCore {
   void watch(SelectWaiter* w, bool recv, Execution* e);
   void unwatch(SelectWaiter* w, Execution* e);
   void drop(SelectWaiter* w);  // unwatch without telling anyone (an execution stopping)
+
+  // For a search that remembers states (sim/core/state_source.hpp): what besides the values in
+  // the buffer decides what the channel can still do, each task written as `who` names it; a
+  // channel not yet used in `e` is written as a fresh one. False then: its buffer is stale.
+  bool state(const Execution& e, std::vector<std::uint64_t>& out, const std::function<std::uint64_t(TaskId)>& who) const;
 
  private:
   std::size_t receivers() const;  // receivers waiting, of every sort

@@ -80,6 +80,8 @@ class Promise {
   }
 
  private:
+  template <class>
+  friend struct detail::FutureAccess;
   void abandon() {
     if (state_) state_->abandon();
   }
@@ -136,6 +138,8 @@ namespace detail {
 template <class T>
 struct FutureAccess {
   static std::shared_ptr<FutureCore> core(const Future<T>& f) { return f.state_; }
+  // The shared state a promise sets (null once the promise was moved away).
+  static const FutureState<T>* state(const Promise<T>& p) { return p.state_.get(); }
 };
 }  // namespace detail
 

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <condition_variable>
+#include <cstdint>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -52,6 +54,14 @@ class FutureCore {
   bool ready() const { return ready_; }
   ObjectId id() const { return binding_.id(); }
   void bind(Execution& e);
+  // For a search that remembers states (sim/core/state_source.hpp): whether it is set, with an
+  // error, and by whom (a second set names them), each task written as `who` names it. Who
+  // waits is in the waiting tasks' positions and scheduling states.
+  void state(std::vector<std::uint64_t>& out, const std::function<std::uint64_t(TaskId)>& who) const {
+    out.push_back(ready_ ? 1 + who(set_by_) : 0);
+    out.push_back(error != nullptr ? 1 : 0);
+    out.push_back(continuations_.size());
+  }
 
   std::exception_ptr error;  // set instead of a value
 

@@ -64,6 +64,10 @@ class RecursiveMutex {
   bool try_lock(Location where = Location::here());
   void unlock(Location where = Location::here());
 
+  // Who holds it in `e`, and how many times (for a search that remembers states).
+  TaskId holder(const Execution& e) const { return binding_.bound_to(e) ? model_.owner() : no_task; }
+  std::uint32_t depth(const Execution& e) const { return binding_.bound_to(e) ? model_.depth() : 0; }
+
  private:
   Execution* bind();
 
@@ -95,6 +99,9 @@ class TimedMutex {
     return try_lock_for_ns(std::chrono::duration_cast<std::chrono::nanoseconds>(timeout), where);
   }
   void unlock(Location where = Location::here());
+
+  // Who holds it in `e` (for a search that remembers states; a waiter's deadline is its task's).
+  TaskId holder(const Execution& e) const { return binding_.bound_to(e) ? model_.owner() : no_task; }
 
  private:
   Execution* bind();

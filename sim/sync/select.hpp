@@ -48,6 +48,11 @@ struct ChannelAccess {
     }
   }
   static void changed(Channel<T>& c, Execution* e) { c.changed(e); }
+  // The values in the buffer, oldest first (for a search that remembers states).
+  template <class F>
+  static void each_value(const Channel<T>& c, F f) {
+    for (const auto& item : c.items_) f(item.value);
+  }
 };
 
 // One channel case of a select, its type erased.
