@@ -9,6 +9,8 @@
 #include <fstream>
 #include <system_error>
 
+#include <sys/stat.h>
+
 #include "lang/checker.hpp"
 #include "lang/lexer.hpp"
 #include "lang/parser.hpp"
@@ -32,6 +34,19 @@ std::uint64_t fingerprint_of(const Lexed& lexed) {
     add(0);
   }
   return h;
+}
+
+// "output" or "error" when `path` is the file this process writes its standard output or
+// error to (`--json /dev/stdout`: /dev/stdout read as a scenario), else null.
+const char* own_output(std::string_view path) {
+  struct stat named {};
+  if (::stat(std::string(path).c_str(), &named) != 0) return nullptr;
+  const char* const names[] = {"output", "error"};
+  for (int fd : {1, 2}) {
+    struct stat written {};
+    if (::fstat(fd, &written) == 0 && written.st_dev == named.st_dev && written.st_ino == named.st_ino) return names[fd - 1];
+  }
+  return nullptr;
 }
 
 Loaded refuse(std::string_view path, std::string message) {
@@ -79,6 +94,10 @@ Loaded load_file(std::string_view path, LoadLimits limits) {
   const std::filesystem::path p(path);
   if (!std::filesystem::exists(p, ec)) return refuse(path, "no such file");
   if (std::filesystem::is_directory(p, ec)) return refuse(path, "is a directory, not a scenario file");
+  if (const char* own = own_output(path)) {
+    // Reading a pipe this process writes to would wait for itself forever.
+    return refuse(path, std::string("is this program's own standard ") + own + ", not a scenario file (--json and --quiet take no file name; -o FILE writes the report to a file)");
+  }
   const auto size = std::filesystem::file_size(p, ec);
   if (!ec && size > limits.max_file_size) return too_big(path, static_cast<std::size_t>(size), limits);
   std::ifstream in{p, std::ios::binary};

@@ -86,6 +86,17 @@ TEST_CASE("file size: 16 MiB by default; a bigger text or file is refused naming
   std::filesystem::remove(path);
 }
 
+TEST_CASE("a scenario path naming this program's own standard output is refused, not read and waited on") {
+  // `interleave run x.scn --json /dev/stdout` takes /dev/stdout for a second scenario; with
+  // standard output a pipe, reading it would wait for this very process to close it.
+  const lang::Loaded out = lang::load_file("/dev/stdout");
+  REQUIRE(out.error);
+  CHECK(contains(out.error->headline(), "/dev/stdout: error: is this program's own standard output, not a scenario file"));
+  const lang::Loaded err = lang::load_file("/dev/stderr");
+  REQUIRE(err.error);
+  CHECK(contains(err.error->headline(), "is this program's own standard "));  // "output" when both go to one place
+}
+
 TEST_CASE("thread count: 1000 by default; more is an error at the declaration naming --max-tasks") {
   CHECK(limits_error("thread w[1000]:\n    pass\n") == "ok");
   CHECK(limits_error("thread w[1001]:\n    pass\n") == "t.scn:1:10: error: a thread array's size must be a number from 1 to 1000 (the limit is --max-tasks)");
