@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <interleave/interleave.hpp>
 #include <string>
+#include <tuple>
 
 #include "lang/outcome.hpp"
 #include "lang/sim/sim_backend.hpp"
@@ -124,10 +125,13 @@ TEST_CASE("states: a scenario whose state it cannot capture is searched without 
 
 namespace {
 
-// Every finding's kind and line, sorted: what a search found, wherever it found it.
-std::vector<std::pair<int, std::uint32_t>> places(const sim::Report& r) {
-  std::vector<std::pair<int, std::uint32_t>> out;
-  for (const sim::Failure& f : r.failures) out.emplace_back(static_cast<int>(f.kind), f.where.line);
+// Every finding's kind and its lines (a race's two, in either order: which end a search meets
+// first depends on the schedule that shows it), sorted: what a search found, wherever it found it.
+std::vector<std::tuple<int, std::uint32_t, std::uint32_t>> places(const sim::Report& r) {
+  std::vector<std::tuple<int, std::uint32_t, std::uint32_t>> out;
+  for (const sim::Failure& f : r.failures) {
+    out.emplace_back(static_cast<int>(f.kind), std::min(f.where.line, f.other.line), std::max(f.where.line, f.other.line));
+  }
   std::sort(out.begin(), out.end());
   return out;
 }
