@@ -19,6 +19,7 @@ Checkers::Checkers(const std::vector<CheckerFactory>& makers, int) : by_kind_(64
   for (const auto& c : list_) {
     const std::uint64_t ignored = c->ignored_kinds();
     ignored_all_ &= ignored;
+    needs_hb_ = needs_hb_ || c->needs_happens_before();
     for (unsigned k = 0; k < 64; ++k) {
       if (((ignored >> k) & 1) == 0) by_kind_[k].push_back(c.get());
     }

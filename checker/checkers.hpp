@@ -25,6 +25,7 @@ class Checkers final : public sim::Observer {
   // The kinds no checker uses: an observed run then skips building those events (a task's
   // finish, say) when no other observer wants them.
   std::uint64_t ignored_kinds() const override { return ignored_all_; }
+  bool needs_happens_before() const override { return needs_hb_; }
   bool unchanged_by(const sim::Execution& exec, sim::TaskId task, sim::ObjectId object, sim::OpKind kind) const override;
   void on_end(const sim::Execution& exec, const sim::Failure* failure) override;
   void take_findings(std::vector<sim::Failure>& out) override;
@@ -37,6 +38,7 @@ class Checkers final : public sim::Observer {
   Checkers(const std::vector<CheckerFactory>& makers, int);
 
   std::vector<std::unique_ptr<Checker>> list_;
+  bool needs_hb_ = false;
   // Per kind of event, the checkers that use it, in list order.
   std::vector<std::vector<Checker*>> by_kind_;
   std::uint64_t ignored_all_ = ~std::uint64_t{0};

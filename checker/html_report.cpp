@@ -42,7 +42,7 @@ std::string replace_token(std::string hint, const std::string& token) {
   return hint;
 }
 
-void accesses(std::string& out, const sim::Failure& f) {
+void accesses_section(std::string& out, const sim::Failure& f) {
   if (f.accesses.size() < 2) return;
   out += "<table class=\"accesses\"><tr><th></th><th>step</th><th>task</th><th>operation</th><th>where</th></tr>\n";
   static constexpr const char* labels[] = {"earlier", "later"};
@@ -86,7 +86,7 @@ void failure(std::string& out, const sim::Failure& f, const std::string& hint, i
     for (const std::string& n : f.notes) out += "<li class=\"note\">note: " + escape(n) + "</li>";
     out += "</ul>\n";
   }
-  accesses(out, f);
+  accesses_section(out, f);
   facts(out, f);
   replay(out, f, hint, id);
   html::wait_graph_svg(out, f, id);

@@ -178,7 +178,7 @@ bool LockGraph::Edge::operator==(const Edge& o) const {
 std::vector<std::uint32_t> LockGraph::merge(const sim::Execution& exec) {
   std::vector<std::uint32_t> added;
   // Fork/join clocks, replayed from the spawns and joins up to each edge (edges are in order).
-  std::vector<VectorClock> clocks(exec.task_count());
+  std::vector<sim::VectorClock> clocks(exec.task_count());
   clocks[0].set(0, 1);
   std::size_t applied = 0;
   for (const LocalEdge& l : local_) {
@@ -192,7 +192,7 @@ std::vector<std::uint32_t> LockGraph::merge(const sim::Execution& exec) {
         clocks[f.task].tick(f.task);
       }
     }
-    const VectorClock& forks = clocks[l.task];
+    const sim::VectorClock& forks = clocks[l.task];
     Edge e{node_of(exec, l.from), node_of(exec, l.to), thread_of(exec, l.task), l.from_at, l.to_at, {}, {}, executions_};
     for (std::uint32_t o : l.lockset) e.lockset.push_back(node_of(exec, o));
     std::sort(e.lockset.begin(), e.lockset.end());

@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "checker/checker.hpp"
-#include "checker/vector_clock.hpp"
+#include "sim/core/vector_clock.hpp"
 #include "sim/core/failure.hpp"
 #include "sim/core/op_traits.hpp"
 

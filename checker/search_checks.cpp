@@ -17,6 +17,7 @@ class JobCheckers final : public sim::JobWatch {
   void on_begin(const sim::Execution& exec) override { checkers_.on_begin(exec); }
   void on_event(const sim::Execution& exec, const sim::Event& e) override { checkers_.on_event(exec, e); }
   std::uint64_t ignored_kinds() const override { return checkers_.ignored_kinds(); }
+  bool needs_happens_before() const override { return checkers_.needs_happens_before(); }
   bool unchanged_by(const sim::Execution& exec, sim::TaskId task, sim::ObjectId object, sim::OpKind kind) const override {
     return checkers_.unchanged_by(exec, task, object, kind);
   }

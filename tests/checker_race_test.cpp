@@ -7,7 +7,7 @@
 
 #include "tests/bodies.hpp"
 #include "checker/race_detector.hpp"
-#include "checker/vector_clock.hpp"
+#include "sim/core/vector_clock.hpp"
 #include "interleave/doctest.hpp"
 #include "text_support.hpp"
 
@@ -318,7 +318,7 @@ TEST_CASE("with races turned off, a racy body reports nothing") {
 }
 
 TEST_CASE("vector clocks: join, cover, grow past the inline entries, compare") {
-  checker::VectorClock a, b;
+  sim::VectorClock a, b;
   a.set(0, 3);
   b.set(1, 2);
   b.set(0, 1);
@@ -327,7 +327,7 @@ TEST_CASE("vector clocks: join, cover, grow past the inline entries, compare") {
   CHECK(a.covers({1, 2}));
   CHECK_FALSE(a.covers({1, 3}));
   CHECK(a.covers({7, 0}));  // clock 0: "never" is covered by everything
-  checker::VectorClock big;
+  sim::VectorClock big;
   for (std::uint32_t t = 0; t < 20; ++t) big.set(t, t + 1);
   a.join(big);
   CHECK(a.get(19) == 20);
@@ -335,9 +335,9 @@ TEST_CASE("vector clocks: join, cover, grow past the inline entries, compare") {
   a.assign(b);
   CHECK(a == b);
   CHECK(a.get(19) == 0);  // entries past the assigned size read as 0
-  checker::VectorClock moved = std::move(big);
+  sim::VectorClock moved = std::move(big);
   CHECK(moved.get(10) == 11);
   a.clear();
   CHECK(a.size() == 0);
-  CHECK(a == checker::VectorClock{});
+  CHECK(a == sim::VectorClock{});
 }

@@ -77,7 +77,12 @@ std::optional<Failure> Execution::run(const std::function<void()>& body, Strateg
   steer(strategy);
   observers_ = observers;
   ignored_ = ~std::uint64_t{0};
-  for (Observer* o : observers) ignored_ &= o->ignored_kinds();
+  tracks_hb_ = false;
+  for (Observer* o : observers) {
+    ignored_ &= o->ignored_kinds();
+    tracks_hb_ = tracks_hb_ || o->needs_happens_before();
+  }
+  if (tracks_hb_) ignored_ &= ~kinds_where(HappensBefore::uses);
   root_ = &body;
   more_ = more;
   begin();
@@ -127,6 +132,7 @@ void Execution::begin() {
   quiet_rounds_ = 0;
   concluded_ = false;
   failure_.reset();
+  if (tracks_hb_) happens_before_.begin();
   for (Observer* o : observers_) o->on_begin(*this);
   TaskId main = new_task("main", no_task, Location{});
   task(main).body.emplace([this] { (*root_)(); });
@@ -388,6 +394,7 @@ void Execution::deliver(Event& event) {
   event.preempted = preempting_;
   preempting_ = false;
   const detail::Unwatched unwatched;
+  if (tracks_hb_) happens_before_.on_event(event);
   for (Observer* o : observers_) o->on_event(*this, event);
 }
 
@@ -436,6 +443,7 @@ void Execution::joins_itself(Location where) {
 
 bool Execution::needless(OpKind kind, ObjectId object) const {
   const detail::Unwatched unwatched;  // (an observer compiled with the program's hooks)
+  if (tracks_hb_ && HappensBefore::uses(kind)) return false;
   for (Observer* o : observers_) {
     if (!o->unchanged_by(*this, current_task_, object, kind)) return false;
   }

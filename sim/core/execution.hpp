@@ -32,6 +32,7 @@
 #include "sim/core/execution_limits.hpp"
 #include "sim/core/failure.hpp"
 #include "sim/core/fiber.hpp"
+#include "sim/core/happens_before.hpp"
 #include "sim/core/op.hpp"
 #include "sim/core/schedule.hpp"
 #include "sim/core/spin_log.hpp"
@@ -182,6 +183,9 @@ class Execution {
   }
   bool aborting() const { return aborting_; }
   bool observed() const { return !observers_.empty(); }
+  // Every task's happens-before clock, kept while an observer of the run needs it
+  // (Observer::needs_happens_before).
+  const HappensBefore& happens_before() const { return happens_before_; }
   // Observers see events numbered 1, 2, ... in the order they happened.
   void publish(Event event);
   // Whether an event of `kind` on `object` by the running task would change no observer
@@ -490,6 +494,8 @@ class Execution {
   bool concluded_ = false;
   Strategy* strategy_ = nullptr;
   std::span<Observer* const> observers_;
+  HappensBefore happens_before_;
+  bool tracks_hb_ = false;
   std::uint64_t ignored_ = 0;  // the kinds of event no observer of this run uses (Observer::ignored_kinds)
   Schedule schedule_;
   std::uint64_t fingerprint_ = fingerprint_basis;

@@ -19,6 +19,9 @@ class Observer {
   // The kinds of event this observer does nothing with, as bits (1 << kind). An event that every
   // observer of a run ignores is numbered but neither built nor delivered.
   virtual std::uint64_t ignored_kinds() const { return 0; }
+  // Whether it reads the execution's happens-before clocks (Execution::happens_before), which
+  // the execution then keeps up to date before each event reaches the observers.
+  virtual bool needs_happens_before() const { return false; }
   // Whether an event of `kind` on `object` by `task`, were it published now, would leave this
   // observer exactly as it is: nothing kept, nothing reported (a race detector's access in the
   // same epoch as the task's last one of that kind). A front end may skip building an event

@@ -1,4 +1,4 @@
-// VectorClock and Epoch: the happens-before bookkeeping the race detector and lock graph share.
+// VectorClock and Epoch: the happens-before bookkeeping (HappensBefore, the race detector, the lock graph).
 //
 // How this works: each task keeps a vector clock, one counter per task (Mattern, "Virtual time
 // and global states of distributed systems", 1989). A task ticks its own entry after each
@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-namespace checker {
+namespace sim {
 
 // "Task `task` at its own time `clock`"; clock 0 means "never" (every clock starts at 1).
 struct Epoch {
@@ -113,4 +113,4 @@ class VectorClock {
   alignas(16) std::uint32_t inline_[inline_size] = {};
 };
 
-}  // namespace checker
+}  // namespace sim

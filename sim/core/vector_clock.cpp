@@ -1,7 +1,7 @@
 // VectorClock: the rare paths (clocks past the inline size) and the text form for tests.
-#include "checker/vector_clock.hpp"
+#include "sim/core/vector_clock.hpp"
 
-namespace checker {
+namespace sim {
 
 void VectorClock::reserve(std::uint32_t n) {
   std::uint32_t capacity = capacity_;
@@ -65,4 +65,4 @@ std::string VectorClock::to_string() const {
   return out + "]";
 }
 
-}  // namespace checker
+}  // namespace sim
