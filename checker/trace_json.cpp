@@ -43,7 +43,7 @@ class Writer {
   std::string out_;
 };
 
-std::string place(sim::Location where) { return where.file == nullptr || where.file[0] == '\0' ? std::string() : to_string(where); }
+std::string place_of(sim::Location where) { return where.file == nullptr || where.file[0] == '\0' ? std::string() : to_string(where); }
 
 void tracks(Writer& w, const sim::Failure& f) {
   const sim::History& h = f.history;
@@ -59,7 +59,7 @@ void steps(Writer& w, const sim::History& h) {
   const sim::HistoryStep* previous = nullptr;
   for (const sim::HistoryStep& s : h.steps) {
     Json args{{"step", sim::index(s.step)}, {"text", action(h, s)}};
-    if (s.kind != sim::OpKind::Finish && !place(s.where).empty()) args["where"] = place(s.where);
+    if (s.kind != sim::OpKind::Finish && !place_of(s.where).empty()) args["where"] = place_of(s.where);
     if (s.object != sim::no_object) args["object"] = h.object_name(s.object);
     if (!s.value.empty()) args["value"] = s.value;
     if (s.peer != sim::no_task) args["peer"] = h.task_name(s.peer);
@@ -82,7 +82,7 @@ void deadlock(Writer& w, const sim::Failure& f, long long end, int& flow_id) {
   for (const sim::Blocked& b : g.edges) {
     // A join waits on a task, not an object.
     const std::string on = b.object != sim::no_object ? h.object_name(b.object) : h.task_name(b.holder);
-    Json args{{"on", on}, {"where", place(b.where)}, {"in_cycle", g.in_cycle(b.task)}};
+    Json args{{"on", on}, {"where", place_of(b.where)}, {"in_cycle", g.in_cycle(b.task)}};
     if (b.holder != sim::no_task) args["waits_for"] = h.task_name(b.holder);
     w.add({{"name", "blocked: " + std::string(to_string(b.kind)) + " " + on}, {"cat", "deadlock"},
            {"ph", "X"}, {"pid", pid}, {"tid", tid(b.task)}, {"ts", end}, {"dur", 3 * step_us}, {"args", std::move(args)}});
@@ -130,7 +130,7 @@ std::string trace_json(const sim::Failure& f, const TraceOptions& options) {
   if (f.kind == sim::FailureKind::Deadlock) deadlock(w, f, end, flow_id);
   if (f.task != sim::no_task) {
     Json args{{"message", f.message}};
-    if (!place(f.where).empty()) args["where"] = place(f.where);
+    if (!place_of(f.where).empty()) args["where"] = place_of(f.where);
     for (const std::string& d : f.details) args["details"].push_back(d);
     w.add({{"name", std::string(to_string(f.kind))}, {"cat", "failure"}, {"ph", "i"}, {"s", "p"}, {"pid", pid},
            {"tid", tid(f.task)}, {"ts", end}, {"args", std::move(args)}});

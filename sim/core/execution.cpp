@@ -132,7 +132,11 @@ void Execution::begin() {
   quiet_rounds_ = 0;
   concluded_ = false;
   failure_.reset();
-  if (tracks_hb_) happens_before_.begin();
+  if (tracks_hb_) {
+    happens_before_.begin();
+    memory_.begin(happens_before_);
+  }
+  fences_ = no_object;
   for (Observer* o : observers_) o->on_begin(*this);
   TaskId main = new_task("main", no_task, Location{});
   task(main).body.emplace([this] { (*root_)(); });

@@ -33,6 +33,7 @@
 #include "sim/core/failure.hpp"
 #include "sim/core/fiber.hpp"
 #include "sim/core/happens_before.hpp"
+#include "sim/core/memory_model.hpp"
 #include "sim/core/op.hpp"
 #include "sim/core/schedule.hpp"
 #include "sim/core/spin_log.hpp"
@@ -186,6 +187,11 @@ class Execution {
   // Every task's happens-before clock, kept while an observer of the run needs it
   // (Observer::needs_happens_before).
   const HappensBefore& happens_before() const { return happens_before_; }
+  // The C++ memory model for atomics (sim/core/memory_model.hpp), on whenever happens-before is
+  // kept; null otherwise, and then atomics run sequentially consistently.
+  MemoryModel* memory() { return tracks_hb_ ? &memory_ : nullptr; }
+  // The one object every seq_cst fence of this execution is a step on.
+  ObjectId fence_object();
   // Observers see events numbered 1, 2, ... in the order they happened.
   void publish(Event event);
   // Whether an event of `kind` on `object` by the running task would change no observer
@@ -495,6 +501,8 @@ class Execution {
   Strategy* strategy_ = nullptr;
   std::span<Observer* const> observers_;
   HappensBefore happens_before_;
+  MemoryModel memory_;
+  ObjectId fences_ = no_object;
   bool tracks_hb_ = false;
   std::uint64_t ignored_ = 0;  // the kinds of event no observer of this run uses (Observer::ignored_kinds)
   Schedule schedule_;

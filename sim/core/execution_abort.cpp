@@ -239,7 +239,7 @@ std::string Execution::describe_wait(TaskId t) const {
     case OpKind::Unlock: case OpKind::Wake: case OpKind::Notify: case OpKind::NotifyAll: case OpKind::Sleep:
     case OpKind::Finish: case OpKind::Print: case OpKind::TryLockShared: case OpKind::UnlockShared:
     case OpKind::TryAcquire: case OpKind::Release: case OpKind::Arrive: case OpKind::Open: case OpKind::Close:
-    case OpKind::Set: case OpKind::FutexWait: case OpKind::FutexWake:
+    case OpKind::Set: case OpKind::FutexWait: case OpKind::FutexWake: case OpKind::Fence:
       break;
   }
   return x.info.name + " is blocked in " + std::string(to_string(w.kind)) + " on " + object_name(w.object) + at;

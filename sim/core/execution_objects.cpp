@@ -38,4 +38,13 @@ std::string Execution::object_name(ObjectId o) const {
   return std::string(to_string(slot.kind)) + "#" + std::to_string(index(o));
 }
 
+ObjectId Execution::fence_object() {
+  static const std::string name = "seq_cst fences";
+  if (fences_ == no_object) {
+    fences_ = add_object(ObjectKind::Atomic, name, Location{});
+    if (tracks_hb_) happens_before_.hand_over(fences_);  // the memory model orders what fences order
+  }
+  return fences_;
+}
+
 }  // namespace sim

@@ -46,7 +46,11 @@ VectorClock& HappensBefore::new_clock(std::uint32_t& slot) {
 
 void HappensBefore::on_event(const Event& e) {
   const std::uint32_t ti = index(e.task);
-  switch (traits(e.op.kind).role) {
+  const OpRole role = traits(e.op.kind).role;
+  if (role == OpRole::AtomicLoad || role == OpRole::AtomicStore || role == OpRole::AtomicRmw) {
+    if (object(e.op.object).modelled) return;
+  }
+  switch (role) {
     case OpRole::AtomicLoad: acquire(task(e.task), ti, object(e.op.object)); break;
     // A plain store starts a new chain: later loads see this store, not the ones before it.
     case OpRole::AtomicStore: publish(task(e.task), ti, object(e.op.object)); break;

@@ -40,6 +40,18 @@ class HappensBefore {
   // The clock of task `t` at its present point; `t` must have started.
   const VectorClock& clock(TaskId t) const { return tasks_[index(t)].clock; }
   bool started(TaskId t) const { return index(t) < tasks_used_; }
+  // For the memory model (sim/core/memory_model.hpp), which moves clocks along the edges atomics
+  // make: from now on this execution's atomic events on `o` leave the clocks alone.
+  void hand_over(ObjectId o) { object(o).modelled = true; }
+  // Task `t` takes in `message` (an acquire).
+  void join(TaskId t, const VectorClock& message) { task(t).clock.join(message); }
+  // Task `t`'s present clock becomes `message` (a release), and `t` moves on.
+  void release_into(TaskId t, VectorClock& message) {
+    Task& tk = task(t);
+    message.assign(tk.clock);
+    tk.clock.tick(index(t));
+  }
+
   // The innermost mutex task `t` holds (its object index), or `none`.
   std::uint32_t innermost_held(TaskId t) const {
     const Task& task = tasks_[index(t)];
@@ -51,6 +63,7 @@ class HappensBefore {
     std::uint32_t clock = none;            // index into clocks_
     std::uint32_t readers_clock = none;    // an RwLock's readers' releases
     std::uint32_t releaser = none;         // the task whose clock `clock` is a copy of, if one is
+    bool modelled = false;                 // an atomic whose edges the memory model makes
   };
   struct Task {
     VectorClock clock;

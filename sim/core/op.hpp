@@ -24,6 +24,7 @@ enum class OpKind : std::uint8_t {
   // expected value, so it sleeps), the sleeper's return (flag: a wake, not its timeout, ended it),
   // a wake (value: how many it woke).
   FutexWait, FutexWoken, FutexWake,
+  Fence,  // a seq_cst fence: a step on the execution's one fence object (Execution::fence_object)
 };
 std::string_view to_string(OpKind kind);
 

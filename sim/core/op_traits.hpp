@@ -112,6 +112,8 @@ constexpr OpTraits op_row(OpKind kind) {
     case OpKind::FutexWait: return {"futex_wait", R::Sync};
     case OpKind::FutexWoken: return {"futex_woken", R::Sync, E::None, E::Acquire};
     case OpKind::FutexWake: return {"futex_wake", R::Sync, E::Release, E::Release, true};
+    // Ordered with every other seq_cst fence, as an update of one object is with every other.
+    case OpKind::Fence: return {"fence", R::AtomicRmw};
   }
   return {"?", R::Yield};
 }

@@ -48,7 +48,7 @@ constexpr SpinRole spin_role(OpKind kind) {
     case OpKind::Acquire: case OpKind::TryAcquire: case OpKind::Release: case OpKind::Arrive: case OpKind::Pass:
     case OpKind::Open: case OpKind::Send: case OpKind::Recv: case OpKind::Close: case OpKind::Select:
     case OpKind::Set: case OpKind::WaitAny: case OpKind::Resume: case OpKind::FutexWait: case OpKind::FutexWoken:
-    case OpKind::FutexWake:
+    case OpKind::FutexWake: case OpKind::Fence:
       return SpinRole::Change;
   }
   return SpinRole::Change;

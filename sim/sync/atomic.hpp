@@ -1,20 +1,27 @@
-// Atomic<T>: a std::atomic whose every operation is one visible step (sequentially consistent).
+// Atomic<T>: a std::atomic whose every operation is one visible step, with the memory order it is
+// given (sim/core/memory_model.hpp): a relaxed or acquire load may read an older store.
 #pragma once
 
 #include <atomic>
+#include <cstdint>
+#include <cstring>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "sim/core/object.hpp"
 
 namespace sim {
 
-// Memory orders are accepted for source compatibility with std::atomic; the simulation runs
-// every operation sequentially consistently (weaker orders are a later model).
+// The memory model needs the happens-before clocks, which an execution keeps while a checker
+// uses them (the race detector, on by default). Without them, and for values wider than 8
+// bytes, every operation is sequentially consistent.
 template <class T>
 class Atomic {
   using Order = std::memory_order;
   static constexpr Order sc = std::memory_order_seq_cst;
+  static constexpr bool modelled = std::is_trivially_copyable_v<T> && sizeof(T) <= sizeof(std::uint64_t);
 
  public:
   explicit Atomic(T initial = T{}, std::string_view name = {}, Location created = Location::here())
@@ -24,38 +31,71 @@ class Atomic {
 
   T load(Order order = sc, Location where = Location::here()) const {
     Execution* e = step(OpKind::AtomicLoad, where);
-    T v = value_.load(order);
+    MemoryModel* m = model(e);
+    const T v = m != nullptr ? from_bits(m->load(*e, binding_.id(), to_order(order))) : value_.load();
     if (e != nullptr && e->observed()) e->publish(OpKind::AtomicLoad, binding_.id(), where, detail::value_ref(v));
     return v;
   }
   void store(T v, Order order = sc, Location where = Location::here()) {
     Execution* e = step(OpKind::AtomicStore, where);
-    value_.store(v, order);
+    if (MemoryModel* m = model(e)) {
+      m->store(*e, binding_.id(), to_bits(v), to_order(order), where);
+      value_.store(from_bits(m->latest(binding_.id())));
+    } else {
+      value_.store(v);
+    }
     if (e != nullptr && e->observed()) e->publish(OpKind::AtomicStore, binding_.id(), where, detail::value_ref(v));
   }
   T exchange(T v, Order order = sc, Location where = Location::here()) {
-    return update(where, [&] { return value_.exchange(v, order); });
+    return update(order, order, where, [&](T) -> std::optional<T> { return v; });
   }
-  bool compare_exchange_strong(T& expected, T desired, Order order = sc, Location where = Location::here()) {
+  // A failure's order is its own, as in std::atomic.
+  bool compare_exchange_strong(T& expected, T desired, Order success, Order failure, Location where = Location::here()) {
     bool ok = false;
-    update(where, [&] {
-      ok = value_.compare_exchange_strong(expected, desired, order);
-      return expected;
+    const T old = update(success, failure, where, [&](T seen) -> std::optional<T> {
+      if (!same(seen, expected)) return std::nullopt;
+      return desired;
     });
+    ok = same(old, expected);
+    if (!ok) expected = old;
     return ok;
   }
+  bool compare_exchange_strong(T& expected, T desired, Order order = sc, Location where = Location::here()) {
+    return compare_exchange_strong(expected, desired, order, failure_order(order), where);
+  }
   // Never fails spuriously in the simulation.
+  bool compare_exchange_weak(T& expected, T desired, Order success, Order failure, Location where = Location::here()) {
+    return compare_exchange_strong(expected, desired, success, failure, where);
+  }
   bool compare_exchange_weak(T& expected, T desired, Order order = sc, Location where = Location::here()) {
-    return compare_exchange_strong(expected, desired, order, where);
+    return compare_exchange_strong(expected, desired, order, failure_order(order), where);
   }
   T fetch_add(T v, Order order = sc, Location where = Location::here()) {
-    return update(where, [&] { return value_.fetch_add(v, order); });
+    return update(order, order, where, [&](T old) -> std::optional<T> { return static_cast<T>(old + v); });
   }
   T fetch_sub(T v, Order order = sc, Location where = Location::here()) {
-    return update(where, [&] { return value_.fetch_sub(v, order); });
+    return update(order, order, where, [&](T old) -> std::optional<T> { return static_cast<T>(old - v); });
   }
 
  private:
+  static std::uint64_t to_bits(const T& v) {
+    std::uint64_t b = 0;
+    if constexpr (modelled) std::memcpy(&b, &v, sizeof(T));
+    return b;
+  }
+  static T from_bits(std::uint64_t b) {
+    T v{};
+    if constexpr (modelled) std::memcpy(&v, &b, sizeof(T));
+    return v;
+  }
+  // As std::atomic compares: by the bytes.
+  static bool same(const T& a, const T& b) { return std::memcmp(&a, &b, sizeof(T)) == 0; }
+  static constexpr Order failure_order(Order o) {
+    if (o == std::memory_order_acq_rel) return std::memory_order_acquire;
+    if (o == std::memory_order_release) return std::memory_order_relaxed;
+    return o;
+  }
+
   Execution* step(OpKind kind, Location where) const {
     Execution* e = Execution::current();
     if (e == nullptr) return nullptr;
@@ -63,14 +103,45 @@ class Atomic {
     e->schedule(kind, binding_.id(), where);
     return e;
   }
-  // A read-modify-write; the event shows the value it leaves behind.
-  template <class F>
-  T update(Location where, F&& f) {
+  // The execution's memory model with this atomic known to it, if it models this one.
+  MemoryModel* model(Execution* e) const {
+    if constexpr (!modelled) {
+      return nullptr;
+    } else {
+      MemoryModel* m = e != nullptr ? e->memory() : nullptr;
+      if (m != nullptr && !m->knows(binding_.id())) m->start(binding_.id(), to_bits(value_.load()));
+      return m;
+    }
+  }
+  // A read-modify-write: `next(old)` is what it writes, or nothing (a failed compare-exchange,
+  // which only reads). The event shows the value it leaves behind.
+  template <class Next>
+  T update(Order success, Order failure, Location where, Next&& next) {
     Execution* e = step(OpKind::AtomicRmw, where);
-    T old = f();
+    T old;
+    std::optional<T> wrote;
+    if (MemoryModel* m = model(e)) {
+      const MemoryModel::Next erased{&next, [](const void* f, std::uint64_t seen) -> std::optional<std::uint64_t> {
+                                       const std::optional<T> r = (*static_cast<const Next*>(f))(from_bits(seen));
+                                       if (!r) return std::nullopt;
+                                       return to_bits(*r);
+                                     }};
+      old = from_bits(m->update(*e, binding_.id(), to_order(success), to_order(failure), erased, where));
+      wrote = next(old);
+      value_.store(from_bits(m->latest(binding_.id())));
+    } else if (e != nullptr) {
+      old = value_.load();  // one task runs at a time
+      wrote = next(old);
+      if (wrote) value_.store(*wrote);
+    } else {
+      // Real threads (outside any simulation): a compare-exchange loop keeps it atomic.
+      old = value_.load(failure);
+      while ((wrote = next(old)) && !value_.compare_exchange_weak(old, *wrote, success, failure)) {
+      }
+    }
     if (e != nullptr && e->observed()) {
-      T now = value_.load();
-      e->publish(OpKind::AtomicRmw, binding_.id(), where, detail::value_ref(now));
+      const T shown = wrote ? *wrote : old;
+      e->publish(OpKind::AtomicRmw, binding_.id(), where, detail::value_ref(shown));
     }
     return old;
   }
@@ -80,5 +151,22 @@ class Atomic {
   std::string name_;
   Location created_;
 };
+
+// std::atomic_thread_fence for simulated code. A seq_cst fence is a step, ordered with every
+// other one; the weaker fences change only what their own task's atomics synchronise with.
+inline void atomic_thread_fence(std::memory_order order, Location where = Location::here()) {
+  Execution* e = Execution::current();
+  if (e == nullptr) return std::atomic_thread_fence(order);
+  if (order == std::memory_order_relaxed) return;
+  MemoryModel* m = e->memory();
+  if (order != std::memory_order_seq_cst) {
+    if (m != nullptr) m->fence(*e, to_order(order));
+    return;
+  }
+  const ObjectId fences = e->fence_object();
+  e->schedule(OpKind::Fence, fences, where);
+  if (m != nullptr) m->fence(*e, MemoryOrder::SeqCst);
+  if (e->observed()) e->publish(OpKind::Fence, fences, where);
+}
 
 }  // namespace sim
