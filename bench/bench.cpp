@@ -41,6 +41,23 @@ void counter_locked_4x10() {
   sim::check(counter.load() == 40, "lost update");
 }
 
+// Four tasks counting with seq_cst atomics: the memory model's cost on sequentially consistent
+// code (with the checkers on, the model decides each load).
+void counter_atomic_4x10() {
+  sim::Atomic<int> counter{0, "counter"};
+  auto work = [&] {
+    for (int i = 0; i < 10; ++i) {
+      if (counter.load() < 1000) counter.fetch_add(1);
+    }
+  };
+  sim::Thread a(work, "a"), b(work, "b"), c(work, "c"), d(work, "d");
+  a.join();
+  b.join();
+  c.join();
+  d.join();
+  sim::check(counter.load() == 40, "lost update");
+}
+
 struct Result {
   std::uint64_t executions;
   double seconds;
@@ -150,6 +167,7 @@ int main(int argc, char** argv) {
   print_case("bank_locked_2t", &bank_locked_2t, n(1e6), sim::OnFailure::Stop, repeats);
   print_case("bank_race_2t", &bank_race_2t, n(1e6), sim::OnFailure::Continue, repeats);
   print_case("counter_locked_4x10", &counter_locked_4x10, n(2e5), sim::OnFailure::Stop, repeats);
+  print_case("counter_atomic_4x10", &counter_atomic_4x10, n(2e5), sim::OnFailure::Stop, repeats);
   // CASE "checkers" runs these alone.
   auto print_overhead = [&](const char* name, void (*body)(), std::uint64_t executions, sim::OnFailure on_failure) {
     if (only.empty() || only == "checkers") ::print_overhead(name, body, executions, on_failure, only.empty() ? 5 : 7);
@@ -157,5 +175,6 @@ int main(int argc, char** argv) {
   print_overhead("bank_locked_2t", &bank_locked_2t, n(1e6), sim::OnFailure::Stop);
   print_overhead("bank_race_2t", &bank_race_2t, n(1e6), sim::OnFailure::Continue);
   print_overhead("counter_locked_4x10", &counter_locked_4x10, n(2e5), sim::OnFailure::Stop);
+  print_overhead("counter_atomic_4x10", &counter_atomic_4x10, n(2e5), sim::OnFailure::Stop);
   return 0;
 }

@@ -33,13 +33,15 @@ void MemoryModel::start(ObjectId x, std::uint64_t initial) {
   hb_->hand_over(x);  // its synchronisation is made here, by what each load reads
   l.stamp = stamp_;
   l.mo.clear();
-  l.last_seq_cst = none;
   l.fence_frontier = none;
   for (std::vector<Seen>& s : l.seen) s.clear();
   // The value before this execution's first use: made before anything the execution does.
   Store& s = stores_.emplace_back();
   s.value = initial;
   l.mo.push_back(static_cast<std::uint32_t>(stores_.size() - 1));
+  // Counted as seq_cst (it happens before everything, so no load is held back by it): while
+  // every store is seq_cst, a seq_cst operation finds its one choice without a search.
+  l.last_seq_cst = l.mo.back();
 }
 
 std::uint64_t MemoryModel::latest(ObjectId x) const {
@@ -48,6 +50,8 @@ std::uint64_t MemoryModel::latest(ObjectId x) const {
 }
 
 std::uint32_t MemoryModel::floor(TaskId t, const Cell& l, MemoryOrder order) const {
+  // The last store is seq_cst: a seq_cst operation may only read it or go after it.
+  if (order == MemoryOrder::SeqCst && l.last_seq_cst == l.mo.back()) return static_cast<std::uint32_t>(l.mo.size() - 1);
   const VectorClock& now = hb_->clock(t);
   std::uint32_t lowest = 0;
   for (std::size_t u = 0; u < l.seen.size(); ++u) {
@@ -92,6 +96,11 @@ std::uint32_t MemoryModel::choose(Execution& e, std::size_t n) {
 }
 
 void MemoryModel::place(Cell& l, std::uint32_t store, std::uint32_t position) {
+  if (position == l.mo.size()) {  // the usual case: at the end
+    l.mo.push_back(store);
+    stores_[store].position = position;
+    return;
+  }
   l.mo.insert(l.mo.begin() + position, store);
   for (std::size_t p = position; p < l.mo.size(); ++p) stores_[l.mo[p]].position = static_cast<std::uint32_t>(p);
 }
@@ -115,15 +124,18 @@ void MemoryModel::write(TaskId t, Cell& l, std::uint32_t position, std::uint64_t
   place(l, id, position);
   observe(t, l, id);
   if (order == MemoryOrder::SeqCst) l.last_seq_cst = id;
-  TaskState& ts = task_state(t);
-  if (!releases(order) && !ts.released && passed_on == none) return;
-  const std::uint32_t m = new_message();
+  std::uint32_t m = none;
   if (releases(order)) {
+    m = new_message();
     hb_->release_into(t, messages_[m]);
-  } else if (ts.released) {
+  } else if (const TaskState& ts = task_state(t); ts.released) {
+    m = new_message();
     messages_[m].assign(ts.fence_release);
   }
-  if (passed_on != none) messages_[m].join(messages_[passed_on]);
+  if (passed_on != none) {
+    if (m == none) m = new_message();
+    messages_[m].join(messages_[passed_on]);
+  }
   stores_[id].message = m;
 }
 
@@ -160,16 +172,21 @@ std::uint64_t MemoryModel::update(Execution& e, ObjectId x, MemoryOrder success,
                                   Location where) {
   Cell& l = location(x);
   const TaskId t = e.current_task();
-  const std::uint32_t lowest = floor(t, l, success == MemoryOrder::SeqCst ? success : failure);
-  // What it may read, latest first: a store no other read-modify-write read, or, for a
-  // compare-exchange, any store it would fail on.
-  candidates_.clear();
-  for (std::size_t p = l.mo.size(); p-- > lowest;) {
-    const Store& s = stores_[l.mo[p]];
-    const bool writes = next(s.value).has_value();
-    if (!writes || !s.taken) candidates_.push_back(Candidate{l.mo[p], writes});
+  Candidate c{l.mo.back(), false};
+  if (success == MemoryOrder::SeqCst && l.last_seq_cst == l.mo.back()) {
+    c.writes = next(stores_[c.store].value).has_value();  // the one choice: the latest is never taken
+  } else {
+    // What it may read, latest first: a store no other read-modify-write read, or, for a
+    // compare-exchange, any store it would fail on.
+    const std::uint32_t lowest = floor(t, l, success == MemoryOrder::SeqCst ? success : failure);
+    candidates_.clear();
+    for (std::size_t p = l.mo.size(); p-- > lowest;) {
+      const Store& s = stores_[l.mo[p]];
+      const bool writes = next(s.value).has_value();
+      if (!writes || !s.taken) candidates_.push_back(Candidate{l.mo[p], writes});
+    }
+    c = candidates_[choose(e, candidates_.size())];
   }
-  const Candidate c = candidates_[choose(e, candidates_.size())];
   last_read_ = c.store;
   last_stale_ = stores_[c.store].position + 1 != l.mo.size();
   const std::uint64_t old = stores_[c.store].value;
