@@ -66,6 +66,9 @@ class Minimizer::Follower final : public sim::Strategy, public sim::Observer {
  public:
   explicit Follower(const sim::Schedule& schedule) : replay_(schedule), replaying_(true) {}
   Follower(Plan plan, Values values) : replay_(sim::Schedule{}), plan_(std::move(plan)), values_(std::move(values)) {}
+  // Atomics run as they ran when the failure was found (Schedule::sequential).
+  void keep_memory_model(bool on) { memory_model_ = on; }
+  std::optional<bool> memory_model() const override { return memory_model_; }
 
   bool begin_execution() override {
     if (replaying_) {
@@ -130,6 +133,7 @@ class Minimizer::Follower final : public sim::Strategy, public sim::Observer {
 
   sim::ReplayStrategy replay_;
   bool replaying_ = false;
+  bool memory_model_ = true;
   Plan plan_;
   std::size_t at_ = 0;
   Values values_;
@@ -219,6 +223,7 @@ bool Minimizer::shrink(sim::Failure& f) {
     return options_.time_limit <= 0 || std::chrono::duration<double>(Clock::now() - start).count() < options_.time_limit;
   };
   Follower exact(f.schedule);
+  exact.keep_memory_model(!f.schedule.sequential);
   Attempt best = run(f, exact);
   if (!best.shows) return false;  // does not show again under observation: leave it as found
   const sim::ScheduleSize found{best.steps, best.preemptions};
@@ -228,6 +233,7 @@ bool Minimizer::shrink(sim::Failure& f) {
   };
   auto try_plan = [&](Plan plan) {
     Follower follower(std::move(plan), best.values);
+    follower.keep_memory_model(!f.schedule.sequential);
     Attempt a = run(f, follower);
     if (!a.shows || !better(a, best)) return false;
     best = std::move(a);

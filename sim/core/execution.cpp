@@ -82,6 +82,9 @@ std::optional<Failure> Execution::run(const std::function<void()>& body, Strateg
     ignored_ &= o->ignored_kinds();
     tracks_hb_ = tracks_hb_ || o->needs_happens_before();
   }
+  weak_ = strategy.memory_model().value_or(tracks_hb_);
+  tracks_hb_ = tracks_hb_ || weak_;
+  publishing_ = !observers.empty() || tracks_hb_;
   if (tracks_hb_) ignored_ &= ~kinds_where(HappensBefore::uses);
   root_ = &body;
   more_ = more;
@@ -117,6 +120,7 @@ void Execution::begin() {
   schedule_.choices.clear();
   schedule_.fingerprint = 0;
   schedule_.states = prunes_;
+  schedule_.sequential = !weak_;
   fingerprint_ = fingerprint_basis;
   aborting_ = false;
   stop_by_ = StopBy::Unwind;
@@ -134,7 +138,7 @@ void Execution::begin() {
   failure_.reset();
   if (tracks_hb_) {
     happens_before_.begin();
-    memory_.begin(happens_before_);
+    if (weak_) memory_.begin(happens_before_);
   }
   fences_ = no_object;
   for (Observer* o : observers_) o->on_begin(*this);

@@ -183,13 +183,14 @@ class Execution {
     return limits_.spurious_wakeups == ExecutionLimits::Spurious::Explore;
   }
   bool aborting() const { return aborting_; }
-  bool observed() const { return !observers_.empty(); }
+  bool observed() const { return publishing_; }
   // Every task's happens-before clock, kept while an observer of the run needs it
   // (Observer::needs_happens_before).
   const HappensBefore& happens_before() const { return happens_before_; }
-  // The C++ memory model for atomics (sim/core/memory_model.hpp), on whenever happens-before is
-  // kept; null otherwise, and then atomics run sequentially consistently.
-  MemoryModel* memory() { return tracks_hb_ ? &memory_ : nullptr; }
+  // The C++ memory model for atomics (sim/core/memory_model.hpp): on when a checker of the run
+  // keeps happens-before (the race detector, on by default) or a replayed token says it was;
+  // null otherwise, and then atomics run sequentially consistently (the token says "c").
+  MemoryModel* memory() { return weak_ ? &memory_ : nullptr; }
   // The one object every seq_cst fence of this execution is a step on.
   ObjectId fence_object();
   // Observers see events numbered 1, 2, ... in the order they happened.
@@ -211,7 +212,7 @@ class Execution {
   [[gnu::always_inline]] void publish(OpKind kind, ObjectId object, Location where, ValueRef value = {},
                                       TaskId peer = no_task, bool flag = false) {
     // Steps taken while an execution is being unwound are not part of its story.
-    if (!observers_.empty() && !aborting_) [[unlikely]] publish_step(kind, object, where, value, peer, flag);
+    if (publishing_ && !aborting_) [[unlikely]] publish_step(kind, object, where, value, peer, flag);
   }
 
   // Task states and wait lists.
@@ -504,6 +505,8 @@ class Execution {
   MemoryModel memory_;
   ObjectId fences_ = no_object;
   bool tracks_hb_ = false;
+  bool weak_ = false;        // atomics follow the memory model
+  bool publishing_ = false;  // events are built: an observer or happens-before wants them
   std::uint64_t ignored_ = 0;  // the kinds of event no observer of this run uses (Observer::ignored_kinds)
   Schedule schedule_;
   std::uint64_t fingerprint_ = fingerprint_basis;

@@ -35,6 +35,7 @@ void MemoryModel::start(ObjectId x, std::uint64_t initial) {
   l.mo.clear();
   l.fence_frontier = none;
   for (std::vector<Seen>& s : l.seen) s.clear();
+  l.rereads.clear();
   // The value before this execution's first use: made before anything the execution does.
   Store& s = stores_.emplace_back();
   s.value = initial;
@@ -139,14 +140,36 @@ void MemoryModel::write(TaskId t, Cell& l, std::uint32_t position, std::uint64_t
   stores_[id].message = m;
 }
 
+std::uint32_t MemoryModel::worn_out(TaskId t, const Cell& l) const {
+  if (index(t) >= l.rereads.size()) return none;
+  const Reread& r = l.rereads[index(t)];
+  return r.stale >= stale_rereads ? r.store : none;
+}
+
+void MemoryModel::count_read(TaskId t, Cell& l, std::uint32_t store) {
+  if (index(t) >= l.rereads.size()) l.rereads.resize(index(t) + 1);
+  Reread& r = l.rereads[index(t)];
+  const bool stale = stores_[store].position + 1 != l.mo.size();
+  r.stale = !stale ? 0 : r.store == store ? r.stale + 1 : 1;
+  r.store = store;
+}
+
 std::uint64_t MemoryModel::load(Execution& e, ObjectId x, MemoryOrder order) {
   Cell& l = location(x);
   const TaskId t = e.current_task();
-  const std::uint32_t lowest = floor(t, l, order);
-  const std::uint32_t back = choose(e, l.mo.size() - lowest);  // 0: the latest
-  const std::uint32_t s = l.mo[l.mo.size() - 1 - back];
+  std::uint32_t s = l.mo.back();  // the latest: the one choice of a seq_cst load after a seq_cst store
+  if (order != MemoryOrder::SeqCst || l.last_seq_cst != l.mo.back()) {
+    const std::uint32_t lowest = floor(t, l, order);
+    const std::uint32_t skip = worn_out(t, l);
+    positions_.clear();
+    for (std::size_t p = l.mo.size(); p-- > lowest;) {
+      if (l.mo[p] != skip || p + 1 == l.mo.size()) positions_.push_back(static_cast<std::uint32_t>(p));
+    }
+    s = l.mo[positions_[choose(e, positions_.size())]];  // choice 0: the latest
+  }
   last_read_ = s;
-  last_stale_ = back != 0;
+  last_stale_ = s != l.mo.back();
+  count_read(t, l, s);
   read_from(t, stores_[s], order);
   observe(t, l, s);
   return stores_[s].value;
@@ -179,17 +202,19 @@ std::uint64_t MemoryModel::update(Execution& e, ObjectId x, MemoryOrder success,
     // What it may read, latest first: a store no other read-modify-write read, or, for a
     // compare-exchange, any store it would fail on.
     const std::uint32_t lowest = floor(t, l, success == MemoryOrder::SeqCst ? success : failure);
+    const std::uint32_t skip = worn_out(t, l);
     candidates_.clear();
     for (std::size_t p = l.mo.size(); p-- > lowest;) {
       const Store& s = stores_[l.mo[p]];
       const bool writes = next(s.value).has_value();
-      if (!writes || !s.taken) candidates_.push_back(Candidate{l.mo[p], writes});
+      if (writes ? !s.taken : l.mo[p] != skip || p + 1 == l.mo.size()) candidates_.push_back(Candidate{l.mo[p], writes});
     }
     c = candidates_[choose(e, candidates_.size())];
   }
   last_read_ = c.store;
   last_stale_ = stores_[c.store].position + 1 != l.mo.size();
   const std::uint64_t old = stores_[c.store].value;
+  count_read(t, l, c.store);
   if (!c.writes) {
     read_from(t, stores_[c.store], failure);
     observe(t, l, c.store);

@@ -18,6 +18,10 @@
 // the last seq_cst store of its location or a store after it, a seq_cst store goes after it, and
 // a seq_cst fence joins every location's frontier with the one kept by the fences before it.
 //
+// Stores become visible in finite time ([atomics.order]): a task reads one stale store (one
+// with a later store in mo) at most `stale_rereads` times in a row; the next load of that location
+// reads a later store. So a loop waiting for a store does not spin forever on an old one.
+//
 // No out-of-thin-air values: a load reads only stores already executed, so program order and
 // reads-from never form a cycle (RC11's no-thin-air axiom) and load buffering stays forbidden.
 // What is not modelled is in docs/memory_model.md.
@@ -56,6 +60,7 @@ constexpr bool releases(MemoryOrder o) { return o != MemoryOrder::Relaxed && o !
 class MemoryModel {
  public:
   static constexpr std::uint32_t none = ~0u;
+  static constexpr std::uint32_t stale_rereads = 2;
 
   // One store: its value (the bytes of the atomic, up to 8) and who made it where.
   struct Store {
@@ -98,12 +103,17 @@ class MemoryModel {
     std::uint32_t epoch;
     std::uint32_t store;
   };
+  struct Reread {
+    std::uint32_t store = none;  // the store the task's last read of the location read
+    std::uint32_t stale = 0;     // how many reads in a row found it stale
+  };
   struct Cell {
     std::uint64_t stamp = 0;
     std::vector<std::uint32_t> mo;             // store ids in modification order
     std::uint32_t last_seq_cst = none;         // the last seq_cst store executed
     std::uint32_t fence_frontier = none;       // the latest store the seq_cst fences agreed on
     std::vector<std::vector<Seen>> seen;       // per task: its observations, later in mo each
+    std::vector<Reread> rereads;               // per task
   };
   struct TaskState {
     std::uint64_t stamp = 0;
@@ -122,6 +132,9 @@ class MemoryModel {
   // observations that happen before its present point.
   std::uint32_t floor(TaskId t, const Cell& l, MemoryOrder order) const;
   void observe(TaskId t, Cell& l, std::uint32_t store);
+  // The store task `t` may not read again (it read it stale too often), or none; and the count after a read.
+  std::uint32_t worn_out(TaskId t, const Cell& l) const;
+  void count_read(TaskId t, Cell& l, std::uint32_t store);
   void read_from(TaskId t, const Store& s, MemoryOrder order);
   void write(TaskId t, Cell& l, std::uint32_t position, std::uint64_t value, MemoryOrder order, Location where,
              std::uint32_t passed_on);

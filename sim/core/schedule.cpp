@@ -16,7 +16,9 @@
 // layout left out). A replay checks it at the first choice, so a token from another body or
 // scenario is refused as such, before its choices could happen to fit (one in 65,536 slips by).
 // A schedule recorded while the strategy kept states (Schedule::states) is written "v2s." with
-// the same bytes, its checksum begun with an 's' so that neither prefix passes for the other.
+// the same bytes, its checksum begun with an 's' so that neither prefix passes for the other; one
+// recorded with sequentially consistent atomics (Schedule::sequential) adds a 'c' ("v2c.",
+// "v2sc."), folded into the checksum the same way.
 // Version 1 (the same without the fingerprint) is refused with a message saying so. Decoding
 // refuses a count above its bound (the step limit's worth, Schedule::max_choices) before it
 // stores a single choice. A newer format must use a new version number.
@@ -30,17 +32,25 @@ namespace sim {
 namespace {
 
 constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-constexpr std::string_view prefix = "v2.";
-constexpr std::string_view states_prefix = "v2s.";
 
 constexpr std::uint32_t fnv_basis = 2166136261u;
 constexpr std::uint32_t fnv_step(std::uint32_t h, unsigned char b) { return (h ^ b) * 16777619u; }
 constexpr std::uint16_t fold(std::uint32_t h) { return static_cast<std::uint16_t>(h ^ (h >> 16)); }
 
-std::uint32_t checksum_basis(bool states) { return states ? fnv_step(fnv_basis, 's') : fnv_basis; }
+// The letters after the version number: how the schedule was recorded.
+std::string_view flags(bool states, bool sequential) {
+  if (states) return sequential ? "sc" : "s";
+  return sequential ? "c" : "";
+}
 
-std::uint16_t checksum(std::string_view bytes, bool states) {
-  std::uint32_t h = checksum_basis(states);
+std::uint32_t checksum_basis(std::string_view flag_letters) {
+  std::uint32_t h = fnv_basis;
+  for (char c : flag_letters) h = fnv_step(h, static_cast<unsigned char>(c));
+  return h;
+}
+
+std::uint16_t checksum(std::string_view bytes, std::string_view flag_letters) {
+  std::uint32_t h = checksum_basis(flag_letters);
   for (char c : bytes) h = fnv_step(h, static_cast<unsigned char>(c));
   return fold(h);
 }
@@ -91,10 +101,14 @@ void for_each_byte(const std::vector<Choice>& choices, std::uint16_t fingerprint
 }  // namespace
 
 void Schedule::encode_to(CharSink& out) const {
-  std::uint32_t hash = checksum_basis(states);
+  const std::string_view letters = flags(states, sequential);
+  std::uint32_t hash = checksum_basis(letters);
   for_each_byte(choices, fingerprint, [&](unsigned char b) { hash = fnv_step(hash, b); });
   const std::uint16_t sum = fold(hash);
-  for (char c : states ? states_prefix : prefix) out.put(c);
+  out.put('v');
+  out.put('2');
+  for (char c : letters) out.put(c);
+  out.put('.');
   std::uint32_t acc = 0;
   int bits = 0;
   auto base64 = [&](unsigned char b) {
@@ -210,8 +224,9 @@ DecodedSchedule decode_schedule(std::string_view token, std::uint64_t max_choice
     return fail("replay token version 1 was written by an older interleave, before tokens carried a fingerprint of "
                 "what they were recorded on; this one reads version 2: run the search again for a new token");
   }
-  const bool states = version == "2s";
-  if (version != "2" && !states) {
+  const bool states = version == "2s" || version == "2sc";
+  const bool sequential = version == "2c" || version == "2sc";
+  if (version != "2" && !states && !sequential) {
     return fail("replay token version '" + printable(version) + "' is not one this interleave reads (it reads version 2)");
   }
   const std::string_view text = token.substr(dot + 1);
@@ -224,7 +239,7 @@ DecodedSchedule decode_schedule(std::string_view token, std::uint64_t max_choice
   std::string_view body(bytes.data(), bytes.size() - 2);
   const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(bytes[i]); };
   const auto stored = static_cast<std::uint16_t>(byte(bytes.size() - 2) | (byte(bytes.size() - 1) << 8));
-  if (checksum(body, states) != stored) return fail("replay token is damaged (its checksum does not match): copy it whole");
+  if (checksum(body, version.substr(1)) != stored) return fail("replay token is damaged (its checksum does not match): copy it whole");
 
   Reader in{body};
   std::uint64_t count = 0;
@@ -236,6 +251,7 @@ DecodedSchedule decode_schedule(std::string_view token, std::uint64_t max_choice
   if (in.at + 2 > body.size()) return fail("replay token is truncated: copy it whole");
   result.schedule.fingerprint = static_cast<std::uint16_t>(byte(in.at) | (byte(in.at + 1) << 8));
   result.schedule.states = states;
+  result.schedule.sequential = sequential;
   in.at += 2;
   if (std::string error = expand_runs(in, count, result.schedule.choices); !error.empty()) return fail(std::move(error));
   return result;

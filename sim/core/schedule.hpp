@@ -34,6 +34,9 @@ struct Schedule {
   // frames, so how deep a recursion gets), and a cycle's token ends where the cycle closes. A
   // replay must run the same way: the token says so ("v2s.").
   bool states = false;
+  // Recorded with the memory model off (Execution::memory: no checker kept happens-before):
+  // every atomic ran sequentially consistently, and a replay must too ("v2c.", "v2sc.").
+  bool sequential = false;
 
   std::string encode() const;
   // The same text, streamed: allocates nothing, so a signal handler may call it.

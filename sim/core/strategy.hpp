@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -35,6 +36,9 @@ class Strategy {
   // before next_task; prune() true ends the execution there without a finding (the state was
   // explored before; Execution::pruned() says so), and the search goes on with the next.
   virtual bool prunes() const { return false; }
+  // Whether atomics follow the memory model (Execution::memory) whatever the observers need: a
+  // replay runs them as its token was recorded. Nothing: as the run's checkers make it.
+  virtual std::optional<bool> memory_model() const { return std::nullopt; }
   virtual bool prune(std::span<const TaskId> /*runnable*/) { return false; }
   // What the strategy watches of each execution it steers (DPOR learns from the events), or
   // null; whoever runs executions under it hands this to the Execution with the other observers.

@@ -25,6 +25,7 @@ class ReplayStrategy final : public Strategy {
   // find a cycle again where the token's choices run out (a stateful search's Livelock).
   bool prunes() const override { return schedule_.states; }
   bool prune(std::span<const TaskId> runnable) override;
+  std::optional<bool> memory_model() const override { return !schedule_.sequential; }
 
   // Empty while the execution followed the schedule exactly.
   const std::string& divergence() const { return divergence_; }
