@@ -146,6 +146,44 @@ void spsc_ring(int items) {
 
 }  // namespace
 
+TEST_CASE("weak memory bugs: the story says which store a stale load read, and which later one it missed") {
+  constexpr int store_line = __LINE__ + 4;
+  auto body = [] {
+    sim::Atomic<int> data{0, "data"}, flag{0, "flag"};
+    sim::Thread a([&] {
+      data.store(1, rlx);
+      flag.store(1, rlx);
+    }, "a");
+    sim::Thread b([&] {
+      if (flag.load(rlx) == 1) sim::check(data.load(rlx) == 1, "b sees the data");
+    }, "b");
+    a.join();
+    b.join();
+  };
+  const sim::Report r = sim::explore(body, {.strategy = sim::Search::Dfs, .progress = sim::Progress::Off});
+  REQUIRE(r.find(sim::FailureKind::AssertionFailed) != nullptr);
+  const std::string text = sim::to_text(r, {.timing = false});
+  const std::string at = std::string(__FILE__).substr(std::string(__FILE__).rfind("tests/")) + ":" + std::to_string(store_line);
+  CHECK(text.find("load data → 0 (the initial value, although a had stored 1 at " + at + ")") != std::string::npos);
+}
+
+TEST_CASE("weak memory bugs: the same report on one job and on two, and the token replays it") {
+  auto body = [] { seqlock(false); };
+  for (const sim::Search search : {sim::Search::Dfs, sim::Search::Portfolio}) {
+    const sim::ExploreOptions one{.strategy = search, .iterations = 1000, .jobs = 1, .progress = sim::Progress::Off};
+    sim::ExploreOptions two = one;
+    two.jobs = 2;
+    const sim::Report a = sim::explore(body, one);
+    const sim::Report b = sim::explore(body, two);
+    REQUIRE(a.find(sim::FailureKind::AssertionFailed) != nullptr);
+    CHECK(sim::to_text(a, {.timing = false}) == sim::to_text(b, {.timing = false}));
+    const sim::Report again = sim::replay(body, a.find(sim::FailureKind::AssertionFailed)->token);
+    REQUIRE(again.find(sim::FailureKind::AssertionFailed) != nullptr);
+    CHECK(again.find(sim::FailureKind::AssertionFailed)->schedule.encode() ==
+          a.find(sim::FailureKind::AssertionFailed)->token);
+  }
+}
+
 TEST_CASE("weak memory bugs: message passing with a relaxed flag races on the data; release/acquire does not") {
   require_found([] { message_passing(rlx, rlx); }, sim::FailureKind::DataRace);
   require_found([] { message_passing(rel, rlx); }, sim::FailureKind::DataRace);

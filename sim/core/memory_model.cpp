@@ -45,11 +45,6 @@ void MemoryModel::start(ObjectId x, std::uint64_t initial) {
   l.last_seq_cst = l.mo.back();
 }
 
-std::uint64_t MemoryModel::latest(ObjectId x) const {
-  const Cell& l = locations_[index(x)];
-  return stores_[l.mo.back()].value;
-}
-
 std::uint32_t MemoryModel::floor(TaskId t, const Cell& l, MemoryOrder order) const {
   // The last store is seq_cst: a seq_cst operation may only read it or go after it.
   if (order == MemoryOrder::SeqCst && l.last_seq_cst == l.mo.back()) return static_cast<std::uint32_t>(l.mo.size() - 1);

@@ -92,8 +92,9 @@ class MemoryModel {
   // acquire, release and acq_rel fences act on the task alone; a seq_cst fence must be a step.
   void fence(Execution& e, MemoryOrder order);
 
-  // The latest value in mo (what a sequentially consistent view of memory holds).
-  std::uint64_t latest(ObjectId x) const;
+  // The latest value in mo (what a sequentially consistent view of memory holds), and its store.
+  std::uint64_t latest(ObjectId x) const { return latest_store(x).value; }
+  const Store& latest_store(ObjectId x) const { return stores_[locations_[index(x)].mo.back()]; }
   // The store the task's last load or update read, and whether a later one in mo existed then.
   const Store& last_read() const { return stores_[last_read_]; }
   bool last_read_was_stale() const { return last_stale_; }

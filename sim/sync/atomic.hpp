@@ -33,7 +33,14 @@ class Atomic {
     Execution* e = step(OpKind::AtomicLoad, where);
     MemoryModel* m = model(e);
     const T v = m != nullptr ? from_bits(m->load(*e, binding_.id(), to_order(order))) : value_.load();
-    if (e != nullptr && e->observed()) e->publish(OpKind::AtomicLoad, binding_.id(), where, detail::value_ref(v));
+    if (e != nullptr && e->observed()) {
+      if (m != nullptr && m->last_read_was_stale()) {
+        const Stale stale{v, e, &m->last_read(), &m->latest_store(binding_.id())};
+        e->publish(OpKind::AtomicLoad, binding_.id(), where, ValueRef{&stale, &Stale::format});
+      } else {
+        e->publish(OpKind::AtomicLoad, binding_.id(), where, detail::value_ref(v));
+      }
+    }
     return v;
   }
   void store(T v, Order order = sc, Location where = Location::here()) {
@@ -88,6 +95,27 @@ class Atomic {
     if constexpr (modelled) std::memcpy(&v, &b, sizeof(T));
     return v;
   }
+  // A load that read an older store than the latest: its value, and which store it was, in words
+  // ("0 (the initial value, although a had stored 1 at x.cpp:12)").
+  struct Stale {
+    T value;
+    const Execution* e;
+    const MemoryModel::Store* read;
+    const MemoryModel::Store* latest;
+    static void format(const void* p, std::string& out) {
+      const auto& s = *static_cast<const Stale*>(p);
+      auto text = [](const T& v) {
+        std::string t;
+        detail::value_ref(v).format(&v, t);
+        return t;
+      };
+      const std::string origin = s.read->task == no_task
+                                     ? std::string("the initial value")
+                                     : s.e->task_name(s.read->task) + "'s store at " + to_string(s.read->where);
+      out += text(s.value) + " (" + origin + ", although " + s.e->task_name(s.latest->task) + " had stored " +
+             text(from_bits(s.latest->value)) + " at " + to_string(s.latest->where) + ")";
+    }
+  };
   // As std::atomic compares: by the bytes.
   static bool same(const T& a, const T& b) { return std::memcmp(&a, &b, sizeof(T)) == 0; }
   static constexpr Order failure_order(Order o) {
