@@ -12,6 +12,7 @@
 #include "sim/core/fiber.hpp"
 #include "sim/core/observer.hpp"
 #include "sim/core/monitor.hpp"
+#include "sim/core/op_traits.hpp"
 #include "sim/core/strategy.hpp"
 #include "sim/core/watched.hpp"
 

@@ -2,8 +2,14 @@
 #include "sim/core/happens_before.hpp"
 
 #include "sim/core/observer.hpp"
+#include "sim/core/op_traits.hpp"
 
 namespace sim {
+
+bool HappensBefore::uses(OpKind kind) {
+  const OpRole role = traits(kind).role;
+  return !orders_nothing(kind) && role != OpRole::Read && role != OpRole::Write;
+}
 
 void HappensBefore::begin() {
   for (std::size_t i = 0; i < tasks_used_; ++i) {

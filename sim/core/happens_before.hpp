@@ -17,7 +17,6 @@
 
 #include "sim/core/ids.hpp"
 #include "sim/core/op.hpp"
-#include "sim/core/op_traits.hpp"
 #include "sim/core/vector_clock.hpp"
 
 namespace sim {
@@ -29,10 +28,7 @@ class HappensBefore {
   static constexpr std::uint32_t none = ~0u;
 
   // The kinds of event that move clocks: every one that orders something but a plain access.
-  static constexpr bool uses(OpKind kind) {
-    const OpRole role = traits(kind).role;
-    return !orders_nothing(kind) && role != OpRole::Read && role != OpRole::Write;
-  }
+  static bool uses(OpKind kind);
 
   void begin();
   void on_event(const Event& e);
