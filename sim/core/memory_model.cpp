@@ -115,7 +115,6 @@ void MemoryModel::write(TaskId t, Cell& l, std::uint32_t position, std::uint64_t
   Store& s = stores_.emplace_back();
   s.value = value;
   s.task = t;
-  s.seq_cst = order == MemoryOrder::SeqCst;
   s.where = where;
   place(l, id, position);
   observe(t, l, id);

@@ -66,10 +66,8 @@ class MemoryModel {
   struct Store {
     std::uint64_t value = 0;
     TaskId task = no_task;           // no_task: the location's value before this execution used it
-    std::uint32_t epoch = 0;         // the storing task's own clock entry when it stored
     std::uint32_t message = none;    // index into messages_: what an acquire reading it takes in
     std::uint32_t position = 0;      // in its location's mo
-    bool seq_cst = false;
     bool taken = false;              // a read-modify-write read it (and sits right after it in mo)
     Location where;
   };
