@@ -35,6 +35,7 @@ void MemoryModel::start(ObjectId x, std::uint64_t initial) {
   l.mo.clear();
   l.fence_frontier = none;
   for (std::vector<Seen>& s : l.seen) s.clear();
+  l.noted.clear();
   l.rereads.clear();
   // The value before this execution's first use: made before anything the execution does.
   Store& s = stores_.emplace_back();
@@ -45,9 +46,9 @@ void MemoryModel::start(ObjectId x, std::uint64_t initial) {
   l.last_seq_cst = l.mo.back();
 }
 
-std::uint32_t MemoryModel::floor(TaskId t, const Cell& l, MemoryOrder order) const {
-  // The last store is seq_cst: a seq_cst operation may only read it or go after it.
-  if (order == MemoryOrder::SeqCst && l.last_seq_cst == l.mo.back()) return static_cast<std::uint32_t>(l.mo.size() - 1);
+std::uint32_t MemoryModel::floor(TaskId t, Cell& l, MemoryOrder order) {
+  if (one_choice(l, order)) return static_cast<std::uint32_t>(l.mo.size() - 1);
+  settle(l);
   const VectorClock& now = hb_->clock(t);
   std::uint32_t lowest = 0;
   for (std::size_t u = 0; u < l.seen.size(); ++u) {
@@ -64,18 +65,28 @@ std::uint32_t MemoryModel::floor(TaskId t, const Cell& l, MemoryOrder order) con
   return lowest;
 }
 
-void MemoryModel::observe(TaskId t, Cell& l, std::uint32_t store) {
+void MemoryModel::note(TaskId t, Cell& l, std::uint32_t store) {
+  l.noted.push_back(Noted{t, Seen{hb_->clock(t).get(index(t)), store}});
+}
+
+// Noted observations were made in execution order, so sorting them in later gives what sorting
+// each in at once would have: a store goes earlier in mo only in an operation that settles first.
+void MemoryModel::settle(Cell& l) {
+  for (const Noted& n : l.noted) observe(n.task, l, n.seen);
+  l.noted.clear();
+}
+
+void MemoryModel::observe(TaskId t, Cell& l, Seen now) {
   if (index(t) >= l.seen.size()) l.seen.resize(index(t) + 1);
   std::vector<Seen>& seen = l.seen[index(t)];
-  const std::uint32_t epoch = hb_->clock(t).get(index(t));
   if (!seen.empty()) {
-    if (stores_[seen.back().store].position >= stores_[store].position) return;  // nothing new
-    if (seen.back().epoch == epoch) {
-      seen.back().store = store;
+    if (stores_[seen.back().store].position >= stores_[now.store].position) return;  // nothing new
+    if (seen.back().epoch == now.epoch) {
+      seen.back().store = now.store;
       return;
     }
   }
-  seen.push_back(Seen{epoch, store});
+  seen.push_back(now);
 }
 
 void MemoryModel::read_from(TaskId t, const Store& s, MemoryOrder order) {
@@ -103,12 +114,11 @@ void MemoryModel::place(Cell& l, std::uint32_t store, std::uint32_t position) {
 
 std::uint32_t MemoryModel::new_message() {
   if (messages_used_ == messages_.size()) messages_.emplace_back();
-  messages_[messages_used_].clear();
   return static_cast<std::uint32_t>(messages_used_++);
 }
 
-// Makes the store at `position`, observed by its task; then its message, if it carries one
-// (a release moves the task's clock on, so the store is observed at the epoch before).
+// Makes the store at `position`, observed by its task, with its message (noted first: a release
+// moves the task's clock on, and the store is observed at the epoch before).
 void MemoryModel::write(TaskId t, Cell& l, std::uint32_t position, std::uint64_t value, MemoryOrder order,
                         Location where, std::uint32_t passed_on) {
   const auto id = static_cast<std::uint32_t>(stores_.size());
@@ -117,8 +127,14 @@ void MemoryModel::write(TaskId t, Cell& l, std::uint32_t position, std::uint64_t
   s.task = t;
   s.where = where;
   place(l, id, position);
-  observe(t, l, id);
+  note(t, l, id);
   if (order == MemoryOrder::SeqCst) l.last_seq_cst = id;
+  stores_[id].message = message_of(t, order, passed_on);
+}
+
+// What an acquire reading the store takes in: the task's clock (a release), its clock at its last
+// release fence, and whatever the store it read carried (a read-modify-write).
+std::uint32_t MemoryModel::message_of(TaskId t, MemoryOrder order, std::uint32_t passed_on) {
   std::uint32_t m = none;
   if (releases(order)) {
     m = new_message();
@@ -127,11 +143,15 @@ void MemoryModel::write(TaskId t, Cell& l, std::uint32_t position, std::uint64_t
     m = new_message();
     messages_[m].assign(ts.fence_release);
   }
-  if (passed_on != none) {
-    if (m == none) m = new_message();
+  // An acquiring release already took the message in: its clock covers it.
+  if (passed_on == none || (acquires(order) && releases(order))) return m;
+  if (m == none) {
+    m = new_message();
+    messages_[m].assign(messages_[passed_on]);
+  } else {
     messages_[m].join(messages_[passed_on]);
   }
-  stores_[id].message = m;
+  return m;
 }
 
 std::uint32_t MemoryModel::worn_out(TaskId t, const Cell& l) const {
@@ -141,32 +161,36 @@ std::uint32_t MemoryModel::worn_out(TaskId t, const Cell& l) const {
 }
 
 void MemoryModel::count_read(TaskId t, Cell& l, std::uint32_t store) {
+  if (stores_[store].position + 1 == l.mo.size()) {  // the latest: a stale run ends
+    if (index(t) < l.rereads.size()) l.rereads[index(t)].stale = 0;
+    return;
+  }
   if (index(t) >= l.rereads.size()) l.rereads.resize(index(t) + 1);
   Reread& r = l.rereads[index(t)];
-  const bool stale = stores_[store].position + 1 != l.mo.size();
-  r.stale = !stale ? 0 : r.store == store ? r.stale + 1 : 1;
+  r.stale = r.store == store ? r.stale + 1 : 1;
   r.store = store;
+}
+
+std::uint64_t MemoryModel::finish_read(TaskId t, Cell& l, std::uint32_t store, MemoryOrder order) {
+  last_read_ = store;
+  last_stale_ = store != l.mo.back();
+  count_read(t, l, store);
+  read_from(t, stores_[store], order);
+  note(t, l, store);
+  return stores_[store].value;
 }
 
 std::uint64_t MemoryModel::load(Execution& e, ObjectId x, MemoryOrder order) {
   Cell& l = location(x);
   const TaskId t = e.current_task();
-  std::uint32_t s = l.mo.back();  // the latest: the one choice of a seq_cst load after a seq_cst store
-  if (order != MemoryOrder::SeqCst || l.last_seq_cst != l.mo.back()) {
-    const std::uint32_t lowest = floor(t, l, order);
-    const std::uint32_t skip = worn_out(t, l);
-    positions_.clear();
-    for (std::size_t p = l.mo.size(); p-- > lowest;) {
-      if (l.mo[p] != skip || p + 1 == l.mo.size()) positions_.push_back(static_cast<std::uint32_t>(p));
-    }
-    s = l.mo[positions_[choose(e, positions_.size())]];  // choice 0: the latest
+  if (one_choice(l, order)) return finish_read(t, l, l.mo.back(), order);
+  const std::uint32_t lowest = floor(t, l, order);
+  const std::uint32_t skip = worn_out(t, l);
+  positions_.clear();
+  for (std::size_t p = l.mo.size(); p-- > lowest;) {
+    if (l.mo[p] != skip || p + 1 == l.mo.size()) positions_.push_back(static_cast<std::uint32_t>(p));
   }
-  last_read_ = s;
-  last_stale_ = s != l.mo.back();
-  count_read(t, l, s);
-  read_from(t, stores_[s], order);
-  observe(t, l, s);
-  return stores_[s].value;
+  return finish_read(t, l, l.mo[positions_[choose(e, positions_.size())]], order);  // choice 0: the latest
 }
 
 void MemoryModel::store(Execution& e, ObjectId x, std::uint64_t value, MemoryOrder order, Location where) {
@@ -176,48 +200,49 @@ void MemoryModel::store(Execution& e, ObjectId x, std::uint64_t value, MemoryOrd
   // Where in mo, latest first: anywhere after `lowest`, but not between a read-modify-write and
   // the store it read.
   const auto end = static_cast<std::uint32_t>(l.mo.size());
-  positions_.clear();
-  positions_.push_back(end);
-  for (std::uint32_t p = end - 1; p > lowest; --p) {
-    if (!stores_[l.mo[p - 1]].taken) positions_.push_back(p);
+  std::uint32_t position = end;
+  if (lowest + 1 < end) {
+    positions_.clear();
+    positions_.push_back(end);
+    for (std::uint32_t p = end - 1; p > lowest; --p) {
+      if (!stores_[l.mo[p - 1]].taken) positions_.push_back(p);
+    }
+    position = positions_[choose(e, positions_.size())];
   }
-  const std::uint32_t position = positions_[choose(e, positions_.size())];
   write(t, l, position, value, order, where, none);
+}
+
+// What a read-modify-write with a choice may read, latest first: a store no other
+// read-modify-write read, or, for a compare-exchange, any store it would fail on.
+MemoryModel::Candidate MemoryModel::choose_update(Execution& e, TaskId t, Cell& l, MemoryOrder success,
+                                                  MemoryOrder failure, Next next) {
+  const std::uint32_t lowest = floor(t, l, success == MemoryOrder::SeqCst ? success : failure);
+  const std::uint32_t skip = worn_out(t, l);
+  candidates_.clear();
+  for (std::size_t p = l.mo.size(); p-- > lowest;) {
+    const Store& s = stores_[l.mo[p]];
+    Candidate c{l.mo[p], next(s.value)};
+    if (c.writes ? !s.taken : l.mo[p] != skip || p + 1 == l.mo.size()) candidates_.push_back(c);
+  }
+  return candidates_[choose(e, candidates_.size())];
 }
 
 std::uint64_t MemoryModel::update(Execution& e, ObjectId x, MemoryOrder success, MemoryOrder failure, Next next,
                                   Location where) {
   Cell& l = location(x);
   const TaskId t = e.current_task();
-  Candidate c{l.mo.back(), false};
-  if (success == MemoryOrder::SeqCst && l.last_seq_cst == l.mo.back()) {
-    c.writes = next(stores_[c.store].value).has_value();  // the one choice: the latest is never taken
-  } else {
-    // What it may read, latest first: a store no other read-modify-write read, or, for a
-    // compare-exchange, any store it would fail on.
-    const std::uint32_t lowest = floor(t, l, success == MemoryOrder::SeqCst ? success : failure);
-    const std::uint32_t skip = worn_out(t, l);
-    candidates_.clear();
-    for (std::size_t p = l.mo.size(); p-- > lowest;) {
-      const Store& s = stores_[l.mo[p]];
-      const bool writes = next(s.value).has_value();
-      if (writes ? !s.taken : l.mo[p] != skip || p + 1 == l.mo.size()) candidates_.push_back(Candidate{l.mo[p], writes});
-    }
-    c = candidates_[choose(e, candidates_.size())];
-  }
+  // The latest store is never taken: it is the one choice of a seq_cst read-modify-write.
+  const Candidate c = one_choice(l, success) && failure == MemoryOrder::SeqCst
+                          ? Candidate{l.mo.back(), next(stores_[l.mo.back()].value)}
+                          : choose_update(e, t, l, success, failure, next);
+  if (!c.writes) return finish_read(t, l, c.store, failure);
   last_read_ = c.store;
-  last_stale_ = stores_[c.store].position + 1 != l.mo.size();
-  const std::uint64_t old = stores_[c.store].value;
+  last_stale_ = c.store != l.mo.back();
   count_read(t, l, c.store);
-  if (!c.writes) {
-    read_from(t, stores_[c.store], failure);
-    observe(t, l, c.store);
-    return old;
-  }
   read_from(t, stores_[c.store], success);
   stores_[c.store].taken = true;
-  write(t, l, stores_[c.store].position + 1, *next(old), success, where, stores_[c.store].message);
-  return old;
+  write(t, l, stores_[c.store].position + 1, *c.writes, success, where, stores_[c.store].message);
+  return stores_[c.store].value;
 }
 
 void MemoryModel::fence(Execution& e, MemoryOrder order) {
@@ -235,7 +260,7 @@ void MemoryModel::fence(Execution& e, MemoryOrder order) {
     if (l.stamp != stamp_) continue;
     const std::uint32_t mine = l.mo[floor(t, l, MemoryOrder::Relaxed)];
     if (l.fence_frontier == none || stores_[l.fence_frontier].position < stores_[mine].position) l.fence_frontier = mine;
-    observe(t, l, l.fence_frontier);
+    note(t, l, l.fence_frontier);
   }
 }
 

@@ -106,12 +106,18 @@ class MemoryModel {
     std::uint32_t store = none;  // the store the task's last read of the location read
     std::uint32_t stale = 0;     // how many reads in a row found it stale
   };
+  // An observation made on the sequentially consistent path, not yet sorted into `seen`.
+  struct Noted {
+    TaskId task;
+    Seen seen;
+  };
   struct Cell {
     std::uint64_t stamp = 0;
     std::vector<std::uint32_t> mo;             // store ids in modification order
     std::uint32_t last_seq_cst = none;         // the last seq_cst store executed
     std::uint32_t fence_frontier = none;       // the latest store the seq_cst fences agreed on
     std::vector<std::vector<Seen>> seen;       // per task: its observations, later in mo each
+    std::vector<Noted> noted;                  // observations `seen` has yet to take in
     std::vector<Reread> rereads;               // per task
   };
   struct TaskState {
@@ -122,23 +128,36 @@ class MemoryModel {
   };
   struct Candidate {
     std::uint32_t store;
-    bool writes;
+    std::optional<std::uint64_t> writes;  // what a read-modify-write reading it would write
   };
 
   Cell& location(ObjectId x) { return locations_[index(x)]; }
   TaskState& task_state(TaskId t);
+  // A seq_cst operation while the location's latest store is seq_cst has one choice: the latest.
+  // Sequentially consistent code takes that path only, and looks at no observation, so
+  // observations are noted as they come (cheap) and sorted into `seen` (`settle`) only when an
+  // operation with a choice looks there.
+  static bool one_choice(const Cell& l, MemoryOrder order) {
+    return order == MemoryOrder::SeqCst && l.last_seq_cst == l.mo.back();
+  }
+  void note(TaskId t, Cell& l, std::uint32_t store);
+  void settle(Cell& l);
+  // Task `t` read `store`: the story's facts, the stale count, synchronisation, the observation.
+  std::uint64_t finish_read(TaskId t, Cell& l, std::uint32_t store, MemoryOrder order);
   // The earliest position in mo task `t` may read or place after: the latest of the
   // observations that happen before its present point.
-  std::uint32_t floor(TaskId t, const Cell& l, MemoryOrder order) const;
-  void observe(TaskId t, Cell& l, std::uint32_t store);
+  std::uint32_t floor(TaskId t, Cell& l, MemoryOrder order);
+  void observe(TaskId t, Cell& l, Seen seen);
   // The store task `t` may not read again (it read it stale too often), or none; and the count after a read.
   std::uint32_t worn_out(TaskId t, const Cell& l) const;
   void count_read(TaskId t, Cell& l, std::uint32_t store);
   void read_from(TaskId t, const Store& s, MemoryOrder order);
   void write(TaskId t, Cell& l, std::uint32_t position, std::uint64_t value, MemoryOrder order, Location where,
              std::uint32_t passed_on);
+  std::uint32_t message_of(TaskId t, MemoryOrder order, std::uint32_t passed_on);
+  Candidate choose_update(Execution& e, TaskId t, Cell& l, MemoryOrder success, MemoryOrder failure, Next next);
   void place(Cell& l, std::uint32_t store, std::uint32_t position);
-  std::uint32_t new_message();
+  std::uint32_t new_message();  // its contents are stale: the caller assigns them
   std::uint32_t choose(Execution& e, std::size_t n);
 
   HappensBefore* hb_ = nullptr;
