@@ -398,6 +398,7 @@ class Execution {
                                       bool flag);
   bool drop_ignored(OpKind kind);
   void deliver(Event& event);  // numbers the event and hands it to every observer
+  void listen(std::span<Observer* const> observers, Strategy& strategy);
   bool advance_clock();
   void note_timing(TaskId chosen);
   void abort_point(OpKind kind);

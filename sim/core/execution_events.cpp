@@ -1,0 +1,63 @@
+// Execution: who hears of each event, and how it reaches them (the happens-before clocks first).
+#include "sim/core/execution.hpp"
+
+#include "sim/core/observer.hpp"
+#include "sim/core/op_traits.hpp"
+#include "sim/core/strategy.hpp"
+#include "sim/core/watched.hpp"
+
+namespace sim {
+
+// The clocks are kept while an observer needs them or the memory model is on (it moves them);
+// the model is on with them unless the strategy replays a run that had it off.
+void Execution::listen(std::span<Observer* const> observers, Strategy& strategy) {
+  observers_ = observers;
+  ignored_ = ~std::uint64_t{0};
+  tracks_hb_ = false;
+  for (Observer* o : observers) {
+    ignored_ &= o->ignored_kinds();
+    tracks_hb_ = tracks_hb_ || o->needs_happens_before();
+  }
+  weak_ = strategy.memory_model().value_or(tracks_hb_);
+  tracks_hb_ = tracks_hb_ || weak_;
+  publishing_ = !observers.empty() || tracks_hb_;
+  if (tracks_hb_) ignored_ &= ~kinds_where(HappensBefore::uses);
+}
+
+void Execution::publish_step(OpKind kind, ObjectId object, Location where, ValueRef value, TaskId peer, bool flag) {
+  if (drop_ignored(kind)) return;  // before the event is built
+  Event event{StepIndex{0}, current_task_, {object, kind, where}, value, peer, flag};
+  deliver(event);
+}
+
+// An event no observer uses keeps its number (steps are numbered alike either way) and goes no further.
+bool Execution::drop_ignored(OpKind kind) {
+  if (((ignored_ >> static_cast<unsigned>(kind)) & 1) == 0) return false;
+  skip_event();
+  return true;
+}
+
+void Execution::publish(Event event) {
+  if (!drop_ignored(event.op.kind)) deliver(event);
+}
+
+void Execution::deliver(Event& event) {
+  event.step = StepIndex{++events_};
+  ++delivered_;
+  event.preempted = preempting_;
+  preempting_ = false;
+  const detail::Unwatched unwatched;
+  if (tracks_hb_) happens_before_.on_event(event);
+  for (Observer* o : observers_) o->on_event(*this, event);
+}
+
+bool Execution::needless(OpKind kind, ObjectId object) const {
+  const detail::Unwatched unwatched;  // (an observer compiled with the program's hooks)
+  if (tracks_hb_ && HappensBefore::uses(kind)) return false;
+  for (Observer* o : observers_) {
+    if (!o->unchanged_by(*this, current_task_, object, kind)) return false;
+  }
+  return true;
+}
+
+}  // namespace sim
