@@ -5,6 +5,7 @@
 
 #include <cstring>
 #include <iterator>
+#include <string>
 
 #include "interpose/context.hpp"
 #include "interpose/locations.hpp"
@@ -41,6 +42,42 @@ void publish_value(sim::Execution& e, sim::OpKind kind, sim::ObjectId id, sim::L
   if (looks_like_address(value)) return e.publish(kind, id, where);
   const IntValue shown{value};
   e.publish(kind, id, where, sim::ValueRef{&shown, &format_int});
+}
+
+namespace {
+
+// A store's bits as the integer of `size` bytes they hold, sign-extended as read_int does.
+std::int64_t signed_value(std::uint64_t bits, std::uint32_t size) {
+  const unsigned shift = 64 - 8 * size;
+  return static_cast<std::int64_t>(bits << shift) >> shift;
+}
+
+struct StaleLoad {
+  const sim::Execution* e;
+  std::uint32_t size;
+  const sim::MemoryModel::Store* read;
+  const sim::MemoryModel::Store* latest;
+};
+
+void format_stale(const void* p, std::string& out) {
+  const auto& s = *static_cast<const StaleLoad*>(p);
+  const std::string origin = s.read->task == sim::no_task
+                                 ? std::string("the initial value")
+                                 : s.e->task_name(s.read->task) + "'s store at " + sim::to_string(s.read->where);
+  fmt::format_to(std::back_inserter(out), "{} ({}, although {} had stored {} at {})", signed_value(s.read->value, s.size),
+                 origin, s.e->task_name(s.latest->task), signed_value(s.latest->value, s.size),
+                 sim::to_string(s.latest->where));
+}
+
+}  // namespace
+
+void publish_stale(sim::Execution& e, sim::ObjectId id, sim::Location where, std::uint32_t size,
+                   const sim::MemoryModel::Store& read, const sim::MemoryModel::Store& latest) {
+  if (looks_like_address(signed_value(read.value, size)) || looks_like_address(signed_value(latest.value, size))) {
+    return e.publish(sim::OpKind::AtomicLoad, id, where);
+  }
+  const StaleLoad stale{&e, size, &read, &latest};
+  e.publish(sim::OpKind::AtomicLoad, id, where, sim::ValueRef{&stale, &format_stale});
 }
 
 void publish_access(sim::Execution& e, sim::OpKind kind, sim::ObjectId id, sim::Location where, std::uintptr_t address,

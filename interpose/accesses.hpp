@@ -17,6 +17,10 @@ std::int64_t read_int(std::uintptr_t address, std::uint32_t size);
 // Publishes an access event showing `value` (unless it looks like a pointer, which differs from
 // run to run).
 void publish_value(sim::Execution& e, sim::OpKind kind, sim::ObjectId id, sim::Location where, std::int64_t value);
+// Publishes an atomic load of `size` bytes that read `read`, an older store than `latest`: its
+// value says which store it was ("0 (the initial value, although a had stored 1 at x.cpp:12)").
+void publish_stale(sim::Execution& e, sim::ObjectId id, sim::Location where, std::uint32_t size,
+                   const sim::MemoryModel::Store& read, const sim::MemoryModel::Store& latest);
 // Publishes a read or write event whose value is the integer now at `address` (1 to 8 bytes).
 void publish_access(sim::Execution& e, sim::OpKind kind, sim::ObjectId id, sim::Location where, std::uintptr_t address,
                     std::uint32_t size);

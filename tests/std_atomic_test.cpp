@@ -1,5 +1,5 @@
 // The std front end: std::atomic of every kind and operation, atomic_flag, atomic::wait and
-// notify, in unmodified code (simulated sequentially consistent).
+// notify, in unmodified code (their memory orders are std_memory_test.cpp's).
 #include <atomic>
 #include <thread>
 
