@@ -28,10 +28,16 @@ enum class ExprKind : std::uint8_t {
 enum class BinOp : std::uint8_t { Add, Sub, Mul, Div, Mod, Eq, Ne, Lt, Le, Gt, Ge };
 enum class Method : std::uint8_t { Load, Store, FetchAdd, FetchSub, Exchange, Cas };
 
+// A memory order written on an atomic operation or a fence, as C++ spells them (consume is not
+// offered); in the order of sim::MemoryOrder, which the simulation converts it to.
+enum class Order : std::uint8_t { Relaxed, Acquire, Release, AcqRel, SeqCst };
+const char* to_string(Order order);
+
 struct Expr {
   ExprKind kind = ExprKind::Int;
   BinOp op = BinOp::Add;
   Method method = Method::Load;
+  Order order = Order::SeqCst;  // AtomicOp: the order written last among its arguments, or seq_cst
   Type type = Type::Int;
   Pos pos;
   std::uint32_t begin = 0;  // source offsets of the expression's text, for messages
@@ -71,6 +77,7 @@ enum class StmtKind : std::uint8_t {
   MapPool,       // name: pool; value: the procedure (a Name); target: the inputs; target2: the outputs
   Shutdown,      // name: pool; cancel: drop the jobs not started
   ForCompleted,  // name: the loop variable; name2: the array of futures, taken in completion order
+  Fence,         // name: the order word as written; order: what the checker made of it
 };
 
 // The keyword of a statement that waits or is a step of its own (what an `atomic:` block may not
@@ -109,6 +116,7 @@ struct Stmt {
   std::int64_t duration = 0;  // Sleep, Compute, AwaitSleep: nanoseconds
   bool elif = false;          // If: this If is the `elif` of the one whose orelse holds it
   bool cancel = false;        // Shutdown: `shutdown p, cancel`
+  Order order = Order::SeqCst;  // Fence
 };
 
 enum class GlobalKind : std::uint8_t { Shared, Atomic, Mutex, Condition, Semaphore, Channel, RwLock, Latch, Barrier, Future, Pool };

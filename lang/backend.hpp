@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "lang/ast.hpp"
 #include "sim/core/failure.hpp"
 #include "sim/core/ids.hpp"
 #include "sim/time/time.hpp"
@@ -38,13 +39,19 @@ class Cells {
   // A cell's value now, taking no step (invariants, the values a finding shows); safe while
   // real threads write it. Not virtual: a scenario with an invariant peeks after every write.
   std::int64_t peek(std::uint32_t cell) const { return std::atomic_ref<const std::int64_t>(values_[cell]).load(std::memory_order_relaxed); }
-  // `step` is false inside an `atomic:` block, whose one step covers every access in it.
-  virtual std::int64_t load(std::uint32_t cell, sim::Location at, bool step) = 0;
-  virtual void store(std::uint32_t cell, std::int64_t value, sim::Location at, bool step) = 0;
-  // An atomic read-modify-write: `next(context, old)` gives the new value (it may throw a runtime
-  // error); returns the old one.
-  using Next = std::int64_t (*)(void* context, std::int64_t old);
-  virtual std::int64_t update(std::uint32_t cell, Next next, void* context, sim::Location at, bool step) = 0;
+  // `step` is false inside an `atomic:` block, whose one step covers every access in it. `order`
+  // matters only for an atomic cell (a shared one is a plain access).
+  virtual std::int64_t load(std::uint32_t cell, sim::Location at, bool step, Order order) = 0;
+  virtual void store(std::uint32_t cell, std::int64_t value, sim::Location at, bool step, Order order) = 0;
+  // An atomic read-modify-write: `next(context, old, check)` gives the new value, or nothing for
+  // a compare-and-swap that fails (which only reads). With Check::Errors it raises the
+  // operation's runtime error (an overflow); with Check::Quiet it never does, since the memory
+  // model asks it about every store the operation could read. Returns the old value.
+  enum class Check : std::uint8_t { Quiet, Errors };
+  using Next = std::optional<std::int64_t> (*)(void* context, std::int64_t old, Check check);
+  virtual std::int64_t update(std::uint32_t cell, Next next, void* context, sim::Location at, bool step, Order order) = 0;
+  // C++'s atomic_thread_fence; a seq_cst one is a step of its own.
+  virtual void fence(Order order, sim::Location at) = 0;
   // The outermost `atomic:` block begins and ends.
   virtual void atomic_begin(sim::Location at) = 0;
   virtual void atomic_end(sim::Location at) = 0;

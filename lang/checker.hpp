@@ -16,6 +16,9 @@ namespace lang {
 // The characters a diagnostic underlines for an expression (at least one, for the caret).
 inline std::uint32_t width(const Expr& e) { return e.end > e.begin ? e.end - e.begin : 1; }
 
+// Whether `e`, as parsed, is one of the memory order words (relaxed, acquire, ...).
+bool names_order(const Expr& e);
+
 // Checks `module` (parsed from `source`) and returns the runnable Program. Throws lang::Error,
 // also for more than `max_threads` threads (see LoadLimits).
 std::unique_ptr<Program> check(std::unique_ptr<Source> source, Module module, std::uint32_t max_threads = 1000,
@@ -101,6 +104,10 @@ class Checker {
   Type index(Expr& e);
   Type call(Expr& e);
   Type method(Expr& e);
+  // Memory orders (checker_orders.cpp).
+  Order order_word(const Expr& word, const std::string& expected) const;
+  void method_order(Expr& e, std::size_t arity);  // takes the order argument off e.args
+  void fence(Stmt& s);
   Type binary(Expr& e);
   void number(Expr& e, Type t, std::string_view what);
   void thread_name(Expr& literal);

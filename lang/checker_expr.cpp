@@ -209,6 +209,7 @@ Type Checker::method(Expr& e) {
   const Global& g = it->second;
   if (g.sort != Sort::Variable || p_.vars[g.index].kind != GlobalKind::Atomic) {
     std::string message = "'" + std::string(e.name) + "' is " + describe(g) + "; only atomic variables have methods like ." + std::string(e.member) + "()";
+    if (!e.args.empty() && names_order(*e.args.back())) message += " and memory orders";
     if (g.sort == Sort::Variable && p_.vars[g.index].kind == GlobalKind::Shared) message += " (declare it 'atomic')";
     fail(e.pos, message, w);
   }
@@ -225,10 +226,13 @@ Type Checker::method(Expr& e) {
   }
   const auto mw = static_cast<std::uint32_t>(e.member.size());
   if (info == nullptr) fail(e.member_pos, "atomic variables have no method '" + std::string(e.member) + "'" + did_you_mean(e.member, names) + "; they have load, store, fetch_add, fetch_sub, exchange and cas", mw);
-  if (e.args.size() != info->arity) {
-    fail(e.member_pos, "'" + std::string(e.member) + "' takes " + std::to_string(info->arity) + " argument" + (info->arity == 1 ? "" : "s") + ", but " +
-                           std::to_string(e.args.size()) + (e.args.size() == 1 ? " was" : " were") + " given", mw);
+  if (e.args.size() < info->arity || e.args.size() > info->arity + 1) {
+    fail(e.member_pos, "'" + std::string(e.member) + "' takes " + std::to_string(info->arity) + " argument" + (info->arity == 1 ? "" : "s") +
+                           (e.args.size() > info->arity ? " and a memory order" : "") + ", but " + std::to_string(e.args.size()) +
+                           (e.args.size() == 1 ? " was" : " were") + " given", mw);
   }
+  e.method = info->method;
+  method_order(e, info->arity);
   if (context_ == Context::Invariant && info->method != Method::Load) fail(e.member_pos, "an invariant cannot change anything; only .load() is allowed in it", mw);
   if ((info->method == Method::FetchAdd || info->method == Method::FetchSub) && v.type != Type::Int) {
     fail(e.member_pos, "'" + std::string(e.member) + "' needs a number, but '" + v.name + "' holds a bool", mw);

@@ -57,6 +57,7 @@ const char* waiting_keyword(StmtKind kind) {
     case StmtKind::MapPool: return "map";
     case StmtKind::Shutdown: return "shutdown";
     case StmtKind::ForCompleted: return "for";
+    case StmtKind::Fence: return "fence";
     default: return nullptr;
   }
 }
@@ -147,6 +148,7 @@ void Checker::statement(Stmt& s) {
     case StmtKind::MapPool:
     case StmtKind::Shutdown:
     case StmtKind::ForCompleted: return futures(s);
+    case StmtKind::Fence: return fence(s);
   }
 }
 

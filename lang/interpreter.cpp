@@ -102,8 +102,8 @@ void Interpreter::task_state(std::size_t index, std::vector<std::uint64_t>& out)
   out.push_back(static_cast<std::uint64_t>(t.result));
 }
 
-void Interpreter::write(std::uint32_t cell, std::int64_t value, Pos pos, Task& t) {
-  b_.cells.store(cell, value, where(pos), t.atomic == 0);
+void Interpreter::write(std::uint32_t cell, std::int64_t value, Pos pos, Task& t, Order order) {
+  b_.cells.store(cell, value, where(pos), t.atomic == 0, order);
   if (t.atomic == 0 && !p_.module.invariants.empty()) check_invariants(t, pos);
 }
 

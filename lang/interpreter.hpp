@@ -104,12 +104,12 @@ class Interpreter {
   // Tasks and state (interpreter.cpp).
   void start(Task& t, std::int64_t self, std::int64_t id, std::uint32_t frame);
   sim::Location where(Pos pos) const { return sim::Location{path_, pos.line}; }
-  [[gnu::always_inline]] std::int64_t read(std::uint32_t cell, Pos pos, Task& t) {
-    const std::int64_t v = b_.cells.load(cell, where(pos), t.atomic == 0);
+  [[gnu::always_inline]] std::int64_t read(std::uint32_t cell, Pos pos, Task& t, Order order = Order::SeqCst) {
+    const std::int64_t v = b_.cells.load(cell, where(pos), t.atomic == 0, order);
     note(t, v);
     return v;
   }
-  void write(std::uint32_t cell, std::int64_t value, Pos pos, Task& t);
+  void write(std::uint32_t cell, std::int64_t value, Pos pos, Task& t, Order order = Order::SeqCst);
   void check_invariants(Task& t, Pos pos);
   void local_work(Pos pos);
   [[noreturn]] void runtime_error(Pos pos, std::string message, std::vector<std::string> details = {});

@@ -150,9 +150,12 @@ std::int64_t Interpreter::atomic_op(const Expr& e, Task& t) {
   const std::uint32_t cell = e.a == nullptr ? v.first : element(v, eval<false>(*e.a, t), e.pos);
   std::int64_t args[2] = {0, 0};
   for (std::size_t k = 0; k < e.args.size() && k < 2; ++k) args[k] = eval<false>(*e.args[k], t);
-  if (e.method == Method::Load) return read(cell, e.pos, t);
+  // Inside an `atomic:` block (reached through a procedure) every operation is seq_cst: the
+  // block is one step.
+  const Order order = t.atomic == 0 ? e.order : Order::SeqCst;
+  if (e.method == Method::Load) return read(cell, e.pos, t, order);
   if (e.method == Method::Store) {
-    write(cell, args[0], e.pos, t);
+    write(cell, args[0], e.pos, t, order);
     return 0;
   }
   struct Update {
@@ -162,8 +165,9 @@ std::int64_t Interpreter::atomic_op(const Expr& e, Task& t) {
     const std::int64_t* args;
     std::int64_t result = 0;
   } u{*this, e, v, args};
-  // The new value from the old; the backend may ask more than once (a compare-and-swap loop).
-  auto next = [](void* context, std::int64_t old) -> std::int64_t {
+  // The new value from the old; the backend may ask more than once (a compare-and-swap loop,
+  // the memory model weighing stores), and the last ask is about the value it read.
+  auto next = [](void* context, std::int64_t old, Cells::Check check) -> std::optional<std::int64_t> {
     Update& u = *static_cast<Update*>(context);
     u.result = old;
     switch (u.e.method) {
@@ -171,7 +175,7 @@ std::int64_t Interpreter::atomic_op(const Expr& e, Task& t) {
       case Method::FetchSub: {
         std::int64_t r = 0;
         const bool overflow = u.e.method == Method::FetchAdd ? __builtin_add_overflow(old, u.args[0], &r) : __builtin_sub_overflow(old, u.args[0], &r);
-        if (overflow) {
+        if (overflow && check == Cells::Check::Errors) {
           u.in.runtime_error(u.e.pos, "integer overflow in '" + std::string(u.in.p_.text(u.e)) + "' (" + u.v.name + " is " + std::to_string(old) + ")");
         }
         return r;
@@ -179,10 +183,11 @@ std::int64_t Interpreter::atomic_op(const Expr& e, Task& t) {
       case Method::Exchange: return u.args[0];
       default:  // cas(expected, new): true when it swapped
         u.result = old == u.args[0] ? 1 : 0;
-        return u.result != 0 ? u.args[1] : old;
+        if (u.result == 0) return std::nullopt;
+        return u.args[1];
     }
   };
-  b_.cells.update(cell, next, &u, where(e.pos), t.atomic == 0);
+  b_.cells.update(cell, next, &u, where(e.pos), t.atomic == 0, order);
   const std::int64_t result = u.result;
   note(t, result);
   if (t.atomic == 0 && !p_.module.invariants.empty()) check_invariants(t, e.pos);

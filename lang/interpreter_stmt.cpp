@@ -73,6 +73,10 @@ inline Interpreter::Flow Interpreter::exec(const Stmt& s, Task& t) {
     case StmtKind::Continue: return Flow::Continue;
     case StmtKind::Call: s.value->kind == ExprKind::CallProc ? call(*s.value, t, false) : atomic_op(*s.value, t); return Flow::Next;
     case StmtKind::Pass: return Flow::Next;
+    case StmtKind::Fence:
+      no_atomic("fence", s.pos, t);
+      b_.cells.fence(s.order, where(s.pos));
+      return Flow::Next;
     case StmtKind::Send:
     case StmtKind::Recv:
     case StmtKind::Close:

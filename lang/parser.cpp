@@ -30,6 +30,8 @@ bool Parser::accept(Tok kind) {
   return true;
 }
 
+std::string closes(const Token& open) { return "(to close '" + std::string(open.text) + "' at line " + std::to_string(open.pos.line) + ")"; }
+
 std::string Parser::found(const Token& t) const {
   switch (t.kind) {
     case Tok::End: return "end of file";

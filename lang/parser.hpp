@@ -20,6 +20,9 @@ namespace lang {
 // `max_nesting` allows (see LoadLimits).
 Module parse(const Source& source, Lexed lexed, std::uint32_t max_nesting = 100);
 
+// "(to close '(' at line 3)": what an expected closing token would close.
+std::string closes(const Token& open);
+
 class Parser {
  public:
   Parser(const Source& source, Lexed& lexed, Module& out, std::uint32_t max_nesting = 100);
@@ -48,6 +51,7 @@ class Parser {
   bool timing_declaration(const Token& t);  // machine, process, async (parser_timing.cpp)
   void machine_line();
   Stmt* timing_statement();  // compute, await; null if the name starts no such statement
+  Stmt* order_statement();   // fence; null if the name starts no such statement (parser_orders.cpp)
   void procedure();
   void invariant();
   void finally_block();
@@ -96,6 +100,7 @@ class Parser {
   Expr* new_expr(ExprKind kind, const Token& first);
   Expr* binary(Expr* left, BinOp op, Expr* right);
   std::vector<Expr*> arguments(const Token& open);
+  std::vector<Expr*> method_arguments(const Token& open);  // an order word may be one
   void finish(Expr* e) const { e->end = previous_end(); }
   // One level deeper of blocks, parentheses, 'not' or '-'; fails past twice max_nesting_.
   void deeper(const Token& at, const char* what);

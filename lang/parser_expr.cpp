@@ -5,12 +5,6 @@
 
 namespace lang {
 
-namespace {
-
-std::string closes(const Token& open) { return "(to close '" + std::string(open.text) + "' at line " + std::to_string(open.pos.line) + ")"; }
-
-}  // namespace
-
 Expr* Parser::new_expr(ExprKind kind, const Token& first) {
   Expr& e = out_.expr_store.emplace_back();
   e.kind = kind;
@@ -187,7 +181,7 @@ Expr* Parser::postfix() {
     e->member = member.text;
     e->member_pos = member.pos;
     const Token& open = expect(Tok::LParen, "after '." + std::string(member.text) + "' (a method is called: ." + std::string(member.text) + "(...))");
-    e->args = arguments(open);
+    e->args = method_arguments(open);
     for (Expr* a : e->args) e->depth = std::max(e->depth, a->depth + 1);
     finish(e);
   }
@@ -201,6 +195,26 @@ std::vector<Expr*> Parser::arguments(const Token& open) {
   if (!at(Tok::RParen)) {
     do args.push_back(expression());
     while (accept(Tok::Comma));
+  }
+  expect(Tok::RParen, closes(open));
+  return args;
+}
+
+// method_args := [method_arg {',' method_arg}] ')'      method_arg := expr | 'acquire' | 'release'
+// (the two order words that are keywords elsewhere; parser_orders.cpp says why)
+std::vector<Expr*> Parser::method_arguments(const Token& open) {
+  std::vector<Expr*> args;
+  if (!at(Tok::RParen)) {
+    do {
+      if ((at(Tok::Acquire) || at(Tok::Release)) && (peek(1).kind == Tok::RParen || peek(1).kind == Tok::Comma)) {
+        const Token& word = next();
+        Expr* e = new_expr(ExprKind::Name, word);
+        e->name = word.text;
+        args.push_back(e);
+      } else {
+        args.push_back(expression());
+      }
+    } while (accept(Tok::Comma));
   }
   expect(Tok::RParen, closes(open));
   return args;

@@ -79,7 +79,7 @@ Stmt* Parser::statement() {
 
 // simple_statement := ( 'let' NAME '=' expr | name_stmt | object_stmt | print_stmt
 //                     | 'assert' expr [',' STRING] | 'return' [expr] | 'sleep' DURATION
-//                     | 'yield' | 'pass' | 'break' | 'continue' ) NEWLINE
+//                     | 'yield' | 'pass' | 'break' | 'continue' | fence_stmt ) NEWLINE
 Stmt* Parser::simple_statement() {
   const Token& t = peek();
   Stmt* s = nullptr;
@@ -95,6 +95,7 @@ Stmt* Parser::simple_statement() {
     }
     case Tok::Name:
       s = timing_statement();
+      if (s == nullptr) s = order_statement();
       if (s == nullptr) s = futures_statement();
       if (s == nullptr) s = name_statement();
       break;

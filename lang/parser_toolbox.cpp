@@ -3,12 +3,6 @@
 
 namespace lang {
 
-namespace {
-
-std::string closes(const Token& open) { return "(to close '" + std::string(open.text) + "' at line " + std::to_string(open.pos.line) + ")"; }
-
-}  // namespace
-
 // channel_decl := 'channel' NAME [size] ['(' (expr | 'unbounded') ')'] {',' ...} NEWLINE
 // rwlock_decl := 'rwlock' NAME [size] ['prefer' ('readers' | 'writers')] {',' ...} NEWLINE
 // count_decl := ('latch' | 'barrier' | 'pool') NAME [size] '=' expr {',' ...} NEWLINE

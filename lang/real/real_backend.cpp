@@ -21,6 +21,12 @@ std::vector<std::string> thread_names(const Program& program) {
 
 }  // namespace
 
+std::memory_order std_order(Order order) {
+  constexpr std::memory_order orders[] = {std::memory_order_relaxed, std::memory_order_acquire, std::memory_order_release,
+                                          std::memory_order_acq_rel, std::memory_order_seq_cst};
+  return orders[static_cast<std::size_t>(order)];
+}
+
 RealBackend::RealBackend(const Program& program, Noise noise)
     : monitor_(thread_names(program), static_cast<std::uint32_t>(program.threads.size())),
       locks_(monitor_, program),
@@ -52,25 +58,33 @@ void RealCells::access() {
   m_.step();
 }
 
-std::int64_t RealCells::load(std::uint32_t cell, sim::Location, bool step) {
+std::int64_t RealCells::load(std::uint32_t cell, sim::Location, bool step, Order order) {
   if (step) access();
-  return std::atomic_ref<std::int64_t>(cells_[cell]).load(atomic_[cell] ? std::memory_order_seq_cst : std::memory_order_relaxed);
+  return std::atomic_ref<std::int64_t>(cells_[cell]).load(cell_order(cell, order));
 }
 
-void RealCells::store(std::uint32_t cell, std::int64_t value, sim::Location, bool step) {
+void RealCells::store(std::uint32_t cell, std::int64_t value, sim::Location, bool step, Order order) {
   if (step) access();
-  std::atomic_ref<std::int64_t>(cells_[cell]).store(value, atomic_[cell] ? std::memory_order_seq_cst : std::memory_order_relaxed);
+  std::atomic_ref<std::int64_t>(cells_[cell]).store(value, cell_order(cell, order));
 }
 
-std::int64_t RealCells::update(std::uint32_t cell, Next next, void* context, sim::Location, bool step) {
+std::int64_t RealCells::update(std::uint32_t cell, Next next, void* context, sim::Location, bool step, Order order) {
   if (step) access();
+  const std::memory_order success = cell_order(cell, order);
+  const std::memory_order failure = success == std::memory_order_acq_rel ? std::memory_order_acquire
+                                    : success == std::memory_order_release ? std::memory_order_relaxed
+                                                                           : success;
   std::atomic_ref<std::int64_t> value(cells_[cell]);
-  std::int64_t old = value.load(std::memory_order_seq_cst);
-  while (!value.compare_exchange_weak(old, next(context, old), std::memory_order_seq_cst)) {
+  std::int64_t old = value.load(failure);
+  std::optional<std::int64_t> wrote;
+  while ((wrote = next(context, old, Check::Errors)) && !value.compare_exchange_weak(old, *wrote, success, failure)) {
   }
-  // The last call of next() was for the value swapped out, so what it noted (a cas result) holds.
+  // The last call of next() was for the value swapped out (or the one a cas failed on), so
+  // what it noted (a cas result) holds.
   return old;
 }
+
+void RealCells::fence(Order order, sim::Location) { std::atomic_thread_fence(std_order(order)); }
 
 // Real runs print nothing: ten thousand runs' lines would bury the summary.
 void RealCells::print(const std::string&, sim::Location, bool step) {

@@ -65,21 +65,28 @@ class RealLocks final : public Locks {
   std::vector<RwLock> rwlocks_;
 };
 
-// Cells through std::atomic_ref (relaxed for `shared`, sequentially consistent for `atomic`), a
+// A scenario's order as std::memory_order.
+std::memory_order std_order(Order order);
+
+// Cells through std::atomic_ref (relaxed for `shared`, the order written for `atomic`), a
 // load and a store apart, so a check-then-act race loses updates as it would in C++ with no
 // undefined behaviour (real_backend.cpp).
+
 class RealCells final : public Cells {
  public:
   RealCells(RealMonitor& monitor, RealLocks& locks, const Program& program, RealNoise noise);
-  std::int64_t load(std::uint32_t cell, sim::Location at, bool step) override;
-  void store(std::uint32_t cell, std::int64_t value, sim::Location at, bool step) override;
-  std::int64_t update(std::uint32_t cell, Next next, void* context, sim::Location at, bool step) override;
+  std::int64_t load(std::uint32_t cell, sim::Location at, bool step, Order order) override;
+  void store(std::uint32_t cell, std::int64_t value, sim::Location at, bool step, Order order) override;
+  std::int64_t update(std::uint32_t cell, Next next, void* context, sim::Location at, bool step, Order order) override;
+  void fence(Order order, sim::Location at) override;
   void atomic_begin(sim::Location at) override { locks_.lock(locks_.atomic_mutex(), at); }
   void atomic_end(sim::Location at) override { locks_.unlock(locks_.atomic_mutex(), at); }
   void print(const std::string& text, sim::Location at, bool step) override;
 
  private:
   void access();  // a step, after the noise if any
+  // A shared cell's accesses are relaxed (a race loses updates without undefined behaviour).
+  std::memory_order cell_order(std::uint32_t cell, Order order) const { return atomic_[cell] ? std_order(order) : std::memory_order_relaxed; }
 
   RealMonitor& m_;
   RealLocks& locks_;

@@ -54,7 +54,8 @@ bool runs_for_real(StmtKind kind) {
     case StmtKind::Submit:
     case StmtKind::MapPool:
     case StmtKind::Shutdown:
-    case StmtKind::ForCompleted: return true;
+    case StmtKind::ForCompleted:
+    case StmtKind::Fence: return true;
     default: return false;
   }
 }

@@ -39,15 +39,17 @@ void show_int(const void* value, std::string& out);
 class SimCells final : public Cells {
  public:
   explicit SimCells(SimBackend& b);
-  std::int64_t load(std::uint32_t cell, sim::Location at, bool step) override;
-  void store(std::uint32_t cell, std::int64_t value, sim::Location at, bool step) override;
-  std::int64_t update(std::uint32_t cell, Next next, void* context, sim::Location at, bool step) override;
+  std::int64_t load(std::uint32_t cell, sim::Location at, bool step, Order order) override;
+  void store(std::uint32_t cell, std::int64_t value, sim::Location at, bool step, Order order) override;
+  std::int64_t update(std::uint32_t cell, Next next, void* context, sim::Location at, bool step, Order order) override;
+  void fence(Order order, sim::Location at) override;
   void atomic_begin(sim::Location at) override;
   void atomic_end(sim::Location at) override;
   void print(const std::string& text, sim::Location at, bool step) override;
 
  private:
   sim::ObjectId object(std::uint32_t cell);
+  sim::MemoryModel* model(std::uint32_t cell, sim::ObjectId id);
 
   SimBackend& b_;
   std::vector<sim::ObjectKind> kinds_;  // per cell

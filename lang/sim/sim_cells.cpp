@@ -1,6 +1,10 @@
 // SimCells: reads and writes of a scenario's cells as steps on Execution objects, `atomic:`
-// blocks as one step, and print as a step on the shared output.
+// blocks as one step, and print as a step on the shared output. Atomic cells go through the
+// execution's memory model when it has one (as sim::Atomic does), with the order written.
 #include "lang/sim/sim_backend.hpp"
+
+#include "sim/core/memory_model.hpp"
+#include "sim/sync/atomic.hpp"
 
 namespace lang {
 
@@ -11,8 +15,55 @@ namespace {
 void format_bool(const void* p, std::string& out) { out += *static_cast<const std::int64_t*>(p) != 0 ? "true" : "false"; }
 void format_text(const void* p, std::string& out) { out += *static_cast<const std::string*>(p); }
 
-sim::ValueRef value_ref(const Program& p, std::uint32_t cell, const std::int64_t* v) {
-  return sim::ValueRef{v, p.cell_types[cell] == Type::Bool ? &format_bool : &show_int};
+using Format = void (*)(const void*, std::string&);
+
+Format format_of(const Program& p, std::uint32_t cell) { return p.cell_types[cell] == Type::Bool ? &format_bool : &show_int; }
+
+sim::ValueRef value_ref(const Program& p, std::uint32_t cell, const std::int64_t* v) { return sim::ValueRef{v, format_of(p, cell)}; }
+
+// A load that read an older store than the latest, and which store it was, in words, as
+// sim::Atomic tells it: "false (the initial value, although sender had stored true at t.scn:9)".
+struct Stale {
+  std::int64_t value;
+  const sim::Execution* e;
+  const sim::MemoryModel::Store* read;
+  const sim::MemoryModel::Store* latest;
+  Format shown;
+  static void format(const void* p, std::string& out) {
+    const auto& s = *static_cast<const Stale*>(p);
+    const auto latest = static_cast<std::int64_t>(s.latest->value);
+    s.shown(&s.value, out);
+    out += " (";
+    out += s.read->task == sim::no_task ? std::string("the initial value") : s.e->task_name(s.read->task) + "'s store at " + sim::to_string(s.read->where);
+    out += ", although " + s.e->task_name(s.latest->task) + " had stored ";
+    s.shown(&latest, out);
+    out += " at " + sim::to_string(s.latest->where) + ")";
+  }
+};
+
+// The interpreter's next() for the memory model, which asks it about each store it could read.
+struct Ask {
+  Cells::Next next;
+  void* context;
+  static std::optional<std::uint64_t> quietly(const void* a, std::uint64_t seen) {
+    const Ask& ask = *static_cast<const Ask*>(a);
+    const std::optional<std::int64_t> r = ask.next(ask.context, static_cast<std::int64_t>(seen), Cells::Check::Quiet);
+    if (!r) return std::nullopt;
+    return static_cast<std::uint64_t>(*r);
+  }
+};
+
+// A scenario's order as the memory model's: the same five, in the same order.
+sim::MemoryOrder model_order(Order order) { return static_cast<sim::MemoryOrder>(order); }
+static_assert(static_cast<int>(sim::MemoryOrder::Relaxed) == static_cast<int>(Order::Relaxed) &&
+              static_cast<int>(sim::MemoryOrder::AcqRel) == static_cast<int>(Order::AcqRel) &&
+              static_cast<int>(sim::MemoryOrder::SeqCst) == static_cast<int>(Order::SeqCst));
+
+// A compare-and-swap's order when it fails (it only reads), derived as C++ derives it.
+Order failure_order(Order order) {
+  if (order == Order::AcqRel) return Order::Acquire;
+  if (order == Order::Release) return Order::Relaxed;
+  return order;
 }
 
 }  // namespace
@@ -37,7 +88,16 @@ sim::ObjectId SimCells::object(std::uint32_t cell) {
   return id;
 }
 
-std::int64_t SimCells::load(std::uint32_t cell, sim::Location at, bool step) {
+// The atomic cell's location in the execution's memory model, started from the cell's value on
+// its first use; null for a shared cell, or when atomics run sequentially consistently.
+sim::MemoryModel* SimCells::model(std::uint32_t cell, sim::ObjectId id) {
+  if (kinds_[cell] != sim::ObjectKind::Atomic) return nullptr;
+  sim::MemoryModel* m = b_.execution().memory();
+  if (m != nullptr && !m->knows(id)) m->start(id, static_cast<std::uint64_t>(b_.state().cells[cell]));
+  return m;
+}
+
+std::int64_t SimCells::load(std::uint32_t cell, sim::Location at, bool step, Order order) {
   sim::Execution& e = b_.execution();
   const sim::ObjectId id = object(cell);
   const sim::OpKind kind = kinds_[cell] == sim::ObjectKind::Atomic ? sim::OpKind::AtomicLoad : sim::OpKind::Read;
@@ -46,12 +106,20 @@ std::int64_t SimCells::load(std::uint32_t cell, sim::Location at, bool step) {
   } else {
     e.note_access(kind, id, at);  // inside an `atomic:` block: part of the block's one step
   }
-  const std::int64_t v = b_.state().cells[cell];
-  if (e.observed()) e.publish(kind, id, at, value_ref(b_.program(), cell, &v));
+  sim::MemoryModel* m = model(cell, id);
+  const std::int64_t v = m != nullptr ? static_cast<std::int64_t>(m->load(e, id, model_order(order))) : b_.state().cells[cell];
+  if (e.observed()) {
+    if (m != nullptr && m->last_read_was_stale()) {
+      const Stale stale{v, &e, &m->last_read(), &m->latest_store(id), format_of(b_.program(), cell)};
+      e.publish(kind, id, at, sim::ValueRef{&stale, &Stale::format});
+    } else {
+      e.publish(kind, id, at, value_ref(b_.program(), cell, &v));
+    }
+  }
   return v;
 }
 
-void SimCells::store(std::uint32_t cell, std::int64_t value, sim::Location at, bool step) {
+void SimCells::store(std::uint32_t cell, std::int64_t value, sim::Location at, bool step, Order order) {
   sim::Execution& e = b_.execution();
   const sim::ObjectId id = object(cell);
   const sim::OpKind kind = kinds_[cell] == sim::ObjectKind::Atomic ? sim::OpKind::AtomicStore : sim::OpKind::Write;
@@ -61,11 +129,17 @@ void SimCells::store(std::uint32_t cell, std::int64_t value, sim::Location at, b
     e.note_access(kind, id, at);
   }
   std::int64_t& slot = b_.state().cells[cell];
-  slot = value;
-  if (e.observed()) e.publish(kind, id, at, value_ref(b_.program(), cell, &slot));
+  if (sim::MemoryModel* m = model(cell, id)) {
+    // The store may go before a later one in modification order: the cell keeps the latest.
+    m->store(e, id, static_cast<std::uint64_t>(value), model_order(order), at);
+    slot = static_cast<std::int64_t>(m->latest(id));
+  } else {
+    slot = value;
+  }
+  if (e.observed()) e.publish(kind, id, at, value_ref(b_.program(), cell, &value));
 }
 
-std::int64_t SimCells::update(std::uint32_t cell, Next next, void* context, sim::Location at, bool step) {
+std::int64_t SimCells::update(std::uint32_t cell, Next next, void* context, sim::Location at, bool step, Order order) {
   sim::Execution& e = b_.execution();
   const sim::ObjectId id = object(cell);
   if (step) {
@@ -74,10 +148,31 @@ std::int64_t SimCells::update(std::uint32_t cell, Next next, void* context, sim:
     e.note_access(sim::OpKind::AtomicRmw, id, at);
   }
   std::int64_t& value = b_.state().cells[cell];
-  const std::int64_t old = value;
-  value = next(context, old);
-  if (e.observed()) e.publish(sim::OpKind::AtomicRmw, id, at, value_ref(b_.program(), cell, &value));
+  std::int64_t old = value;
+  std::optional<std::int64_t> wrote;
+  if (sim::MemoryModel* m = model(cell, id)) {
+    const Ask ask{next, context};
+    const sim::MemoryModel::Next erased{&ask, &Ask::quietly};
+    old = static_cast<std::int64_t>(m->update(e, id, model_order(order), model_order(failure_order(order)), erased, at));
+    // Asked last about the value read, so its runtime error (and a cas's result) is that one's,
+    // raised before the cell shows the new value.
+    wrote = next(context, old, Check::Errors);
+    value = static_cast<std::int64_t>(m->latest(id));
+  } else {
+    wrote = next(context, old, Check::Errors);
+    if (wrote) value = *wrote;
+  }
+  const std::int64_t shown = wrote.value_or(old);
+  if (e.observed()) e.publish(sim::OpKind::AtomicRmw, id, at, value_ref(b_.program(), cell, &shown));
   return old;
+}
+
+// As std::atomic_thread_fence in simulated C++ code: a seq_cst fence is a step, the others only
+// change what the task's own atomics synchronise with.
+void SimCells::fence(Order order, sim::Location at) {
+  constexpr std::memory_order orders[] = {std::memory_order_relaxed, std::memory_order_acquire, std::memory_order_release,
+                                          std::memory_order_acq_rel, std::memory_order_seq_cst};
+  sim::atomic_thread_fence(orders[static_cast<std::size_t>(order)], at);
 }
 
 // One step for the whole block, shown as taking a lock named "atomic": every access inside is

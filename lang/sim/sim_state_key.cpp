@@ -19,6 +19,7 @@
 // A condition variable adds nothing: who waits on it is in its waiters' positions and pending
 // operations (Wait before waiting, Wake while waiting or once notified, Lock while taking the
 // mutex back), and which waiter a notify wakes is a choice the search makes at the notify.
+// A weaker memory order than seq_cst leaves a scenario uncaptured (uncaptured_state says why).
 // Threads of one declaration are interchangeable when nothing they run names a thread (`id`,
 // `self`, a thread's name): swapping two of them then changes nothing any step can see.
 #include <algorithm>
@@ -50,6 +51,7 @@ struct Scan {
   const Stmt* timed = nullptr;  // a compute or await sleep (a sleep is captured)
   const Stmt* completed = nullptr;  // a loop over futures as they complete
   bool names_thread = false;    // `id`, `self` or a thread's name
+  const Expr* weak = nullptr;   // an atomic operation with an order weaker than seq_cst
 
   void block(const Block& b) {
     std::vector<const Block*> todo{&b};
@@ -60,6 +62,7 @@ struct Scan {
     };
     auto on_expr = [&](const Expr& e) {
       if (e.kind == ExprKind::Id || e.kind == ExprKind::Self || e.kind == ExprKind::ThreadName) names_thread = true;
+      if (weak == nullptr && e.kind == ExprKind::AtomicOp && e.order != Order::SeqCst) weak = &e;
       if (e.kind == ExprKind::CallProc && procs.insert(e.slot).second) todo.push_back(&m.procs[e.slot].body);
       return true;
     };
@@ -87,6 +90,13 @@ std::string uncaptured_state(const Program& p) {
   for (const ProcDecl& d : p.module.procs) w.block(d.body);
   w.block(p.module.finally);
   if (w.timed != nullptr) return "the compute at line " + std::to_string(w.timed->pos.line) + ": CPU time on the machine's cores is not captured yet";
+  // Which older stores a load may still read lives in the memory model, not in the cells; a
+  // state that left it out would merge states whose futures differ. Seq_cst operations always
+  // read the latest store, which the cells hold.
+  if (w.weak != nullptr) {
+    return std::string("the ") + to_string(w.weak->order) + " atomic operation at line " + std::to_string(w.weak->pos.line) +
+           ": the stores each load could still read (the memory model's histories) are not captured yet";
+  }
   if (w.completed != nullptr) return "the loop over futures as they complete at line " + std::to_string(w.completed->pos.line) + ": its queue is not captured yet";
   return {};
 }
