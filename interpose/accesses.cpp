@@ -61,12 +61,8 @@ struct StaleLoad {
 
 void format_stale(const void* p, std::string& out) {
   const auto& s = *static_cast<const StaleLoad*>(p);
-  const std::string origin = s.read->task == sim::no_task
-                                 ? std::string("the initial value")
-                                 : s.e->task_name(s.read->task) + "'s store at " + sim::to_string(s.read->where);
-  fmt::format_to(std::back_inserter(out), "{} ({}, although {} had stored {} at {})", signed_value(s.read->value, s.size),
-                 origin, s.e->task_name(s.latest->task), signed_value(s.latest->value, s.size),
-                 sim::to_string(s.latest->where));
+  sim::tell_stale(*s.e, *s.read, std::to_string(signed_value(s.read->value, s.size)), *s.latest,
+                  std::to_string(signed_value(s.latest->value, s.size)), out);
 }
 
 }  // namespace

@@ -80,8 +80,6 @@ std::uint64_t bits(T v) {
 // Memory written behind the model's back (a plain store, memset, a new object constructed at the
 // address) holds a value the model never stored: the location starts again from it, as if it were
 // a fresh atomic. (A write of the value the model already holds goes unnoticed; see docs/std.md.)
-// MemoryModel::start on a known location drops its stores, though its header promises only a
-// first use: a documented restart(x, value) would be the cleaner contract.
 template <class T>
 void resync(sim::MemoryModel& m, sim::ObjectId id, T now) {
   if (!m.knows(id) || static_cast<T>(m.latest(id)) != now) m.start(id, bits(now));

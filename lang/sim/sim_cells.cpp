@@ -32,12 +32,10 @@ struct Stale {
   static void format(const void* p, std::string& out) {
     const auto& s = *static_cast<const Stale*>(p);
     const auto latest = static_cast<std::int64_t>(s.latest->value);
-    s.shown(&s.value, out);
-    out += " (";
-    out += s.read->task == sim::no_task ? std::string("the initial value") : s.e->task_name(s.read->task) + "'s store at " + sim::to_string(s.read->where);
-    out += ", although " + s.e->task_name(s.latest->task) + " had stored ";
-    s.shown(&latest, out);
-    out += " at " + sim::to_string(s.latest->where) + ")";
+    std::string value, latest_value;
+    s.shown(&s.value, value);
+    s.shown(&latest, latest_value);
+    sim::tell_stale(*s.e, *s.read, value, *s.latest, latest_value, out);
   }
 };
 

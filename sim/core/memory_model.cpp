@@ -264,4 +264,18 @@ void MemoryModel::fence(Execution& e, MemoryOrder order) {
   }
 }
 
+void tell_stale(const Execution& e, const MemoryModel::Store& read, std::string_view value,
+                const MemoryModel::Store& latest, std::string_view latest_value, std::string& out) {
+  out += value;
+  out += " (";
+  if (read.task == no_task) {
+    out += "the initial value";
+  } else {
+    out += e.task_name(read.task) + "'s store at " + to_string(read.where);
+  }
+  out += ", although " + e.task_name(latest.task) + " had stored ";
+  out += latest_value;
+  out += " at " + to_string(latest.where) + ")";
+}
+
 }  // namespace sim

@@ -30,6 +30,8 @@
 #include <atomic>
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/core/ids.hpp"
@@ -73,7 +75,9 @@ class MemoryModel {
   };
 
   void begin(HappensBefore& hb);
-  // The location's first use in this execution: `initial` is its value then.
+  // The location's first use in this execution: `initial` is its value then. Called again on a
+  // known location (its bytes were written behind the model's back: a plain write, a new object
+  // at the same address), its history starts again from `initial`.
   bool knows(ObjectId x) const { return index(x) < locations_.size() && locations_[index(x)].stamp == stamp_; }
   void start(ObjectId x, std::uint64_t initial);
 
@@ -172,5 +176,10 @@ class MemoryModel {
   std::uint32_t last_read_ = 0;
   bool last_stale_ = false;
 };
+
+// How a story tells a load that read `read` while `latest` was newer, the values given as text:
+// "0 (the initial value, although a had stored 1 at x.cpp:12)".
+void tell_stale(const Execution& e, const MemoryModel::Store& read, std::string_view value,
+                const MemoryModel::Store& latest, std::string_view latest_value, std::string& out);
 
 }  // namespace sim

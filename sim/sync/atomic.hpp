@@ -109,11 +109,7 @@ class Atomic {
         detail::value_ref(v).format(&v, t);
         return t;
       };
-      const std::string origin = s.read->task == no_task
-                                     ? std::string("the initial value")
-                                     : s.e->task_name(s.read->task) + "'s store at " + to_string(s.read->where);
-      out += text(s.value) + " (" + origin + ", although " + s.e->task_name(s.latest->task) + " had stored " +
-             text(from_bits(s.latest->value)) + " at " + to_string(s.latest->where) + ")";
+      tell_stale(*s.e, *s.read, text(s.value), *s.latest, text(from_bits(s.latest->value)), out);
     }
   };
   // As std::atomic compares: by the bytes.
