@@ -131,6 +131,10 @@ Done<T> atomic(volatile T* a, OpKind kind, int success, int failure, void* pc, c
   const Placed p = place(*e, reinterpret_cast<std::uintptr_t>(a), pc);
   e->schedule(kind, p.id, p.where);
   sim::MemoryModel* m = in_model<T> ? e->memory() : nullptr;
+  if (m == nullptr) {  // weaker orders run sequentially consistently: the report says so
+    e->ran_sequentially(order(success));
+    e->ran_sequentially(order(failure));
+  }
   Done<T> d;
   if constexpr (in_model<T>) {
     d = m != nullptr ? modelled(*e, *m, a, p, kind, success, failure, next) : real(a, kind, next);

@@ -173,7 +173,7 @@ TEST_CASE("gaps are kept in kind order, and one kind reported twice adds up and 
   for (sim::GapKind k : {sim::GapKind::Sampled, sim::GapKind::Stopped, sim::GapKind::Budget, sim::GapKind::TimeLimit,
                          sim::GapKind::Interrupted, sim::GapKind::StepBound, sim::GapKind::Unmodelled,
                          sim::GapKind::Divergence, sim::GapKind::Mispredicted, sim::GapKind::Unordered,
-                         sim::GapKind::Skipped}) {
+                         sim::GapKind::Skipped, sim::GapKind::Sequential}) {
     CHECK(sim::gap_kind(sim::to_string(k)) == k);
     CHECK_FALSE(sim::to_text(sim::Gap{.kind = k, .count = 1}).empty());
   }
@@ -185,9 +185,9 @@ TEST_CASE("the gaps a strategy reports of itself are told apart from those of th
   for (sim::GapKind k : {sim::GapKind::Sampled, sim::GapKind::Stopped, sim::GapKind::Budget, sim::GapKind::TimeLimit,
                          sim::GapKind::Interrupted, sim::GapKind::StepBound, sim::GapKind::Unmodelled,
                          sim::GapKind::Divergence, sim::GapKind::Mispredicted, sim::GapKind::Unordered,
-                         sim::GapKind::Skipped}) {
+                         sim::GapKind::Skipped, sim::GapKind::Sequential}) {
     if (sim::strategy_gap(k)) own.push_back(k);
   }
   CHECK(own == std::vector<sim::GapKind>{sim::GapKind::Sampled, sim::GapKind::Divergence, sim::GapKind::Mispredicted,
-                                         sim::GapKind::Unordered, sim::GapKind::Skipped});
+                                         sim::GapKind::Unordered, sim::GapKind::Skipped, sim::GapKind::Sequential});
 }

@@ -214,4 +214,28 @@ TEST_CASE("weak memory bugs: a release/acquire single-producer single-consumer r
   if (!sampled.ok()) FAIL(sim::to_text(sampled, {.timing = false}));
 }
 
+// With the race detector off the execution keeps no happens-before clocks, so the model is off:
+// Dekker with acquire/release runs sequentially consistently and its bug cannot show. That must
+// not read as a proof.
+TEST_CASE("weak memory bugs: with the model off, weaker orders are a gap in the report, not a pass") {
+  const sim::ExploreOptions off{.strategy = sim::Search::Dfs, .checks = checker::Checks::none(), .progress = sim::Progress::Off};
+  const sim::Report weak = sim::explore([] { dekker(rel, acq); }, off);
+  CHECK(weak.ok());
+  CHECK_FALSE(weak.complete);
+  REQUIRE(weak.incomplete.size() == 1);
+  CHECK(weak.incomplete[0].kind == sim::GapKind::Sequential);
+  CHECK(weak.incomplete[0].count == weak.executions);
+  CHECK(sim::to_text(weak, {.timing = false}).find("ran atomic operations given weaker memory orders") != std::string::npos);
+  // Two jobs count every execution once.
+  sim::ExploreOptions two = off;
+  two.jobs = 2;
+  const sim::Report split = sim::explore([] { dekker(rel, acq); }, two);
+  REQUIRE(split.incomplete.size() == 1);
+  CHECK(split.incomplete[0].count == split.executions);
+  // seq_cst loses nothing by running sequentially consistently (Dekker's relaxed counter would).
+  const sim::Report strong = sim::explore([] { message_passing(sc, sc); }, off);
+  CHECK(strong.complete);
+  CHECK(strong.incomplete.empty());
+}
+
 }  // namespace memory_bugs

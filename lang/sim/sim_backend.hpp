@@ -49,7 +49,7 @@ class SimCells final : public Cells {
 
  private:
   sim::ObjectId object(std::uint32_t cell);
-  sim::MemoryModel* model(std::uint32_t cell, sim::ObjectId id);
+  sim::MemoryModel* model(std::uint32_t cell, sim::ObjectId id, Order order);
 
   SimBackend& b_;
   std::vector<sim::ObjectKind> kinds_;  // per cell

@@ -87,11 +87,16 @@ sim::ObjectId SimCells::object(std::uint32_t cell) {
 }
 
 // The atomic cell's location in the execution's memory model, started from the cell's value on
-// its first use; null for a shared cell, or when atomics run sequentially consistently.
-sim::MemoryModel* SimCells::model(std::uint32_t cell, sim::ObjectId id) {
+// its first use; null for a shared cell, or when atomics run sequentially consistently (then a
+// weaker `order` is a gap the report names).
+sim::MemoryModel* SimCells::model(std::uint32_t cell, sim::ObjectId id, Order order) {
   if (kinds_[cell] != sim::ObjectKind::Atomic) return nullptr;
   sim::MemoryModel* m = b_.execution().memory();
-  if (m != nullptr && !m->knows(id)) m->start(id, static_cast<std::uint64_t>(b_.state().cells[cell]));
+  if (m == nullptr) {
+    b_.execution().ran_sequentially(model_order(order));
+  } else if (!m->knows(id)) {
+    m->start(id, static_cast<std::uint64_t>(b_.state().cells[cell]));
+  }
   return m;
 }
 
@@ -104,7 +109,7 @@ std::int64_t SimCells::load(std::uint32_t cell, sim::Location at, bool step, Ord
   } else {
     e.note_access(kind, id, at);  // inside an `atomic:` block: part of the block's one step
   }
-  sim::MemoryModel* m = model(cell, id);
+  sim::MemoryModel* m = model(cell, id, order);
   const std::int64_t v = m != nullptr ? static_cast<std::int64_t>(m->load(e, id, model_order(order))) : b_.state().cells[cell];
   if (e.observed()) {
     if (m != nullptr && m->last_read_was_stale()) {
@@ -127,7 +132,7 @@ void SimCells::store(std::uint32_t cell, std::int64_t value, sim::Location at, b
     e.note_access(kind, id, at);
   }
   std::int64_t& slot = b_.state().cells[cell];
-  if (sim::MemoryModel* m = model(cell, id)) {
+  if (sim::MemoryModel* m = model(cell, id, order)) {
     // The store may go before a later one in modification order: the cell keeps the latest.
     m->store(e, id, static_cast<std::uint64_t>(value), model_order(order), at);
     slot = static_cast<std::int64_t>(m->latest(id));
@@ -148,7 +153,7 @@ std::int64_t SimCells::update(std::uint32_t cell, Next next, void* context, sim:
   std::int64_t& value = b_.state().cells[cell];
   std::int64_t old = value;
   std::optional<std::int64_t> wrote;
-  if (sim::MemoryModel* m = model(cell, id)) {
+  if (sim::MemoryModel* m = model(cell, id, order)) {
     const Ask ask{next, context};
     const sim::MemoryModel::Next erased{&ask, &Ask::quietly};
     old = static_cast<std::int64_t>(m->update(e, id, model_order(order), model_order(failure_order(order)), erased, at));

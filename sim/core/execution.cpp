@@ -132,6 +132,7 @@ void Execution::begin() {
     if (weak_) memory_.begin(happens_before_);
   }
   fences_ = no_object;
+  sequential_ = false;
   for (Observer* o : observers_) o->on_begin(*this);
   TaskId main = new_task("main", no_task, Location{});
   task(main).body.emplace([this] { (*root_)(); });

@@ -191,6 +191,13 @@ class Execution {
   // keeps happens-before (the race detector, on by default) or a replayed token says it was;
   // null otherwise, and then atomics run sequentially consistently (the token says "c").
   MemoryModel* memory() { return weak_ ? &memory_ : nullptr; }
+  // An atomic operation with an order weaker than seq_cst ran sequentially consistently (the
+  // model was off, or the atomic is wider than it models): the report says so (a gap), since
+  // outcomes only the weaker order allows were not explored.
+  void ran_sequentially(MemoryOrder order) {
+    if (order != MemoryOrder::SeqCst) [[unlikely]] sequential_ = true;
+  }
+  bool ran_sequentially() const { return sequential_; }
   // The one object every seq_cst fence of this execution is a step on.
   ObjectId fence_object();
   // Observers see events numbered 1, 2, ... in the order they happened.
@@ -507,6 +514,7 @@ class Execution {
   ObjectId fences_ = no_object;
   bool tracks_hb_ = false;
   bool weak_ = false;        // atomics follow the memory model
+  bool sequential_ = false;  // ran_sequentially
   bool publishing_ = false;  // events are built: an observer or happens-before wants them
   std::uint64_t ignored_ = 0;  // the kinds of event no observer of this run uses (Observer::ignored_kinds)
   Schedule schedule_;

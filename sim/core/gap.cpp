@@ -11,7 +11,7 @@ namespace {
 
 constexpr std::string_view names[] = {"sampled",    "stopped",    "budget",     "time_limit", "interrupted",
                                       "step_bound", "unmodelled", "divergence", "mispredicted", "unordered", "skipped",
-                                      "state_store", "bitstate", "unfair_cycles"};
+                                      "state_store", "bitstate", "unfair_cycles", "sequential"};
 
 std::string plural(std::uint64_t n, std::string_view one, std::string_view many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
@@ -37,6 +37,7 @@ bool strategy_gap(GapKind kind) {
     case GapKind::StateStore:
     case GapKind::Bitstate:
     case GapKind::UnfairCycles:
+    case GapKind::Sequential:
       return true;
     case GapKind::Stopped:
     case GapKind::Budget:
@@ -101,6 +102,11 @@ std::string to_text(const Gap& gap) {
                          "them, so none of them is a livelock on its own; a fair cycle made of several together was not "
                          "looked for (every assertion, deadlock and race is still found)",
                          plural(gap.count, "cycle was", "cycles were"));
+    case GapKind::Sequential:
+      return fmt::format("{} ran atomic operations given weaker memory orders as sequentially consistent: the memory "
+                         "model was off (it needs the happens-before clocks the race detector keeps) or the atomic is "
+                         "wider than 8 bytes, so what only the weaker orders allow was not explored",
+                         plural(gap.count, "execution", "executions"));
   }
   return std::string(to_string(gap.kind));
 }

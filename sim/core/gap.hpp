@@ -28,6 +28,7 @@ enum class GapKind : std::uint8_t {
   StateStore,   // a stateful search filled its store of states (--max-states) and stopped
   Bitstate,     // a stateful search kept states as bits: one may have been taken for another
   UnfairCycles, // a stateful search closed cycles a fair schedule leaves; one made of several was not looked for
+  Sequential,   // atomics given weaker memory orders ran sequentially consistently (the memory model was off)
 };
 
 struct Gap {
@@ -37,9 +38,10 @@ struct Gap {
 };
 
 std::string_view to_string(GapKind kind);  // "budget", "time_limit", ...: the JSON names
-// True for the gaps a strategy reports of itself (Strategy::gaps(): sampling, divergences,
-// mispredicted and unordered races); the others come from how the search ended and what it found
-// (stop_gaps), so a merge of shards finds those again rather than adding them up.
+// True for the gaps a merge of shards adds up: those a strategy reports of itself
+// (Strategy::gaps(): sampling, divergences, mispredicted and unordered races, ...) and the
+// executions that ran atomics sequentially consistently; the others come from how the search
+// ended and what it found (stop_gaps), so a merge finds those again rather than adding them up.
 bool strategy_gap(GapKind kind);
 std::optional<GapKind> gap_kind(std::string_view name);
 // The gap in a sentence, for reports; no C++ or command-line words (both kinds of user read it).

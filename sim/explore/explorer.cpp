@@ -152,6 +152,11 @@ Report explore_slices(const std::function<void()>& body, const StrategyFactory& 
   for (const auto& s : strategies) {
     for (Gap& g : s->gaps()) add_gap(report.incomplete, std::move(g));
   }
+  std::uint64_t sequential = 0;
+  for (const JobResult& r : results) sequential += r.sequential;
+  // (Jobs may have run past a search's first failure: no more than the report counts.)
+  sequential = std::min(sequential, report.executions);
+  if (sequential > 0) add_gap(report.incomplete, Gap{.kind = GapKind::Sequential, .count = sequential});
   drop_sampled_budget(report.incomplete);
   report.complete = report.complete && report.incomplete.empty();
   report.strategy = run.description.empty() ? strategies[0]->describe() : run.description;

@@ -126,7 +126,10 @@ void Job::enter_unit() {
 
 // After an execution: what it found, counted in its place; then the strategy moves on.
 void Job::after(Failure* failure) {
-  if (failure != nullptr || checked_ || !counted_ || setup_.digest || exec_->stopped_short()) [[unlikely]] return after_all(failure);
+  if (failure != nullptr || checked_ || !counted_ || setup_.digest || exec_->stopped_short() || exec_->ran_sequentially())
+      [[unlikely]] {
+    return after_all(failure);
+  }
   const std::uint64_t redundant_before = strategy_.redundant();
   strategy_.end_execution();
   if (strategy_.redundant() != redundant_before) ++out_.redundant;
@@ -156,6 +159,7 @@ void Job::after(Failure* failure) {
   }
   if (strategy_.redundant() != redundant_before) ++out_.redundant;
   ++unreported_;
+  if (exec_->ran_sequentially()) ++out_.sequential;
   if (failure != nullptr) {
     if (run_.on_failure == OnFailure::Stop) board_.offer_failure(at_);
     keep(std::move(*failure));

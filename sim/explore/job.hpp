@@ -43,6 +43,7 @@ struct JobResult {
   bool interrupted = false;
   bool out_of_time = false;
   std::uint64_t walked = 0, redundant = 0, digest = 0, states = 0;
+  std::uint64_t sequential = 0;  // counted executions that ran weaker atomic orders sequentially consistently
 };
 
 class Job final : public Continuation {

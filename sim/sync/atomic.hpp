@@ -31,7 +31,7 @@ class Atomic {
 
   T load(Order order = sc, Location where = Location::here()) const {
     Execution* e = step(OpKind::AtomicLoad, where);
-    MemoryModel* m = model(e);
+    MemoryModel* m = model(e, order);
     const T v = m != nullptr ? from_bits(m->load(*e, binding_.id(), to_order(order))) : value_.load();
     if (e != nullptr && e->observed()) {
       if (m != nullptr && m->last_read_was_stale()) {
@@ -45,7 +45,7 @@ class Atomic {
   }
   void store(T v, Order order = sc, Location where = Location::here()) {
     Execution* e = step(OpKind::AtomicStore, where);
-    if (MemoryModel* m = model(e)) {
+    if (MemoryModel* m = model(e, order)) {
       m->store(*e, binding_.id(), to_bits(v), to_order(order), where);
       value_.store(from_bits(m->latest(binding_.id())));
     } else {
@@ -127,15 +127,17 @@ class Atomic {
     e->schedule(kind, binding_.id(), where);
     return e;
   }
-  // The execution's memory model with this atomic known to it, if it models this one.
-  MemoryModel* model(Execution* e) const {
-    if constexpr (!modelled) {
-      return nullptr;
-    } else {
-      MemoryModel* m = e != nullptr ? e->memory() : nullptr;
-      if (m != nullptr && !m->knows(binding_.id())) m->start(binding_.id(), to_bits(value_.load()));
-      return m;
+  // The execution's memory model with this atomic known to it, if it models this one; if not, an
+  // operation with a weaker `order` runs sequentially consistently, and the report says so.
+  MemoryModel* model(Execution* e, Order order) const {
+    if (e == nullptr) return nullptr;
+    MemoryModel* m = modelled ? e->memory() : nullptr;
+    if (m == nullptr) {
+      e->ran_sequentially(to_order(order));
+    } else if (!m->knows(binding_.id())) {
+      m->start(binding_.id(), to_bits(value_.load()));
     }
+    return m;
   }
   // A read-modify-write: `next(old)` is what it writes, or nothing (a failed compare-exchange,
   // which only reads). The event shows the value it leaves behind.
@@ -144,7 +146,7 @@ class Atomic {
     Execution* e = step(OpKind::AtomicRmw, where);
     T old;
     std::optional<T> wrote;
-    if (MemoryModel* m = model(e)) {
+    if (MemoryModel* m = model(e, success == sc ? failure : success)) {
       const MemoryModel::Next erased{&next, [](const void* f, std::uint64_t seen) -> std::optional<std::uint64_t> {
                                        const std::optional<T> r = (*static_cast<const Next*>(f))(from_bits(seen));
                                        if (!r) return std::nullopt;
