@@ -77,18 +77,9 @@ std::uint64_t bits(T v) {
   return static_cast<std::make_unsigned_t<T>>(v);
 }
 
-// Memory written behind the model's back (a plain store, memset, a new object constructed at the
-// address) holds a value the model never stored: the location starts again from it, as if it were
-// a fresh atomic. (A write of the value the model already holds goes unnoticed; see docs/std.md.)
-template <class T>
-void resync(sim::MemoryModel& m, sim::ObjectId id, T now) {
-  if (!m.knows(id) || static_cast<T>(m.latest(id)) != now) m.start(id, bits(now));
-}
-
 template <class T, class Next>
 Done<T> modelled(sim::Execution& e, sim::MemoryModel& m, volatile T* a, const Placed& p, OpKind kind, int success,
                  int failure, const Next& next) {
-  resync(m, p.id, __atomic_load_n(a, __ATOMIC_RELAXED));
   Done<T> d{};
   if (kind == OpKind::AtomicLoad) {
     d.read = static_cast<T>(m.load(e, p.id, order(success)));
@@ -130,11 +121,18 @@ Done<T> atomic(volatile T* a, OpKind kind, int success, int failure, void* pc, c
   if (e == nullptr) return real(a, kind, next);
   const Placed p = place(*e, reinterpret_cast<std::uintptr_t>(a), pc);
   e->schedule(kind, p.id, p.where);
-  sim::MemoryModel* m = in_model<T> ? e->memory() : nullptr;
-  if (m == nullptr) {  // weaker orders run sequentially consistently: the report says so
+  // Memory written behind the model's back (a plain store, memset, a new object constructed at
+  // the address) holds a value the model never stored: the location starts again from it, as if
+  // it were a fresh atomic. (A write of the value the model already holds goes unnoticed; see
+  // docs/std.md.) Without the model, weaker orders run sequentially consistently, and are counted.
+  sim::MemoryModel* m = nullptr;
+  if constexpr (in_model<T>) {
+    m = e->atomic_model(p.id, order(success), sim::Execution::Writers::Outside,
+                        [a] { return bits(__atomic_load_n(a, __ATOMIC_RELAXED)); });
+  } else {
     e->ran_sequentially(order(success));
-    e->ran_sequentially(order(failure));
   }
+  if (m == nullptr) e->ran_sequentially(order(failure));
   Done<T> d;
   if constexpr (in_model<T>) {
     d = m != nullptr ? modelled(*e, *m, a, p, kind, success, failure, next) : real(a, kind, next);
@@ -183,11 +181,11 @@ void interpose::guard_step(volatile std::uint8_t* guard, sim::OpKind kind, void*
   if (e == nullptr) return;
   const auto [id, where] = place(*e, reinterpret_cast<std::uintptr_t>(guard), pc);
   e->schedule(kind, id, where);
-  if (sim::MemoryModel* m = e->memory()) {
-    // The program's own acquire load of the guard is modelled, so the release must be too, or
-    // it would order nothing. libstdc++ sets the byte itself, just after; seq_cst on both
-    // sides makes a waiter that finds the static ready read this store, as libstdc++'s did.
-    resync(*m, id, *guard);
+  // The program's own acquire load of the guard is modelled, so the release must be too, or it
+  // would order nothing. libstdc++ sets the byte itself, just after; seq_cst on both sides makes
+  // a waiter that finds the static ready read this store, as libstdc++'s did.
+  if (sim::MemoryModel* m = e->atomic_model(id, sim::MemoryOrder::SeqCst, sim::Execution::Writers::Outside,
+                                             [guard] { return std::uint64_t{*guard}; })) {
     if (kind == sim::OpKind::AtomicStore) {
       m->store(*e, id, static_cast<std::uint8_t>(shown), sim::MemoryOrder::SeqCst, where);
     } else {

@@ -91,13 +91,8 @@ sim::ObjectId SimCells::object(std::uint32_t cell) {
 // weaker `order` is a gap the report names).
 sim::MemoryModel* SimCells::model(std::uint32_t cell, sim::ObjectId id, Order order) {
   if (kinds_[cell] != sim::ObjectKind::Atomic) return nullptr;
-  sim::MemoryModel* m = b_.execution().memory();
-  if (m == nullptr) {
-    b_.execution().ran_sequentially(model_order(order));
-  } else if (!m->knows(id)) {
-    m->start(id, static_cast<std::uint64_t>(b_.state().cells[cell]));
-  }
-  return m;
+  return b_.execution().atomic_model(id, model_order(order), sim::Execution::Writers::Model,
+                                     [&] { return static_cast<std::uint64_t>(b_.state().cells[cell]); });
 }
 
 std::int64_t SimCells::load(std::uint32_t cell, sim::Location at, bool step, Order order) {

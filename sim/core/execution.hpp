@@ -198,6 +198,26 @@ class Execution {
     if (order != MemoryOrder::SeqCst) [[unlikely]] sequential_ = true;
   }
   bool ran_sequentially() const { return sequential_; }
+  // What every front end's atomic operation asks first: the memory model with atomic `x` in it,
+  // or null (the model is off: an operation ordered `order` runs sequentially consistently, and
+  // is counted). `now()` reads the atomic's bytes in memory: its history starts there at its
+  // first use in the execution and, where memory may be written behind the model's back
+  // (`Outside`: plain stores, a new object at the same address), again whenever they are not the
+  // model's latest value.
+  enum class Writers : std::uint8_t { Model, Outside };
+  template <class Now>
+  MemoryModel* atomic_model(ObjectId x, MemoryOrder order, Writers writers, const Now& now) {
+    if (!weak_) {
+      ran_sequentially(order);
+      return nullptr;
+    }
+    if (!memory_.knows(x)) {
+      memory_.start(x, now());
+    } else if (writers == Writers::Outside) {
+      if (const std::uint64_t bytes = now(); memory_.latest(x) != bytes) memory_.start(x, bytes);
+    }
+    return &memory_;
+  }
   // The one object every seq_cst fence of this execution is a step on.
   ObjectId fence_object();
   // Observers see events numbered 1, 2, ... in the order they happened.

@@ -127,17 +127,16 @@ class Atomic {
     e->schedule(kind, binding_.id(), where);
     return e;
   }
-  // The execution's memory model with this atomic known to it, if it models this one; if not, an
+  // The execution's memory model with this atomic in it, if it models this one; if not, an
   // operation with a weaker `order` runs sequentially consistently, and the report says so.
   MemoryModel* model(Execution* e, Order order) const {
     if (e == nullptr) return nullptr;
-    MemoryModel* m = modelled ? e->memory() : nullptr;
-    if (m == nullptr) {
+    if constexpr (modelled) {
+      return e->atomic_model(binding_.id(), to_order(order), Execution::Writers::Model, [this] { return to_bits(value_.load()); });
+    } else {
       e->ran_sequentially(to_order(order));
-    } else if (!m->knows(binding_.id())) {
-      m->start(binding_.id(), to_bits(value_.load()));
+      return nullptr;
     }
-    return m;
   }
   // A read-modify-write: `next(old)` is what it writes, or nothing (a failed compare-exchange,
   // which only reads). The event shows the value it leaves behind.
