@@ -1,6 +1,7 @@
 // Checker: memory orders on atomic methods and fences — which word is an order, and which orders
 // each operation may have (as C++ allows them).
 #include <array>
+#include <optional>
 
 #include "lang/checker.hpp"
 
@@ -28,14 +29,17 @@ bool allows(Method method, Order order) {
   return true;
 }
 
+std::optional<Order> find_order(std::string_view word) {
+  for (const auto& [spelling, order] : order_words) {
+    if (spelling == word) return order;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 bool names_order(const Expr& e) {
-  if (e.kind != ExprKind::Name) return false;
-  for (const auto& [spelling, order] : order_words) {
-    if (spelling == e.name) return true;
-  }
-  return false;
+  return e.kind == ExprKind::Name && find_order(e.name).has_value();
 }
 
 const char* to_string(Order order) { return order_words[static_cast<std::size_t>(order)].first.data(); }
@@ -44,9 +48,7 @@ Order Checker::order_word(const Expr& word, const std::string& expected) const {
   if (word.kind != ExprKind::Name) {
     fail(word.pos, "found '" + std::string(p_.text(word)) + "' where a memory order goes; expected " + expected, width(word));
   }
-  for (const auto& [spelling, order] : order_words) {
-    if (spelling == word.name) return order;
-  }
+  if (const auto order = find_order(word.name)) return *order;
   if (word.name == "consume") fail(word.pos, "'consume' is not offered (compilers take it as acquire); expected " + expected, width(word));
   std::array<std::string_view, order_words.size()> names;
   for (std::size_t i = 0; i < names.size(); ++i) names[i] = order_words[i].first;

@@ -167,8 +167,7 @@ void Execution::add_task_slot() {
   pending_.emplace_back();
   spins_.emplace_back();
   states_.push_back(TaskState::Finished);
-  next_.push_back(no_task);
-  prev_.push_back(no_task);
+  links_.add_slot();
   waiting_.emplace_back();
   fibers_.push_back(tasks_.back()->fiber.get());
   runnable_.push_back(no_task);
@@ -234,7 +233,7 @@ bool same_text(const std::string& a, std::string_view b) {
   set_state(TaskId{n}, TaskState::Runnable);
   t.started = false;
   t.joiners = WaitList{};
-  next_[n] = prev_[n] = no_task;
+  links_.clear(n);
   deadline_[n] = no_deadline;
   timed_out_[n] = 0;
   t.woken_by = no_task;

@@ -245,36 +245,15 @@ class Execution {
   // Task states and wait lists.
   // A task in a WaitList is interested in an object; `why` is kept for deadlock stories.
   void enlist(WaitList& list, TaskId t, const Waiting& why) {
-    const std::uint32_t i = index(t);
-    Waiting& w = waiting_[i];  // field by field, see schedule()
+    Waiting& w = waiting_[index(t)];  // field by field, see schedule()
     w.kind = why.kind;
     w.object = why.object;
     w.holder = why.holder;
     w.where = why.where;
-    next_[i] = no_task;
-    prev_[i] = list.tail;
-    if (list.tail == no_task) {
-      list.head = t;
-    } else {
-      next_[index(list.tail)] = t;
-    }
-    list.tail = t;
+    links_.push_back(list, t);
   }
-  void delist(WaitList& list, TaskId t) {
-    const std::uint32_t i = index(t);
-    if (prev_[i] == no_task) {
-      list.head = next_[i];
-    } else {
-      next_[index(prev_[i])] = next_[i];
-    }
-    if (next_[i] == no_task) {
-      list.tail = prev_[i];
-    } else {
-      prev_[index(next_[i])] = prev_[i];
-    }
-    next_[i] = prev_[i] = no_task;
-  }
-  TaskId next_in(TaskId t) const { return next_[index(t)]; }
+  void delist(WaitList& list, TaskId t) { links_.remove(list, t); }
+  TaskId next_in(TaskId t) const { return links_.next(t); }
   void block(TaskId t) {
     if (states_[index(t)] != TaskState::Runnable) return;
     // Under loose timing a task with a deadline can time out at any moment: it stays runnable.
@@ -287,10 +266,10 @@ class Execution {
   TaskState state(TaskId t) const { return states_[index(t)]; }
   // Block every task in the list, or make them all runnable.
   void block_all(const WaitList& list) {
-    for (TaskId at = list.head; at != no_task; at = next_[index(at)]) block(at);
+    for (TaskId at = list.head; at != no_task; at = links_.next(at)) block(at);
   }
   void unblock_all(const WaitList& list) {
-    for (TaskId at = list.head; at != no_task; at = next_[index(at)]) unblock(at);
+    for (TaskId at = list.head; at != no_task; at = links_.next(at)) unblock(at);
   }
   // Who holds a lock-like object, for deadlock stories.
   void set_holder(ObjectId o, TaskId t) { holders_[index(o)] = t; }
@@ -494,8 +473,7 @@ class Execution {
   std::vector<std::unique_ptr<Task>> tasks_;  // slots reused across executions
   // Hot per-task fields kept flat, so a scheduling point scans contiguous memory.
   std::vector<TaskState> states_;
-  std::vector<TaskId> next_;  // the next and previous task in the same WaitList
-  std::vector<TaskId> prev_;
+  WaitLinks links_;
   std::vector<Waiting> waiting_;
   std::vector<TaskId> holders_;  // per object
   std::vector<Nanos> deadline_;   // per task; no_deadline unless sleeping or waiting with a timeout

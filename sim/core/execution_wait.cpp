@@ -5,13 +5,13 @@ namespace sim {
 
 std::uint32_t Execution::length(const WaitList& list) const {
   std::uint32_t n = 0;
-  for (TaskId at = list.head; at != no_task; at = next_[index(at)]) ++n;
+  for (TaskId at = list.head; at != no_task; at = links_.next(at)) ++n;
   return n;
 }
 
 TaskId Execution::nth(const WaitList& list, std::uint32_t n) const {
   TaskId at = list.head;
-  while (n-- > 0 && at != no_task) at = next_[index(at)];
+  while (n-- > 0 && at != no_task) at = links_.next(at);
   return at;
 }
 

@@ -2,9 +2,10 @@
 //
 // DPOR (what a step touches), the race detector and lock graph (how it orders memory and locks),
 // the story (how it is told) and the timeline read a kind only through its row here, and switch
-// over OpRole, never over OpKind. A new kind is one row in traits() below - a compile error until
-// it has one - and, if no role fits, a new OpRole, a compile error in every consumer until each
-// handles it (none has a default branch).
+// over OpRole, never over OpKind. A new kind is one row in op_row() below (or, for a Sync one, its
+// name in op_row()'s list and its row in sync_row()) - a compile error until it has one - and, if
+// no role fits, a new OpRole, a compile error in every consumer until each handles it (none has a
+// default branch).
 #pragma once
 
 #include <array>
@@ -56,29 +57,12 @@ struct OpTraits {
 };
 
 namespace detail {
-constexpr OpTraits op_row(OpKind kind) {
+// The toolbox's kinds (role Sync), told apart by their edges. Only op_row() calls it, with one of
+// the kinds it lists as Sync; the check after op_table catches a kind listed there without a row here.
+constexpr OpTraits sync_row(OpKind kind) {
   using E = SyncEdge;
   using R = OpRole;
   switch (kind) {
-    case OpKind::Spawn: return {"spawn", R::Spawn};
-    case OpKind::Start: return {"start", R::Start};
-    case OpKind::Yield: return {"yield", R::Yield};
-    case OpKind::Read: return {"read", R::Read};
-    case OpKind::Write: return {"write", R::Write};
-    case OpKind::AtomicLoad: return {"atomic load", R::AtomicLoad};
-    case OpKind::AtomicStore: return {"atomic store", R::AtomicStore};
-    case OpKind::AtomicRmw: return {"atomic update", R::AtomicRmw};
-    case OpKind::Lock: return {"lock", R::Lock};
-    case OpKind::TryLock: return {"try_lock", R::TryLock};
-    case OpKind::Unlock: return {"unlock", R::Unlock, E::None, E::None, true};
-    case OpKind::Wait: return {"wait", R::Wait};
-    case OpKind::Wake: return {"wake", R::Wake};
-    case OpKind::Notify: return {"notify_one", R::Notify, E::None, E::None, true};
-    case OpKind::NotifyAll: return {"notify_all", R::NotifyAll, E::None, E::None, true};
-    case OpKind::Join: return {"join", R::Join, E::None, E::None, true};
-    case OpKind::Sleep: return {"sleep", R::Sleep};
-    case OpKind::Finish: return {"finish", R::Finish, E::None, E::None, true};
-    case OpKind::Print: return {"print", R::Print};
     // An RwLock's shared side (flag on a try: it took the lock).
     case OpKind::LockShared: return {"lock_shared", R::Sync, E::AcquireShared, E::AcquireShared};
     case OpKind::TryLockShared: return {"try_lock_shared", R::Sync, E::None, E::AcquireShared};
@@ -112,8 +96,44 @@ constexpr OpTraits op_row(OpKind kind) {
     case OpKind::FutexWait: return {"futex_wait", R::Sync};
     case OpKind::FutexWoken: return {"futex_woken", R::Sync, E::None, E::Acquire};
     case OpKind::FutexWake: return {"futex_wake", R::Sync, E::Release, E::Release, true};
+    default: break;
+  }
+  return {"?", R::Sync};
+}
+
+// No default branch: a new kind is a compile error (-Wswitch, and werror) until it is listed here.
+constexpr OpTraits op_row(OpKind kind) {
+  using E = SyncEdge;
+  using R = OpRole;
+  switch (kind) {
+    case OpKind::Spawn: return {"spawn", R::Spawn};
+    case OpKind::Start: return {"start", R::Start};
+    case OpKind::Yield: return {"yield", R::Yield};
+    case OpKind::Read: return {"read", R::Read};
+    case OpKind::Write: return {"write", R::Write};
+    case OpKind::AtomicLoad: return {"atomic load", R::AtomicLoad};
+    case OpKind::AtomicStore: return {"atomic store", R::AtomicStore};
+    case OpKind::AtomicRmw: return {"atomic update", R::AtomicRmw};
+    case OpKind::Lock: return {"lock", R::Lock};
+    case OpKind::TryLock: return {"try_lock", R::TryLock};
+    case OpKind::Unlock: return {"unlock", R::Unlock, E::None, E::None, true};
+    case OpKind::Wait: return {"wait", R::Wait};
+    case OpKind::Wake: return {"wake", R::Wake};
+    case OpKind::Notify: return {"notify_one", R::Notify, E::None, E::None, true};
+    case OpKind::NotifyAll: return {"notify_all", R::NotifyAll, E::None, E::None, true};
+    case OpKind::Join: return {"join", R::Join, E::None, E::None, true};
+    case OpKind::Sleep: return {"sleep", R::Sleep};
+    case OpKind::Finish: return {"finish", R::Finish, E::None, E::None, true};
+    case OpKind::Print: return {"print", R::Print};
     // Ordered with every other seq_cst fence, as an update of one object is with every other.
     case OpKind::Fence: return {"fence", R::AtomicRmw};
+    case OpKind::LockShared: case OpKind::TryLockShared: case OpKind::UnlockShared:
+    case OpKind::Acquire: case OpKind::TryAcquire: case OpKind::Release:
+    case OpKind::Arrive: case OpKind::Pass: case OpKind::Open:
+    case OpKind::Send: case OpKind::Recv: case OpKind::Close: case OpKind::Select:
+    case OpKind::Set: case OpKind::Get: case OpKind::WaitAny: case OpKind::Resume:
+    case OpKind::FutexWait: case OpKind::FutexWoken: case OpKind::FutexWake:
+      return sync_row(kind);
   }
   return {"?", R::Yield};
 }
@@ -124,6 +144,13 @@ inline constexpr auto op_table = [] {
   for (unsigned k = 0; k < rows.size(); ++k) rows[k] = op_row(static_cast<OpKind>(k));
   return rows;
 }();
+// A kind that op_row() hands to sync_row() without a row there would be a nameless Sync row.
+static_assert([] {
+  for (const OpTraits& row : op_table) {
+    if (row.role == OpRole::Sync && row.name == "?") return false;
+  }
+  return true;
+}(), "a kind op_row() lists as Sync has no row in sync_row()");
 }  // namespace detail
 
 constexpr const OpTraits& traits(OpKind kind) { return detail::op_table[static_cast<std::uint8_t>(kind) & 63]; }
