@@ -191,6 +191,10 @@ class Execution {
   // keeps happens-before (the race detector, on by default) or a replayed token says it was;
   // null otherwise, and then atomics run sequentially consistently (the token says "c").
   MemoryModel* memory() { return weak_ ? &memory_ : nullptr; }
+  // Whether the model is on in every execution from now on, whatever observers each has: a
+  // search that runs some executions unwatched (another slice's, walked to reach its own) must
+  // make the same choices in them as in the watched ones. nullopt: as the observers say.
+  void set_memory_model(std::optional<bool> on) { run_model_ = on; }
   // An atomic operation with an order weaker than seq_cst ran sequentially consistently (the
   // model was off, or the atomic is wider than it models): the report says so (a gap), since
   // outcomes only the weaker order allows were not explored.
@@ -512,6 +516,7 @@ class Execution {
   ObjectId fences_ = no_object;
   bool tracks_hb_ = false;
   bool weak_ = false;        // atomics follow the memory model
+  std::optional<bool> run_model_;  // set_memory_model
   bool sequential_ = false;  // ran_sequentially
   bool publishing_ = false;  // events are built: an observer or happens-before wants them
   std::uint64_t ignored_ = 0;  // the kinds of event no observer of this run uses (Observer::ignored_kinds)

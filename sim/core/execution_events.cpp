@@ -9,7 +9,8 @@
 namespace sim {
 
 // The clocks are kept while an observer needs them or the memory model is on (it moves them);
-// the model is on with them unless the strategy replays a run that had it off.
+// the model is on with them unless the strategy replays a run that had it off, or the run
+// decided for all of its executions (set_memory_model).
 void Execution::listen(std::span<Observer* const> observers, Strategy& strategy) {
   observers_ = observers;
   ignored_ = ~std::uint64_t{0};
@@ -18,7 +19,7 @@ void Execution::listen(std::span<Observer* const> observers, Strategy& strategy)
     ignored_ &= o->ignored_kinds();
     tracks_hb_ = tracks_hb_ || o->needs_happens_before();
   }
-  weak_ = strategy.memory_model().value_or(tracks_hb_);
+  weak_ = strategy.memory_model().value_or(run_model_.value_or(tracks_hb_));
   tracks_hb_ = tracks_hb_ || weak_;
   publishing_ = !observers.empty() || tracks_hb_;
   if (tracks_hb_) ignored_ &= ~kinds_where(HappensBefore::uses);

@@ -31,6 +31,9 @@ Job::Job(const std::function<void()>& body, SlicedStrategy& strategy, const Expl
   if (setup.watch != nullptr) watched_.push_back(setup.watch);
   watched_.insert(watched_.end(), run.observers.begin(), run.observers.end());
   watching_ = watched_.size() != plain_.size();
+  // The memory model is on in all of this slice's executions or in none: the unwatched ones
+  // must make the same choices as the watched ones, or replaying a path would diverge.
+  model_ = std::any_of(watched_.begin(), watched_.end(), [](const Observer* o) { return o->needs_happens_before(); });
   stop_at_failure_ = run.on_failure == OnFailure::Stop;
 }
 
@@ -38,6 +41,7 @@ JobResult Job::run(Execution& exec) {
   const Watchdog watchdog(run_.time_limit);  // a task stuck between steps past the budget
   exec_ = &exec;
   exec.watch_stop(&board_.expired());
+  exec.set_memory_model(model_);
   for (bool go = next(); go;) {
     pending_ = false;
     running_checked_ = checked_;
@@ -53,6 +57,7 @@ JobResult Job::run(Execution& exec) {
   out_.states = strategy_.states();
   report();
   exec.watch_stop(nullptr);
+  exec.set_memory_model(std::nullopt);
   return std::move(out_);
 }
 

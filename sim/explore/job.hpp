@@ -93,6 +93,7 @@ class Job final : public Continuation {
   bool checked_ = false;          // ... and watched
   bool running_checked_ = false;  // the observers the running chain of executions has
   bool watching_ = false;         // there are observers besides the strategy's
+  bool model_ = false;            // the memory model is on (a watching checker keeps happens-before)
   bool stop_at_failure_ = false;  // OnFailure::Stop
   bool pending_ = false;          // again() began an execution the loop must run
 };
