@@ -10,6 +10,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <string>
@@ -245,18 +246,25 @@ struct Searched {
   Outcomes outcomes;
 };
 
-Searched search(const Program& p, sim::Search strategy, std::uint32_t jobs, std::uint64_t budget) {
+// Every outcome of `body` under `strategy`, on `jobs` jobs (or as one shard of several).
+Searched search(const std::function<Outcome()>& body, sim::Search strategy, std::uint32_t jobs,
+                std::uint64_t budget, sim::Shard shard = {}) {
   Searched s;
   std::mutex m;
-  sim::ExploreOptions options{.strategy = strategy, .iterations = budget, .jobs = jobs, .progress = sim::Progress::Off};
-  // Two jobs share the search only if it is split into units (DPOR's default is one unit).
-  if (jobs > 1) options.split_depth = 3;
+  sim::ExploreOptions options{.strategy = strategy, .iterations = budget, .jobs = jobs, .shard = shard,
+                              .progress = sim::Progress::Off};
+  // Jobs and shards share the search only if it is split into units (DPOR's default is one unit).
+  if (jobs > 1 || shard.count > 1) options.split_depth = 3;
   s.report = sim::explore([&] {
-    const Outcome o = run(p);
+    const Outcome o = body();
     const std::lock_guard lock(m);
     s.outcomes.insert(o);
   }, options);
   return s;
+}
+
+Searched search(const Program& p, sim::Search strategy, std::uint32_t jobs, std::uint64_t budget) {
+  return search([&] { return run(p); }, strategy, jobs, budget);
 }
 
 // What `a` reached and `b` did not, one outcome a line.
@@ -325,22 +333,9 @@ TEST_CASE("memory model: DPOR split over two jobs completes when a load may read
     c.join();
     return Outcome{r1, r2, x.load()};
   };
-  auto searched = [&](sim::Search strategy, std::uint32_t jobs, std::uint32_t shard = 0, std::uint32_t shards = 1) {
-    Searched s;
-    std::mutex m;
-    sim::ExploreOptions options{.strategy = strategy, .jobs = jobs, .progress = sim::Progress::Off};
-    if (jobs > 1 || shards > 1) options.split_depth = 3;
-    options.shard = {shard, shards};
-    s.report = sim::explore([&] {
-      const Outcome o = body();
-      const std::lock_guard lock(m);
-      s.outcomes.insert(o);
-    }, options);
-    return s;
-  };
-  const Searched dfs = searched(sim::Search::Dfs, 1);
-  const Searched one_job = searched(sim::Search::Dpor, 1);
-  const Searched two_jobs = searched(sim::Search::Dpor, 2);
+  const Searched dfs = search(body, sim::Search::Dfs, 1, 0);
+  const Searched one_job = search(body, sim::Search::Dpor, 1, 0);
+  const Searched two_jobs = search(body, sim::Search::Dpor, 2, 0);
   CHECK(dfs.report.complete);
   CHECK(one_job.report.complete);
   CHECK(one_job.outcomes == dfs.outcomes);
@@ -348,8 +343,8 @@ TEST_CASE("memory model: DPOR split over two jobs completes when a load may read
   CHECK(two_jobs.report.complete);
   CHECK(two_jobs.outcomes == dfs.outcomes);
   // Two shards, each alone: each completes its half, and the halves reach every outcome.
-  const Searched first = searched(sim::Search::Dpor, 1, 0, 2);
-  const Searched second = searched(sim::Search::Dpor, 1, 1, 2);
+  const Searched first = search(body, sim::Search::Dpor, 1, 0, {0, 2});
+  const Searched second = search(body, sim::Search::Dpor, 1, 0, {1, 2});
   CHECK(first.report.complete);
   CHECK(second.report.complete);
   Outcomes both = first.outcomes;
