@@ -159,6 +159,9 @@ class MemoryModel {
   void write(TaskId t, Cell& l, std::uint32_t position, std::uint64_t value, MemoryOrder order, Location where,
              std::uint32_t passed_on);
   std::uint32_t message_of(TaskId t, MemoryOrder order, std::uint32_t passed_on);
+  // The one choice of a seq_cst operation (one_choice): the latest store, read or updated.
+  std::uint64_t read_latest(TaskId t, Cell& l);
+  std::uint64_t update_latest(TaskId t, Cell& l, Next next, Location where);
   Candidate choose_update(Execution& e, TaskId t, Cell& l, MemoryOrder success, MemoryOrder failure, Next next);
   void place(Cell& l, std::uint32_t store, std::uint32_t position);
   std::uint32_t new_message();  // its contents are stale: the caller assigns them
