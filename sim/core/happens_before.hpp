@@ -39,6 +39,8 @@ class HappensBefore {
   // For the memory model (sim/core/memory_model.hpp), which moves clocks along the edges atomics
   // make: from now on this execution's atomic events on `o` leave the clocks alone.
   void hand_over(ObjectId o) { object(o).modelled = true; }
+  // The memory model makes this object's edges: its events are nothing to this class.
+  bool modelled(ObjectId o) const { return index(o) < objects_used_ && objects_[index(o)].modelled; }
   // Task `t` takes in `message` (an acquire).
   void join(TaskId t, const VectorClock& message) { task(t).clock.join(message); }
   // Task `t`'s present clock becomes `message` (a release), and `t` moves on.
