@@ -191,6 +191,7 @@ class Execution {
   // keeps happens-before (the race detector, on by default) or a replayed token says it was;
   // null otherwise, and then atomics run sequentially consistently (the token says "c").
   MemoryModel* memory() { return weak_ ? &memory_ : nullptr; }
+  const MemoryModel* memory() const { return weak_ ? &memory_ : nullptr; }
   // Whether the model is on in every execution from now on, whatever observers each has: a
   // search that runs some executions unwatched (another slice's, walked to reach its own) must
   // make the same choices in them as in the watched ones. nullopt: as the observers say.
