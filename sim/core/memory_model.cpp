@@ -13,6 +13,8 @@ void MemoryModel::begin(HappensBefore& hb) {
   ++stamp_;  // every location and task state is stale until used again
   stores_.clear();
   messages_used_ = 0;
+  fenced_ = false;
+  wore_ = false;
 }
 
 MemoryModel::TaskState& MemoryModel::task_state(TaskId t) {
@@ -154,10 +156,12 @@ std::uint32_t MemoryModel::message_of(TaskId t, MemoryOrder order, std::uint32_t
   return m;
 }
 
-std::uint32_t MemoryModel::worn_out(TaskId t, const Cell& l) const {
+std::uint32_t MemoryModel::worn_out(TaskId t, const Cell& l) {
   if (index(t) >= l.rereads.size()) return none;
   const Reread& r = l.rereads[index(t)];
-  return r.stale >= stale_rereads ? r.store : none;
+  if (r.stale < stale_rereads) return none;
+  wore_ = true;
+  return r.store;
 }
 
 void MemoryModel::count_read(TaskId t, Cell& l, std::uint32_t store) {
@@ -173,6 +177,7 @@ void MemoryModel::count_read(TaskId t, Cell& l, std::uint32_t store) {
 
 std::uint64_t MemoryModel::finish_read(TaskId t, Cell& l, std::uint32_t store, MemoryOrder order) {
   last_read_ = store;
+  last_free_ = false;
   last_stale_ = store != l.mo.back();
   count_read(t, l, store);
   read_from(t, stores_[store], order);
@@ -185,6 +190,7 @@ std::uint64_t MemoryModel::read_latest(TaskId t, Cell& l) {
   const std::uint32_t read = l.mo.back();
   last_read_ = read;
   last_stale_ = false;
+  last_free_ = false;
   if (index(t) < l.rereads.size()) l.rereads[index(t)].stale = 0;  // a stale run ends
   const Store& s = stores_[read];
   if (s.message != none) hb_->join(t, messages_[s.message]);
@@ -202,7 +208,12 @@ std::uint64_t MemoryModel::load(Execution& e, ObjectId x, MemoryOrder order) {
   for (std::size_t p = l.mo.size(); p-- > lowest;) {
     if (l.mo[p] != skip || p + 1 == l.mo.size()) positions_.push_back(static_cast<std::uint32_t>(p));
   }
-  return finish_read(t, l, l.mo[positions_[choose(e, positions_.size())]], order);  // choice 0: the latest
+  const bool first = index(t) >= l.seen.size() || l.seen[index(t)].empty();  // floor() settled `seen`
+  const bool free = first && order != MemoryOrder::SeqCst && !fenced_ && l.last_seq_cst == l.mo.front() &&
+                    positions_.size() == l.mo.size() - lowest;
+  const std::uint64_t value = finish_read(t, l, l.mo[positions_[choose(e, positions_.size())]], order);  // choice 0: the latest
+  last_free_ = free;
+  return value;
 }
 
 void MemoryModel::store(Execution& e, ObjectId x, std::uint64_t value, MemoryOrder order, Location where) {
@@ -247,6 +258,7 @@ std::uint64_t MemoryModel::update(Execution& e, ObjectId x, MemoryOrder success,
   const Candidate c = choose_update(e, t, l, success, failure, next);
   if (!c.writes) return finish_read(t, l, c.store, failure);
   last_read_ = c.store;
+  last_free_ = false;
   last_stale_ = c.store != l.mo.back();
   count_read(t, l, c.store);
   read_from(t, stores_[c.store], success);
@@ -266,6 +278,7 @@ std::uint64_t MemoryModel::update_latest(TaskId t, Cell& l, Next next, Location 
   if (!writes) return read_latest(t, l);
   last_read_ = read;
   last_stale_ = false;
+  last_free_ = false;
   if (index(t) < l.rereads.size()) l.rereads[index(t)].stale = 0;
   Store& r = stores_[read];
   r.taken = true;
@@ -290,6 +303,7 @@ void MemoryModel::fence(Execution& e, MemoryOrder order) {
     ts.released = true;
   }
   if (order != MemoryOrder::SeqCst) return;
+  fenced_ = true;
   // The seq_cst fences run in one order: each takes in what the ones before it had seen, and
   // hands on what its task has.
   for (Cell& l : locations_) {

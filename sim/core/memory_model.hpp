@@ -99,7 +99,24 @@ class MemoryModel {
   const Store& latest_store(ObjectId x) const { return stores_[locations_[index(x)].mo.back()]; }
   // The store the task's last load or update read, and whether a later one in mo existed then.
   const Store& last_read() const { return stores_[last_read_]; }
+  // Stores by id (0, 1, ... in the order they were made in this execution), for DporTrace.
+  std::uint32_t last_read_id() const { return last_read_; }
+  std::size_t store_count() const { return stores_.size(); }
+  const Store& store(std::uint32_t id) const { return stores_[id]; }
   bool last_read_was_stale() const { return last_stale_; }
+  // Whether the task's last load could read any store of its location from its happens-before
+  // floor on: it was not seq_cst, no seq_cst fence had run in the execution, the location had no
+  // seq_cst store, and no store was worn out (stale_rereads) above the floor. Such a load, run
+  // after a store it races with, has every choice it would have had running before that store:
+  // the order that runs it first adds nothing (DPOR need not reverse that race; see DporTrace).
+  // Only the task's first access to the location counts: a reread's choices depend on how often
+  // the task read stale before, and two reads at one place with no store between them are a
+  // loop to the spin-loop rule (spin_log.hpp), both of which change when the load moves.
+  bool last_read_free() const { return last_free_; }
+  // Whether a load or update of this execution was kept from a store it had read stale too often
+  // (stale_rereads): then how often a task read a store stale depended on when the racing stores
+  // ran, and a free load's order matters after all.
+  bool wore_out() const { return wore_; }
 
  private:
   struct Seen {
@@ -153,7 +170,7 @@ class MemoryModel {
   std::uint32_t floor(TaskId t, Cell& l, MemoryOrder order);
   void observe(TaskId t, Cell& l, Seen seen);
   // The store task `t` may not read again (it read it stale too often), or none; and the count after a read.
-  std::uint32_t worn_out(TaskId t, const Cell& l) const;
+  std::uint32_t worn_out(TaskId t, const Cell& l);
   void count_read(TaskId t, Cell& l, std::uint32_t store);
   void read_from(TaskId t, const Store& s, MemoryOrder order);
   void write(TaskId t, Cell& l, std::uint32_t position, std::uint64_t value, MemoryOrder order, Location where,
@@ -178,6 +195,9 @@ class MemoryModel {
   std::vector<std::uint32_t> positions_;       // scratch
   std::uint32_t last_read_ = 0;
   bool last_stale_ = false;
+  bool last_free_ = false;
+  bool fenced_ = false;  // a seq_cst fence ran in this execution
+  bool wore_ = false;    // wore_out()
 };
 
 // How a story tells a load that read `read` while `latest` was newer, the values given as text:

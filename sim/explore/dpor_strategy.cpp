@@ -67,6 +67,7 @@ bool DporStrategy::begin_execution() {
 void DporStrategy::on_begin(const Execution& exec) {
   exec_ = &exec;
   trace_.begin(exec);
+  free_races_.clear();
 }
 
 void DporStrategy::on_event(const Execution& exec, const Event& event) {
@@ -75,6 +76,14 @@ void DporStrategy::on_event(const Execution& exec, const Event& event) {
 
 void DporStrategy::on_end(const Execution& exec, const Failure*) {
   settle();
+  // A free load's race with the store before it (Race::free): the store-first order already let
+  // the load read every store the reversed order would, unless a store wore out in this
+  // execution, which makes how often a load read stale depend on the order.
+  const MemoryModel* m = exec.memory();
+  if (m == nullptr || m->wore_out()) {
+    for (const Race& race : free_races_) reverse(race);
+  }
+  free_races_.clear();
   if (blocked_) return;
   trace_.unfinished(exec, races_);
   for (const Race& race : races_) reverse(race);
@@ -120,7 +129,12 @@ void DporStrategy::settle() {
   }
   for (const Race& race : races_) {
     // What ran after the execution was found blocked is not part of the search.
-    if (race.later < block_step_) reverse(race);
+    if (race.later >= block_step_) continue;
+    if (race.free) {
+      free_races_.push_back(race);  // decided at the end (on_end)
+    } else {
+      reverse(race);
+    }
   }
   races_.clear();
 }

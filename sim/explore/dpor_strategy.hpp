@@ -227,6 +227,7 @@ class DporStrategy final : public SlicedStrategy, public Observer {
   std::uint32_t block_step_ = ~0u;  // the first step of a blocked execution not searched
   std::uint32_t spurious_used_ = 0;
   std::vector<Race> races_;
+  std::vector<Race> free_races_;  // Race::free, kept until the execution ends
   DivergenceLog diverged_;      // replayed choices that found another state: the body changed
   DivergenceLog mispredicted_;  // wake-up steps that did not run as the race reversal predicted
   std::string first_unreversed_;

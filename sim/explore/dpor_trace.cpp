@@ -91,6 +91,9 @@ void DporTrace::begin(const Execution& exec) {
   names_.begin(exec);
   count_ = 0;
   settled_ = 0;
+  store_steps_.clear();
+  free_loads_ = false;
+  memory_ = exec.memory();  // decided before the execution's observers begin
   chose_node_ = -1;
   chose_task_ = last_task_ = no_task;
   // Reset, not cleared: their vectors' storage serves the next execution.
@@ -173,6 +176,23 @@ void DporTrace::event(const Event& e, const Execution& exec) {
   touch_op(e, t, static_cast<std::int32_t>(count_ - 1));
 }
 
+// What the memory model adds to an atomic operation's step: the stores it made (or none did:
+// the value an atomic had before the execution), and whether its load was free
+// (MemoryModel::last_read_free), and then the step it read from. Every front end publishes its
+// model operations as atomic loads, stores and updates.
+void DporTrace::model_step(const Event& e, const MemoryModel& m) {
+  const auto here = static_cast<std::int32_t>(count_ - 1);
+  for (std::size_t id = store_steps_.size(); id < m.store_count(); ++id) {
+    store_steps_.push_back(m.store(static_cast<std::uint32_t>(id)).task == no_task ? -1 : here);
+  }
+  if (e.op.kind != OpKind::AtomicLoad) return;
+  TraceStep& s = steps_[count_ - 1];
+  const bool free = ++s.atomic_loads == 1 && m.last_read_free();
+  s.free_load = free ? e.op.object : no_object;
+  free_loads_ = free_loads_ || free;
+  s.read_from = free ? store_steps_[m.last_read_id()] : -1;
+}
+
 // What an operation does to objects and to the order of steps, for the step being recorded.
 void DporTrace::touch_op(const Event& e, TaskId t, std::int32_t here) {
   TraceStep& s = steps_[count_ - 1];
@@ -187,10 +207,13 @@ void DporTrace::touch_op(const Event& e, TaskId t, std::int32_t here) {
       task(e.peer).spawned_in = here;
       break;
     case OpRole::Read:
+    case OpRole::Write: touch(o, *own_use(e.op.kind, e.flag)); break;
     case OpRole::AtomicLoad:
-    case OpRole::Write:
     case OpRole::AtomicStore:
-    case OpRole::AtomicRmw: touch(o, *own_use(e.op.kind, e.flag)); break;
+    case OpRole::AtomicRmw:
+      touch(o, *own_use(e.op.kind, e.flag));
+      if (memory_ != nullptr) model_step(e, *memory_);
+      break;
     case OpRole::Lock:
     case OpRole::TryLock:
       touch(o, *own_use(e.op.kind, e.flag));
@@ -323,7 +346,7 @@ void DporTrace::settle_use(std::uint32_t s, ObjectId o, Use use, std::vector<Rac
   };
   ObjectState probe;
   ObjectState& os = mode == Settle::Probe ? (probe = state(o)) : state(o);
-  dep(os.last_write);
+  dep(st.free_read_of(o) ? st.read_from : os.last_write);
   if (use == Use::Other) os.coarse = true;
   if (os.coarse) {
     for (std::uint32_t h : os.history) {
@@ -345,6 +368,12 @@ void DporTrace::settle_use(std::uint32_t s, ObjectId o, Use use, std::vector<Rac
     for (std::uint32_t r : os.reads) candidate(r);  // failed try_locks that would succeed
   } else if (!os.reads.empty()) {
     for (std::uint32_t r : os.reads) candidate(r);
+    // A free load that read a store other than the last write's does not depend on it: the
+    // last write is not ordered before this one through that load.
+    const bool past_free = free_loads_ && std::any_of(os.reads.begin(), os.reads.end(), [&](std::uint32_t r) {
+      return steps_[r].free_read_of(o) && steps_[r].read_from != os.last_write;
+    });
+    if (past_free) candidate(os.last_write);
   } else {
     candidate(os.last_write);
   }
@@ -381,7 +410,7 @@ void DporTrace::settle_one(std::uint32_t s, std::vector<Race>& races, Settle mod
     const bool covered = std::any_of(candidates.begin(), candidates.end(), [&](std::uint32_t d) {
       return d != c && steps_[d].after(steps_[c]);
     });
-    if (!covered) races.push_back(Race{c, s, false});
+    if (!covered) races.push_back(Race{c, s, false, st.free_read_of(st.free_load)});
   }
 }
 

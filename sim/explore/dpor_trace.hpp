@@ -44,6 +44,8 @@
 
 namespace sim {
 
+class MemoryModel;
+
 class Execution;
 
 inline constexpr std::uint32_t no_key = ~0u;
@@ -137,6 +139,10 @@ struct Race {
   std::uint32_t earlier = 0;
   std::uint32_t later = 0;
   bool coarse = false;
+  // The later step is a free atomic load (MemoryModel::last_read_free) and the earlier one the
+  // store it raced with: running the load first would only let it read stores it may read
+  // already, so the reversal is needed only if the execution wore a store out (DporStrategy).
+  bool free = false;
 };
 
 struct TraceStep {
@@ -147,6 +153,12 @@ struct TraceStep {
   std::vector<std::pair<ObjectId, Use>> touches;
   std::int32_t prev = -1;             // its task's previous step, or the step that spawned it
   bool probe = false;                 // never ran: see DporTrace::unfinished
+  std::uint32_t atomic_loads = 0;
+  ObjectId free_load = no_object;     // the object of its one atomic load, if that load was free
+  // A free load depends on the step that made the store it read (-1: the value before the
+  // execution), not on the last write before it: it could have run before the later writes
+  // and read the same store.
+  std::int32_t read_from = -1;
   std::uint64_t parked = 0;           // Execution::parked_before_step when it ran
   std::vector<std::uint32_t> edges;   // join and wake predecessors (step numbers)
   std::vector<std::uint32_t> clock;   // by TaskId: how many of each task's steps happen before (or are) it
@@ -165,11 +177,16 @@ struct TraceStep {
     touches.clear();
     prev = -1;
     probe = false;
+    atomic_loads = 0;
+    free_load = no_object;
+    read_from = -1;
     parked = 0;
     edges.clear();
     clock.clear();
   }
 
+  // Its one access is a free load of `o` (a step with more accesses is taken as it always was).
+  bool free_read_of(ObjectId o) const { return o != no_object && free_load == o && touches.size() == 1; }
   bool after(const TraceStep& s) const {
     return index(s.task) < clock.size() && clock[index(s.task)] >= s.nth;
   }
@@ -256,6 +273,7 @@ class DporTrace {
   ObjectState& state(ObjectId o);
   void touch(ObjectId o, Use use);
   void touch_op(const Event& e, TaskId t, std::int32_t here);
+  void model_step(const Event& e, const MemoryModel& m);
   // A condition variable's operations (touch_op's, one each).
   void wait(const Event& e, TaskId t);
   void wake(const Event& e, TaskId t, TraceStep& s);
@@ -270,6 +288,9 @@ class DporTrace {
   Identities names_;
   // Steps of earlier executions stay, past count_, so that their buffers are reused.
   std::vector<TraceStep> steps_;
+  std::vector<std::int32_t> store_steps_;  // by MemoryModel store id: the step that made it, or -1
+  bool free_loads_ = false;                // a step of this execution has a free load
+  const MemoryModel* memory_ = nullptr;    // the execution's, when on
   std::size_t count_ = 0;
   std::vector<std::uint32_t> before_, deps_, candidates_;  // settle_one's scratch
   std::size_t settled_ = 0;
