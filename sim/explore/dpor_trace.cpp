@@ -187,7 +187,7 @@ void DporTrace::model_step(const Event& e, const MemoryModel& m) {
   }
   if (e.op.kind != OpKind::AtomicLoad) return;
   TraceStep& s = steps_[count_ - 1];
-  const bool free = ++s.atomic_loads == 1 && m.last_read_free();
+  const bool free = m.last_read_free();  // a step with more accesses is not free (free_read_of)
   s.free_load = free ? e.op.object : no_object;
   free_loads_ = free_loads_ || free;
   s.read_from = free ? store_steps_[m.last_read_id()] : -1;

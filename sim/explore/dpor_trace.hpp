@@ -44,9 +44,8 @@
 
 namespace sim {
 
-class MemoryModel;
-
 class Execution;
+class MemoryModel;
 
 inline constexpr std::uint32_t no_key = ~0u;
 // Virtual time as an object: sleeps and timeouts move the clock, so they are ordered.
@@ -153,8 +152,7 @@ struct TraceStep {
   std::vector<std::pair<ObjectId, Use>> touches;
   std::int32_t prev = -1;             // its task's previous step, or the step that spawned it
   bool probe = false;                 // never ran: see DporTrace::unfinished
-  std::uint32_t atomic_loads = 0;
-  ObjectId free_load = no_object;     // the object of its one atomic load, if that load was free
+  ObjectId free_load = no_object;     // the object of its last atomic load, if that load was free
   // A free load depends on the step that made the store it read (-1: the value before the
   // execution), not on the last write before it: it could have run before the later writes
   // and read the same store.
@@ -177,7 +175,6 @@ struct TraceStep {
     touches.clear();
     prev = -1;
     probe = false;
-    atomic_loads = 0;
     free_load = no_object;
     read_from = -1;
     parked = 0;
